@@ -1,0 +1,170 @@
+"""civic_app: civic-engagement programmes for migrants, run by Italian municipalities."""
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class=None) -> Flask:
+    """Build the app for `config_class` (default: the class named by CIVIC_ENV)."""
+    from config import config_from_env
+
+    config_class = config_class or config_from_env()
+    problems = config_class.check()
+    if problems:
+        raise RuntimeError("civic_app will not start:\n- " + "\n- ".join(problems))
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_class)
+    os.makedirs(app.instance_path, exist_ok=True)
+    configure_logging(app)
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
+
+    init_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+
+    from civic_app.core.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    from civic_app.cli import register_cli
+
+    register_cli(app)
+
+    if app.config["SCHEDULER_IN_PROCESS"] and not _is_cli_command():
+        from civic_app.scheduler.runner import start_in_process
+
+        start_in_process(app)
+    return app
+
+
+def _is_cli_command() -> bool:
+    """True under `flask <command>` other than `run` (no scheduler for `flask db upgrade`)."""
+    argv = sys.argv
+    return bool(argv) and Path(argv[0]).name == "flask" and "run" not in argv[1:2]
+
+
+def configure_logging(app: Flask) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+    # Our jobs log what they did; the libraries' per-run chatter is noise.
+    for noisy in ("apscheduler", "alembic.runtime.plugins"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def init_extensions(app: Flask) -> None:
+    from civic_app.core.clock import SystemClock
+    from civic_app.core.i18n import select_locale, select_timezone
+    from civic_app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from civic_app.sms.gateways import build_gateway
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _sqlite_transactions(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "people.login_phone"
+    # "basic": a phone that moves from wifi to 4G changes IP and must stay logged in;
+    # server-side session tokens are what end a session.
+    login_manager.session_protection = "basic"
+
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Accedi per vedere questa pagina.")
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        from civic_app.people.models import User
+
+        return db.session.scalar(
+            db.select(User).where(User.session_token == token, User.is_active_account.is_(True))
+        )
+
+    app.extensions["civic_clock"] = SystemClock()
+    app.extensions["civic_sms_gateway"] = build_gateway(app.config)
+
+
+def _sqlite_transactions(engine) -> None:
+    """Let SQLite run real transactions and savepoints, and enforce foreign keys.
+
+    pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; the
+    SQLAlchemy recipe is to turn it off and emit BEGIN ourselves.
+    """
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
+def register_blueprints(app: Flask) -> None:
+    from civic_app import core, people, sms
+
+    app.register_blueprint(core.bp)
+    app.register_blueprint(people.bp)
+    app.register_blueprint(sms.bp)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from flask_babel import format_datetime
+
+    from civic_app.core.forms import LanguageForm
+    from civic_app.core.i18n import LANGUAGE_NAMES, current_language, text_direction
+    from civic_app.core.permissions import Role
+    from civic_app.core.phones import display_phone
+
+    @app.context_processor
+    def layout_values():
+        return {
+            "lang": current_language(),
+            "text_dir": text_direction(),
+            "language_names": LANGUAGE_NAMES,
+            "language_form": LanguageForm,
+            "Role": Role,
+        }
+
+    app.jinja_env.filters["phone"] = display_phone
+    app.jinja_env.filters["datetime"] = format_datetime
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+            "form-action 'self'",
+        )
+        # Pages may show personal data: never kept by a shared or a back-button cache.
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

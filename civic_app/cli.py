@@ -1,0 +1,170 @@
+"""Command-line tools: `flask seed`, `flask users`, `flask translate`, `flask scheduler run`."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from civic_app.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "civic_app" / "translations"
+POT = TRANSLATIONS / "messages.pot"
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(seed)
+    app.cli.add_command(users)
+    app.cli.add_command(translate)
+    app.cli.add_command(scheduler)
+
+
+@click.group(help="Fill the database.")
+def seed():
+    pass
+
+
+@seed.command("network", help="Create the municipalities of the national network.")
+def seed_network():
+    from civic_app.core.network import ensure_network
+
+    count = len(ensure_network())
+    db.session.commit()
+    click.echo(f"{count} municipalities in the network.")
+
+
+@seed.command("demo", help="Create the network and demo accounts, and print how to log in.")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database has any account.")
+def seed_demo(if_empty: bool):
+    from civic_app.people.demo import seed_demo as make_demo
+    from civic_app.people.models import User
+
+    has_users = db.session.scalar(db.select(User.id).limit(1)) is not None
+    if not (if_empty and has_users):
+        make_demo(current_app.config["DEMO_PASSWORD"])
+        db.session.commit()
+        click.echo("Demo data loaded.")
+    else:
+        click.echo("The database already has accounts: demo data not loaded again.")
+    print_demo_logins()
+
+
+def print_demo_logins() -> None:
+    from civic_app.people.demo import DEMO_PEOPLE
+
+    password = current_app.config["DEMO_PASSWORD"]
+    click.echo("\nDemo logins")
+    click.echo(f"  staff, tutors, coordinator (at /login), password {password}:")
+    for role, slug, _first, _last, email, _phone, _lang in DEMO_PEOPLE:
+        if email:
+            click.echo(f"    {role.value:<12} {slug or 'national':<9} {email}")
+    click.echo("  participants (at /login/phone; read the code on /dev/phone):")
+    for role, slug, first, _last, email, phone, lang in DEMO_PEOPLE:
+        if not email:
+            click.echo(f"    {role.value:<12} {slug:<9} {phone}  ({first}, {lang})")
+
+
+@click.group(help="Manage accounts.")
+def users():
+    pass
+
+
+@users.command("create", help="Create a staff, tutor or coordinator account (asks the password).")
+@click.option("--role", type=click.Choice(["staff", "tutor", "coordinator"]), required=True)
+@click.option("--email", required=True)
+@click.option("--first-name", required=True)
+@click.option("--last-name", default="")
+@click.option("--municipality", "slug", help="Slug of the municipality (not for coordinators).")
+@click.password_option()
+def users_create(role, email, first_name, last_name, slug, password):
+    from civic_app.core.models import Municipality
+    from civic_app.core.permissions import Role
+    from civic_app.people.models import User
+    from civic_app.people.operations import set_password
+
+    email = email.strip().lower()
+    if "@" not in email:
+        raise click.BadParameter("not an email address", param_hint="--email")
+    if len(password) < 12:
+        raise click.BadParameter("use at least 12 characters", param_hint="password")
+    municipality = None
+    if role != "coordinator":
+        if not slug:
+            raise click.UsageError("--municipality is needed for staff and tutors.")
+        municipality = db.session.scalar(db.select(Municipality).where(Municipality.slug == slug))
+        if municipality is None:
+            raise click.BadParameter(f"no municipality {slug!r}", param_hint="--municipality")
+    if db.session.scalar(db.select(User.id).where(User.email == email)) is not None:
+        raise click.UsageError("An account with this email exists already.")
+    user = User(
+        role=Role(role),
+        email=email,
+        first_name=first_name,
+        last_name=last_name or None,
+        municipality=municipality,
+    )
+    set_password(user, password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {role} account {user.id}.")
+
+
+@click.group(help="Extract, update and compile the interface translations.")
+def translate():
+    pass
+
+
+def _pybabel(*args: str) -> None:
+    command = [str(Path(sys.executable).parent / "pybabel"), *args]
+    if subprocess.call(command, cwd=ROOT):  # noqa: S603 - fixed arguments
+        raise click.ClickException("pybabel " + " ".join(args[:2]) + " failed")
+
+
+def extract_messages(output: Path = POT) -> None:
+    """Collect every `_()` / `_l()` string of the code and templates into `output`."""
+    _pybabel("-q", "extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+             "-o", str(output), ".")  # fmt: skip
+
+
+@translate.command("extract", help="Collect the strings into messages.pot.")
+def translate_extract():
+    extract_messages()
+
+
+@translate.command("update", help="Extract, then merge new strings into every catalog.")
+def translate_update():
+    translate_extract.callback()
+    _pybabel(
+        "update",
+        "-i",
+        str(POT),
+        "-d",
+        str(TRANSLATIONS),
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+    )
+
+
+@translate.command("init", help="Start a catalog for a new language.")
+@click.argument("language")
+def translate_init(language):
+    _pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", language)
+
+
+@translate.command("compile", help="Compile the catalogs (.po -> .mo).")
+def translate_compile():
+    _pybabel("compile", "-d", str(TRANSLATIONS))
+
+
+@click.group(help="Periodic jobs.")
+def scheduler():
+    pass
+
+
+@scheduler.command("run", help="Run the periodic jobs in this process until stopped.")
+def scheduler_run():
+    from civic_app.scheduler.runner import run_forever
+
+    run_forever(current_app._get_current_object())

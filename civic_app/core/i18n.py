@@ -1,0 +1,36 @@
+"""Language choice: the user's own, then the one picked on this browser, then the browser's."""
+
+from flask import current_app, request, session
+from flask_babel import get_locale as babel_locale
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+#: Names of the interface languages, each written in itself.
+LANGUAGE_NAMES = {"it": "Italiano", "en": "English", "fr": "Français", "ar": "العربية"}
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    try:
+        user_language = getattr(current_user, "preferred_language", None)
+    except SQLAlchemyError:  # no database: the error page still gets a language
+        user_language = None
+    if user_language in languages:
+        return user_language
+    if session.get("lang") in languages:
+        return session["lang"]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def select_timezone() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def current_language() -> str:
+    return str(babel_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def text_direction() -> str:
+    return "rtl" if current_language() in current_app.config["RTL_LANGUAGES"] else "ltr"

@@ -1,0 +1,84 @@
+"""Roles, named permission checks and municipality scoping, in one place.
+
+Every staff and tutor view goes through `roles_required` and loads records with
+`get_scoped_or_404` / `scoped_select`, so a record of another municipality is
+simply not found.
+"""
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from civic_app.extensions import db, login_manager
+
+
+class Role(enum.StrEnum):
+    PARTICIPANT = "participant"
+    TUTOR = "tutor"
+    STAFF = "staff"
+    COORDINATOR = "coordinator"
+
+
+#: Roles that work inside one municipality.
+MUNICIPAL_ROLES = frozenset({Role.PARTICIPANT, Role.TUTOR, Role.STAFF})
+
+
+def roles_required(*roles: Role) -> Callable:
+    """Let in only logged-in users with one of `roles`.
+
+    :raise 401: (redirect to the login page) when nobody is logged in.
+    :raise 403: when the user has another role.
+    """
+    allowed = frozenset(roles)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in allowed:
+                from civic_app.core.audit import record
+
+                record("auth.forbidden", details={"endpoint": view.__name__})
+                db.session.commit()
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def current_municipality_id() -> int:
+    """The municipality the logged-in staff member, tutor or participant works in.
+
+    :raise 403: for a user without one (a coordinator reads only aggregates).
+    """
+    municipality_id = getattr(current_user, "municipality_id", None)
+    if municipality_id is None:
+        abort(403)
+    return municipality_id
+
+
+def scoped_select(model):
+    """`select(model)` limited to the current user's municipality."""
+    return db.select(model).where(model.municipality_id == current_municipality_id())
+
+
+def get_scoped_or_404(model, ident: int):
+    """Load one record of the current user's municipality.
+
+    :raise 404: when it does not exist or belongs to another municipality (the
+        two are indistinguishable on purpose).
+    """
+    obj = db.session.get(model, ident)
+    if obj is None or obj.municipality_id != current_municipality_id():
+        abort(404)
+    return obj
+
+
+def can_see_outbox(user) -> bool:
+    return user.is_authenticated and user.role == Role.STAFF

@@ -1,0 +1,39 @@
+from flask import jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from civic_app.core import bp
+from civic_app.core.forms import LanguageForm
+from civic_app.extensions import db, limiter
+
+
+@bp.route("/")
+def index():
+    return render_template("core/index.html")
+
+
+@bp.route("/healthz")
+@limiter.exempt
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="unavailable", database=False), 503
+    return jsonify(status="ok", database=True)
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["lang"] = form.lang.data
+        if current_user.is_authenticated:
+            current_user.preferred_language = form.lang.data
+            db.session.commit()
+    target = request.form.get("next", "")
+    # Only paths on this site, never an absolute URL.
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("core.index")
+    return redirect(target)

@@ -1,0 +1,83 @@
+"""People: every account (participant, tutor, staff, coordinator) and login codes."""
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from civic_app.core.models import Municipality, TimestampMixin
+from civic_app.core.permissions import Role
+from civic_app.core.types import UTCDateTime
+from civic_app.extensions import db
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __table_args__ = (
+        CheckConstraint(
+            "role = 'coordinator' OR municipality_id IS NOT NULL",
+            name="municipal_role_has_municipality",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    #: None only for national coordinators.
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
+    municipality: Mapped[Municipality | None] = relationship()
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str | None] = mapped_column(String(80))
+    #: Staff, tutors and coordinators log in with it; stored lower-case.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    #: E.164. Participants log in with it.
+    phone: Mapped[str | None] = mapped_column(String(16), unique=True)
+    #: A language code (interface languages, or any the SMS templates speak).
+    preferred_language: Mapped[str] = mapped_column(String(8), default="it")
+    is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Part of the login cookie; changing it logs the account out everywhere.
+    session_token: Mapped[str] = mapped_column(String(40), default=new_session_token, unique=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.is_active_account
+
+    def get_id(self) -> str:  # Flask-Login: the cookie holds the token, not the id
+        return self.session_token
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name or ''}".strip()
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class LoginCode(db.Model):
+    """A one-time code sent by SMS: single use, short-lived, locked after too many tries."""
+
+    __tablename__ = "login_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: E.164; kept even when no account has it, so that limits per number hold.
+    phone: Mapped[str] = mapped_column(String(16), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    #: HMAC of the code with the secret key; the code itself is only in the SMS.
+    code_hash: Mapped[str] = mapped_column(String(64))
+    purpose: Mapped[str] = mapped_column(String(20), default="login")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(default=0)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ip: Mapped[str | None] = mapped_column(String(45))

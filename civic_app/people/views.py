@@ -1,0 +1,114 @@
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from civic_app.core.audit import record
+from civic_app.core.clock import now
+from civic_app.core.errors import DomainError, put_on_form
+from civic_app.core.i18n import current_language
+from civic_app.core.phones import normalize_phone
+from civic_app.extensions import db, limiter
+from civic_app.people import bp
+from civic_app.people.forms import CodeForm, PasswordLoginForm, PhoneForm
+from civic_app.people.operations import (
+    TooManyCodes,
+    authenticate_password,
+    request_login_code,
+    verify_login_code,
+)
+from civic_app.sms.dispatcher import deliver_after_response
+
+
+def ip_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT_PER_IP"]
+
+
+def clear_session_but_language() -> None:
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+def start_session(user) -> None:
+    """A fresh session for a fresh login: nothing from before survives but the language."""
+    clear_session_but_language()
+    session.permanent = True
+    login_user(user)
+    record("auth.login", user, actor=user)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(ip_limit, methods=["POST"])
+def login():
+    form = PasswordLoginForm()
+    if form.validate_on_submit():
+        user = authenticate_password(form.email.data, form.password.data)
+        if user is None:
+            record("auth.login_failed", details={"method": "password"})
+            db.session.commit()
+            form.form_errors.append(_("Email o password sbagliate."))
+        else:
+            start_session(user)
+            db.session.commit()
+            return redirect(url_for("core.index"))
+    return render_template("people/login.html", form=form)
+
+
+@bp.route("/login/phone", methods=["GET", "POST"])
+@limiter.limit(ip_limit, methods=["POST"])
+def login_phone():
+    form = PhoneForm()
+    if form.validate_on_submit():
+        try:
+            phone = normalize_phone(form.phone.data)
+            message = request_login_code(phone, now=now(), ip=request.remote_addr)
+        except TooManyCodes as exc:
+            db.session.rollback()
+            return render_template("people/too_many_codes.html", message=exc.message), 429
+        except DomainError as exc:
+            put_on_form(form, exc)
+        else:
+            db.session.commit()
+            if message is not None:
+                deliver_after_response(message)
+            session["login_phone"] = phone
+            return redirect(url_for("people.login_code"))
+    return render_template("people/login_phone.html", form=form)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(ip_limit, methods=["POST"])
+def login_code():
+    phone = session.get("login_phone")
+    if not phone:
+        return redirect(url_for("people.login_phone"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            user = verify_login_code(phone, form.code.data, now=now())
+        except DomainError as exc:
+            record("auth.login_failed", details={"method": "sms_code"})
+            db.session.commit()
+            put_on_form(form, exc)
+        else:
+            if user.preferred_language not in current_app.config["LANGUAGES"]:
+                session["lang"] = current_language()
+            start_session(user)
+            db.session.commit()
+            return redirect(url_for("core.index"))
+    return render_template("people/login_code.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    user = current_user._get_current_object()
+    record("auth.logout", user)
+    # The old cookie names the old token: it stops working everywhere.
+    user.rotate_session_token()
+    db.session.commit()
+    logout_user()
+    clear_session_but_language()
+    flash(_("Sei uscito."), "success")
+    return redirect(url_for("core.index"))

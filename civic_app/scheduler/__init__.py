@@ -1,0 +1,1 @@
+"""The scheduler: the one list of periodic jobs and how they run."""

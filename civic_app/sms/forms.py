@@ -1,0 +1,14 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class SimulatorNumberForm(FlaskForm):
+    phone = StringField(_l("Numero di telefono"), validators=[DataRequired(), Length(max=32)])
+    use_number = SubmitField(_l("Usa questo numero"))
+
+
+class SimulatorTextForm(FlaskForm):
+    body = TextAreaField(_l("Messaggio"), validators=[DataRequired(), Length(max=1600)])
+    send = SubmitField(_l("Invia SMS"))

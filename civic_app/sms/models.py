@@ -1,0 +1,75 @@
+"""Every SMS in or out, with its delivery status: the outbox is this table."""
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from civic_app.core.models import TimestampMixin
+from civic_app.core.types import UTCDateTime
+from civic_app.extensions import db
+
+
+class Direction(enum.StrEnum):
+    OUT = "out"
+    IN = "in"
+
+
+class Status(enum.StrEnum):
+    QUEUED = "queued"  #: waiting in our outbox
+    SENDING = "sending"  #: claimed by a dispatcher, handed to the gateway
+    SENT = "sent"  #: the gateway accepted it
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    #: A dispatcher died between handing it over and recording the answer; never resent.
+    UNKNOWN = "unknown"
+    RECEIVED = "received"  #: an inbound message
+
+
+#: How each status reads on a page.
+STATUS_LABELS = {
+    Status.QUEUED: _l("in coda"),
+    Status.SENDING: _l("in invio"),
+    Status.SENT: _l("inviato"),
+    Status.DELIVERED: _l("consegnato"),
+    Status.UNDELIVERED: _l("non consegnato"),
+    Status.FAILED: _l("fallito"),
+    Status.UNKNOWN: _l("esito sconosciuto"),
+    Status.RECEIVED: _l("ricevuto"),
+}
+
+
+def _enum(cls):
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class Message(TimestampMixin, db.Model):
+    __table_args__ = (
+        # The dispatcher's query: due rows only.
+        Index("ix_message_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    direction: Mapped[Direction] = mapped_column(_enum(Direction))
+    #: E.164 of the other end.
+    phone: Mapped[str] = mapped_column(String(16), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    #: What it is for: login_code, reminder, reply, inbound ...
+    kind: Mapped[str] = mapped_column(String(30))
+    #: Urgent messages (login codes) ignore quiet hours.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[Status] = mapped_column(_enum(Status))
+    #: The same key never queues a second message (what, who, which occurrence).
+    idempotency_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    #: Twilio's MessageSid (SM...), set once the gateway accepted or delivered it.
+    provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    error_code: Mapped[str | None] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    segments: Mapped[int | None]

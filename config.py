@@ -1,0 +1,172 @@
+"""Settings for civic_app, read from the environment.
+
+`CIVIC_ENV` picks the class (development, testing, production; production when
+unset, so that a server started without it refuses a default secret key).
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused by ProductionConfig
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return default if value is None or value.strip() == "" else value.strip()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = env_str(name)
+    if value is None:
+        return default
+    return value.lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = env_str(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, got {value!r}") from exc
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    value = env_str(name, default) or ""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def database_url(default: str) -> str:
+    """`DATABASE_URL`, with plain `postgresql://` mapped to the psycopg 3 driver."""
+    url = env_str("DATABASE_URL", default)
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    ENV_NAME = "base"
+    SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{BASE_DIR / 'instance' / 'civic_app.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    #: console (log + dev outbox), fake (tests) or twilio.
+    SMS_BACKEND = env_str("SMS_BACKEND", "console")
+    TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
+    TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
+    TWILIO_MESSAGING_SERVICE_SID = env_str("TWILIO_MESSAGING_SERVICE_SID")
+    TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
+    #: Public base URL Twilio calls back on (status callbacks, signature checks).
+    PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL")
+    #: How many proxies in front of the app set X-Forwarded-* (ProxyFix).
+    PROXY_COUNT = env_int("PROXY_COUNT", 0)
+    #: Messages the dispatcher sends per second at most.
+    SMS_RATE_PER_SECOND = env_int("SMS_RATE_PER_SECOND", 10)
+    SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 6)
+
+    REDIS_URL = env_str("REDIS_URL")
+    RATELIMIT_STORAGE_URI = env_str("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "moving-window"
+
+    TIMEZONE = env_str("TIMEZONE", "Europe/Rome")
+    BABEL_DEFAULT_LOCALE = "it"
+    BABEL_DEFAULT_TIMEZONE = env_str("TIMEZONE", "Europe/Rome")
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "civic_app" / "translations")
+    LANGUAGES = ["it", "en", "fr", "ar"]
+    RTL_LANGUAGES = ["ar"]
+    DEFAULT_PHONE_REGION = env_str("DEFAULT_PHONE_REGION", "IT")
+
+    LOGIN_CODE_TTL_SECONDS = 600
+    LOGIN_CODE_MAX_ATTEMPTS = 5
+    #: Codes one phone number may request in 15 minutes, and in a day.
+    LOGIN_CODES_PER_NUMBER_15MIN = env_int("LOGIN_CODES_PER_NUMBER_15MIN", 3)
+    LOGIN_CODES_PER_NUMBER_DAY = env_int("LOGIN_CODES_PER_NUMBER_DAY", 10)
+    LOGIN_RATE_LIMIT_PER_IP = env_str("LOGIN_RATE_LIMIT_PER_IP", "10 per minute;100 per hour")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    SESSION_COOKIE_NAME = "civic_session"
+    PERMANENT_SESSION_LIFETIME = env_int("SESSION_LIFETIME_SECONDS", 8 * 3600)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    #: Run the periodic jobs inside the web process (the embedded default).
+    SCHEDULER_IN_PROCESS = env_bool("SCHEDULER_IN_PROCESS", False)
+    #: Dev outbox and phone simulator pages.
+    DEV_TOOLS = env_bool("DEV_TOOLS", False)
+    #: Password of every demo account made by `flask seed demo`.
+    DEMO_PASSWORD = env_str("DEMO_PASSWORD", "civic-demo-2026")
+
+    @classmethod
+    def check(cls) -> list[str]:
+        """Problems that must stop the app from starting (empty when fine)."""
+        return []
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    SCHEDULER_IN_PROCESS = env_bool("SCHEDULER_IN_PROCESS", True)
+    DEV_TOOLS = env_bool("DEV_TOOLS", True)
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = database_url("sqlite:///" + str(BASE_DIR / "instance" / "test.db"))
+    SMS_BACKEND = "fake"
+    SCHEDULER_IN_PROCESS = False
+    DEV_TOOLS = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    DEMO_PASSWORD = "demo-password"  # noqa: S105
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashing, in tests only
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> list[str]:
+        problems = []
+        if not cls.SECRET_KEY or cls.SECRET_KEY == DEV_SECRET_KEY or len(cls.SECRET_KEY) < 32:
+            problems.append(
+                "SECRET_KEY is missing, the development default, or shorter than 32 characters: "
+                'set it to a long random value (python -c "import secrets; '
+                'print(secrets.token_hex(32))").'
+            )
+        if env_bool("FLASK_DEBUG") or getattr(cls, "DEBUG", False):
+            problems.append("Debug mode is on: unset FLASK_DEBUG in production.")
+        if cls.DEV_TOOLS:
+            problems.append(
+                "DEV_TOOLS is on: the dev outbox and phone simulator are not for production."
+            )
+        if cls.SMS_BACKEND == "twilio" and not (
+            cls.TWILIO_ACCOUNT_SID
+            and cls.TWILIO_AUTH_TOKEN
+            and (cls.TWILIO_MESSAGING_SERVICE_SID or cls.TWILIO_FROM_NUMBER)
+        ):
+            problems.append(
+                "SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "
+                "TWILIO_MESSAGING_SERVICE_SID (or TWILIO_FROM_NUMBER)."
+            )
+        return problems
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    name = (env_str("CIVIC_ENV", "production") or "production").lower()
+    if name not in CONFIGS:
+        raise RuntimeError(f"CIVIC_ENV must be one of {', '.join(CONFIGS)}; got {name!r}.")
+    return CONFIGS[name]

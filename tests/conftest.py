@@ -1,0 +1,275 @@
+"""Test fixtures: one app per run, a rolled-back transaction per test, factories.
+
+The suite runs on SQLite by default and on PostgreSQL when DATABASE_URL points
+at one (its database name must start with "test": the schema is dropped).
+"""
+
+import contextvars
+import os
+import re
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import pytest
+from flask.testing import FlaskClient
+from flask_login.utils import _create_identifier
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import create_engine, text
+
+from civic_app import create_app
+from civic_app.core.clock import FrozenClock, SystemClock
+from civic_app.core.models import Municipality
+from civic_app.core.permissions import Role
+from civic_app.extensions import db as _db
+from civic_app.extensions import limiter
+from civic_app.people.models import User
+from civic_app.people.operations import set_password
+from config import TestingConfig
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def reset_database(engine) -> None:
+    """Empty the test database so that migrations build it from nothing."""
+    if engine.dialect.name == "postgresql":
+        name = engine.url.database or ""
+        if not name.startswith("test"):
+            raise RuntimeError(
+                f"refusing to wipe database {name!r}: test databases start with 'test'"
+            )
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    else:
+        with engine.begin() as conn:
+            tables = conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            ).scalars()
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            for table in list(tables):
+                conn.exec_driver_sql(f'DROP TABLE "{table}"')
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app(TestingConfig)
+    with app.app_context():
+        reset_database(_db.engine)
+        upgrade()
+        _db.engine.dispose()
+    return app
+
+
+class BoundSession(FlaskSession):
+    """Flask-SQLAlchemy's session, bound to the test's connection."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return self.bind
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """The database, inside a transaction that is rolled back after the test.
+
+    Commits in views and operations release savepoints of that transaction.
+    """
+    with app.app_context():
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        original = _db.session
+        _db.session = _db._make_scoped_session(
+            {
+                "class_": BoundSession,
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+            }
+        )
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def own_session(db):
+    """For tests that build an app of their own: a session not bound to the test transaction."""
+    bound = _db.session
+    _db.session = _db._make_scoped_session({})
+    yield
+    _db.session.remove()
+    _db.session = bound
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state(app):
+    """Rate-limit counters, the fake gateway and the clock start clean in every test."""
+    limiter.reset()
+    gateway = app.extensions["civic_sms_gateway"]
+    gateway.reset()
+    yield
+    app.extensions["civic_clock"] = SystemClock()
+
+
+@pytest.fixture(autouse=True)
+def _no_real_twilio(monkeypatch):
+    """Fail any test whose code would reach Twilio's servers (loopback mocks are fine)."""
+    from twilio.http.http_client import TwilioHttpClient
+
+    real_request = TwilioHttpClient.request
+
+    def guarded(self, method, url, *args, **kwargs):
+        host = urlsplit(url).hostname or ""
+        if host not in {"127.0.0.1", "localhost", "::1"}:
+            pytest.fail(f"a test tried to reach the real Twilio API: {method} {host}")
+        return real_request(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(TwilioHttpClient, "request", guarded)
+
+
+@pytest.fixture
+def clock(app):
+    """A frozen clock, set to a Wednesday morning in Rome; `clock.advance(minutes=5)`."""
+    frozen = FrozenClock(datetime(2026, 3, 4, 9, 0, tzinfo=UTC))
+    app.extensions["civic_clock"] = frozen
+    return frozen
+
+
+@pytest.fixture
+def gateway(app):
+    """The fake SMS gateway: `.sent` lists (to, body, sid); `.fail_next(...)`."""
+    return app.extensions["civic_sms_gateway"]
+
+
+class CivicClient(FlaskClient):
+    def open(self, *args, **kwargs):
+        # Each request gets its own app context, as on a server: nothing in `g` or in the
+        # database session carries over from the test body or from the previous request.
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+    def csrf_token(self) -> str:
+        page = self.get("/").get_data(as_text=True)
+        return CSRF_META.search(page).group(1)
+
+    def post_form(self, url: str, data: dict | None = None, **kwargs):
+        """POST a form the way a browser does, with the page's CSRF token."""
+        data = {"csrf_token": self.csrf_token(), **(data or {})}
+        return self.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = CivicClient
+    return app.test_client()
+
+
+@pytest.fixture
+def create_municipality(db):
+    counter = iter(range(1, 10_000))
+
+    def make(**kw) -> Municipality:
+        n = next(counter)
+        values = {"slug": f"comune-{n}", "name": f"Comune {n}", "region": "Lazio"} | kw
+        municipality = Municipality(**values)
+        db.session.add(municipality)
+        db.session.commit()
+        return municipality
+
+    return make
+
+
+@pytest.fixture
+def municipality(create_municipality):
+    return create_municipality(slug="roma", name="Roma")
+
+
+@pytest.fixture
+def other_municipality(create_municipality):
+    return create_municipality(slug="milano", name="Milano", region="Lombardia")
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def create_user(db, municipality):
+    counter = iter(range(1, 10_000))
+
+    def make(role: Role = Role.PARTICIPANT, **kw) -> User:
+        n = next(counter)
+        values = {
+            "role": role,
+            "first_name": f"Nome{n}",
+            "last_name": f"Cognome{n}",
+            "municipality": None if role == Role.COORDINATOR else municipality,
+            "preferred_language": "it",
+        }
+        if role == Role.PARTICIPANT:
+            values["phone"] = f"+39347{n:07d}"
+        else:
+            values["email"] = f"{role.value}{n}@example.org"
+        values |= kw
+        password = values.pop("password", PASSWORD)
+        user = User(**values)
+        if user.email:
+            set_password(user, password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def create_participant(create_user):
+    return lambda **kw: create_user(Role.PARTICIPANT, **kw)
+
+
+@pytest.fixture
+def staff(create_user):
+    return create_user(Role.STAFF)
+
+
+@pytest.fixture
+def login_as(client, app):
+    """Log `user` in on the test client, as a real login would leave the session."""
+
+    def login(user: User) -> User:
+        with app.test_request_context(environ_base=client.environ_base):
+            identifier = _create_identifier()
+        with client.session_transaction() as session:
+            session.clear()
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+            session["_id"] = identifier
+        return user
+
+    return login
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A reachable PostgreSQL server: the suite's own, or the local one.
+
+    Without one the test is skipped on a laptop and fails in CI.
+    """
+    url = os.environ.get("DATABASE_URL") or os.environ.get("TEST_POSTGRES_URL")
+    url = url if url and url.startswith("postgres") else DEFAULT_POSTGRES_URL
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:
+        message = f"PostgreSQL is not reachable at {url}: {exc}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
