@@ -126,20 +126,30 @@ def _sqlite_transactions(engine) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from civic_app import core, people, sms
+    from civic_app import core, people, projects, sms
+
+    # The views register their routes on the blueprints when imported; importing them
+    # here, not in the packages, keeps models and operations importable on their own.
+    from civic_app.core import views as _core_views  # noqa: F401
+    from civic_app.people import views as _people_views  # noqa: F401
+    from civic_app.projects import staff_views as _staff_views  # noqa: F401
+    from civic_app.projects import views as _project_views  # noqa: F401
+    from civic_app.sms import views as _sms_views  # noqa: F401
 
     app.register_blueprint(core.bp)
     app.register_blueprint(people.bp)
+    app.register_blueprint(projects.bp)
     app.register_blueprint(sms.bp)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from flask_babel import format_datetime
+    from flask_babel import format_date, format_datetime
 
     from civic_app.core.forms import LanguageForm
     from civic_app.core.i18n import LANGUAGE_NAMES, current_language, text_direction
     from civic_app.core.permissions import Role
     from civic_app.core.phones import display_phone
+    from civic_app.projects.forms import SPOKEN_LANGUAGES
 
     @app.context_processor
     def layout_values():
@@ -149,10 +159,12 @@ def register_template_helpers(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "language_form": LanguageForm,
             "Role": Role,
+            "spoken_languages": dict(SPOKEN_LANGUAGES),
         }
 
     app.jinja_env.filters["phone"] = display_phone
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["date_format"] = format_date
 
     @app.after_request
     def security_headers(response):

@@ -38,12 +38,16 @@ def seed_network():
 @seed.command("demo", help="Create the network and demo accounts, and print how to log in.")
 @click.option("--if-empty", is_flag=True, help="Do nothing if the database has any account.")
 def seed_demo(if_empty: bool):
+    from civic_app.core.clock import now
+    from civic_app.core.network import ensure_network
     from civic_app.people.demo import seed_demo as make_demo
     from civic_app.people.models import User
+    from civic_app.projects.demo import seed_demo_projects
 
     has_users = db.session.scalar(db.select(User.id).limit(1)) is not None
     if not (if_empty and has_users):
         make_demo(current_app.config["DEMO_PASSWORD"])
+        seed_demo_projects(ensure_network(), now())
         db.session.commit()
         click.echo("Demo data loaded.")
     else:

@@ -7,10 +7,12 @@ at one (its database name must start with "test": the schema is dropped).
 import contextvars
 import os
 import re
+import uuid
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_login.utils import _create_identifier
 from flask_migrate import upgrade
@@ -44,14 +46,10 @@ def reset_database(engine) -> None:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
     else:
-        with engine.begin() as conn:
-            tables = conn.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-            ).scalars()
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            for table in list(tables):
-                conn.exec_driver_sql(f'DROP TABLE "{table}"')
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        engine.dispose()
+        path = engine.url.database
+        if path and path != ":memory:" and os.path.exists(path):
+            os.remove(path)
 
 
 @pytest.fixture(scope="session")
@@ -151,7 +149,11 @@ class CivicClient(FlaskClient):
     def open(self, *args, **kwargs):
         # Each request gets its own app context, as on a server: nothing in `g` or in the
         # database session carries over from the test body or from the previous request.
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        # What the test holds is re-read after the request, as a new page view would.
+        if has_app_context():
+            _db.session.expire_all()
+        return response
 
     def csrf_token(self) -> str:
         page = self.get("/").get_data(as_text=True)
@@ -273,3 +275,17 @@ def postgres_url():
             pytest.fail(message)
         pytest.skip(message)
     return url
+
+
+@pytest.fixture
+def empty_postgresql(postgres_url):
+    """The URL of a brand-new database on the PostgreSQL server, dropped afterwards."""
+    name = f"test_fresh_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

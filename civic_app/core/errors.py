@@ -16,9 +16,11 @@ class DomainError(Exception):
     """A rule of the domain was broken; `field` names the form field at fault (or None)."""
 
     def __init__(self, field: str | None, message):
-        super().__init__(str(message))
+        # Translated now, into a plain str: Flask-Babel's lazy strings count as safe HTML,
+        # and a message may carry user input (a title, a name) that must be escaped.
+        self.message = str(message)
+        super().__init__(self.message)
         self.field = field
-        self.message = message
 
 
 def put_on_form(form, error: DomainError) -> None:

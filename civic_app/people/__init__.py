@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("people", __name__)
-
-from civic_app.people import views  # noqa: E402, F401

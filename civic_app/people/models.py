@@ -45,6 +45,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     #: Part of the login cookie; changing it logs the account out everywhere.
     session_token: Mapped[str] = mapped_column(String(40), default=new_session_token, unique=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Secret of the personal calendar feed URL; a new one revokes the old URL.
+    calendar_token: Mapped[str | None] = mapped_column(String(40), unique=True)
 
     @property
     def is_active(self) -> bool:  # Flask-Login

@@ -23,6 +23,13 @@ def ip_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT_PER_IP"]
 
 
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site (never another host), else None."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
 def clear_session_but_language() -> None:
     lang = session.get("lang")
     session.clear()
@@ -51,7 +58,7 @@ def login():
         else:
             start_session(user)
             db.session.commit()
-            return redirect(url_for("core.index"))
+            return redirect(safe_next(request.args.get("next")) or url_for("core.index"))
     return render_template("people/login.html", form=form)
 
 
@@ -59,6 +66,8 @@ def login():
 @limiter.limit(ip_limit, methods=["POST"])
 def login_phone():
     form = PhoneForm()
+    if safe_next(request.args.get("next")):
+        session["login_next"] = request.args["next"]
     if form.validate_on_submit():
         try:
             phone = normalize_phone(form.phone.data)
@@ -94,9 +103,10 @@ def login_code():
         else:
             if user.preferred_language not in current_app.config["LANGUAGES"]:
                 session["lang"] = current_language()
+            target = safe_next(session.get("login_next"))
             start_session(user)
             db.session.commit()
-            return redirect(url_for("core.index"))
+            return redirect(target or url_for("core.index"))
     return render_template("people/login_code.html", form=form)
 
 

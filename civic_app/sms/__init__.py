@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("sms", __name__)
-
-from civic_app.sms import views  # noqa: E402, F401

@@ -85,3 +85,15 @@ def test_seed_network_is_idempotent(app, db):
     result = runner.invoke(args=["seed", "network"])
     assert "18 municipalities" in result.output
     assert db.session.scalar(db.select(db.func.count(Municipality.id))) == 18
+
+
+def test_seed_demo_publishes_projects_with_sessions_to_come(app, db, client):
+    from civic_app.projects.models import Project, ProjectSession, ProjectStatus, ProjectTemplate
+
+    app.test_cli_runner().invoke(args=["seed", "demo"])
+    projects = db.session.scalars(db.select(Project)).all()
+    assert len(projects) >= 4
+    assert {p.status for p in projects} == {ProjectStatus.PUBLISHED}
+    assert db.session.scalar(db.select(db.func.count(ProjectSession.id))) > 20
+    assert db.session.scalar(db.select(ProjectTemplate.id)) is not None
+    assert "Cura del parco della Caffarella" in client.get("/projects").get_data(as_text=True)

@@ -1,12 +1,10 @@
 """`flask db upgrade` on an empty database gives exactly the models' schema."""
 
-import uuid
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
 from civic_app import create_app
 from civic_app.extensions import db
@@ -26,20 +24,6 @@ def app_on(url):
 @pytest.fixture
 def empty_sqlite(tmp_path):
     return f"sqlite:///{tmp_path / 'empty.db'}"
-
-
-@pytest.fixture
-def empty_postgresql(postgres_url):
-    """A brand-new database on the PostgreSQL server, dropped afterwards."""
-    name = f"test_migrations_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

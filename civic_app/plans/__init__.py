@@ -1,0 +1,1 @@
+"""Plans: enrolments in projects, waitlists and individual civic-engagement plans."""

@@ -1,0 +1,214 @@
+"""Public pages: the marketplace, a project's page, joining, calendar feeds."""
+
+from datetime import timedelta
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from civic_app.core.audit import record
+from civic_app.core.clock import now
+from civic_app.core.errors import DomainError
+from civic_app.core.i18n import current_language
+from civic_app.core.models import Municipality
+from civic_app.core.permissions import Role, roles_required
+from civic_app.extensions import db
+from civic_app.people.models import User
+from civic_app.plans.models import ENROLMENT_STATUS_LABELS, HOLDS_A_PLACE, Enrolment
+from civic_app.plans.operations import request_to_join
+from civic_app.projects import bp
+from civic_app.projects.calendar import build_feed
+from civic_app.projects.forms import ActionForm, MarketplaceForm
+from civic_app.projects.marketplace import Filters, search
+from civic_app.projects.models import (
+    SECTOR_LABELS,
+    Project,
+    ProjectSession,
+    ProjectStatus,
+    SessionStatus,
+    project_tutor,
+)
+from civic_app.projects.operations import places_taken
+
+#: How far back a calendar feed reaches (cancelled and past sessions included).
+FEED_PAST = timedelta(days=60)
+
+
+@bp.route("/projects")
+def marketplace():
+    municipalities = db.session.scalars(db.select(Municipality).order_by(Municipality.name)).all()
+    form = MarketplaceForm(municipalities, formdata=request.args)
+    filters = Filters()
+    if request.args and form.validate():
+        filters = Filters(
+            municipality=form.municipality.data or None,
+            sector=form.sector.data or None,
+            date_from=form.date_from.data,
+            date_to=form.date_to.data,
+            weekday=int(form.weekday.data) if form.weekday.data else None,
+            language=form.language.data or None,
+            places_left=form.places_left.data,
+            q=(form.q.data or "").strip(),
+        )
+    filters.page = request.args.get("page", 1, type=int) or 1
+    page = search(filters, now())
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "projects/marketplace.html",
+        form=form,
+        page=page,
+        args=args,
+        sector_labels=SECTOR_LABELS,
+        language=current_language(),
+    )
+
+
+def _public_project(project_id: int) -> Project:
+    """A project anyone may see.
+
+    :raise 404: for drafts (and unknown ids).
+    """
+    project = db.session.get(Project, project_id)
+    if project is None or project.status == ProjectStatus.DRAFT:
+        abort(404)
+    return project
+
+
+@bp.route("/projects/<int:project_id>")
+def detail(project_id: int):
+    project = _public_project(project_id)
+    moment = now()
+    sessions = db.session.scalars(
+        db.select(ProjectSession)
+        .where(ProjectSession.project_id == project.id, ProjectSession.ends_at >= moment)
+        .order_by(ProjectSession.starts_at)
+        .limit(10)
+    ).all()
+    left = max(project.capacity - places_taken([project.id]).get(project.id, 0), 0)
+    enrolment = None
+    if current_user.is_authenticated and current_user.role == Role.PARTICIPANT:
+        enrolment = db.session.scalar(
+            db.select(Enrolment).where(
+                Enrolment.project_id == project.id, Enrolment.participant_id == current_user.id
+            )
+        )
+    return render_template(
+        "projects/detail.html",
+        project=project,
+        sessions=sessions,
+        places_left=left,
+        enrolment=enrolment,
+        enrolment_labels=ENROLMENT_STATUS_LABELS,
+        sector_labels=SECTOR_LABELS,
+        language=current_language(),
+        join_form=ActionForm(),
+        SessionStatus=SessionStatus,
+    )
+
+
+@bp.route("/projects/<int:project_id>/join", methods=["POST"])
+@roles_required(Role.PARTICIPANT)
+def join(project_id: int):
+    project = _public_project(project_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        enrolment = request_to_join(project, current_user, now())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(url_for("projects.detail", project_id=project.id))
+    record("enrolment.requested", enrolment, details={"status": str(enrolment.status)})
+    db.session.commit()
+    if enrolment.status in HOLDS_A_PLACE:
+        flash(_("Richiesta inviata. Il Comune ti risponderà con un SMS."), "success")
+    else:
+        flash(_("Il progetto è pieno: sei in lista d'attesa. Ti avvisiamo se si libera un posto."))
+    return redirect(url_for("projects.detail", project_id=project.id))
+
+
+def _ics(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": f'inline; filename="{filename}"',
+            "Cache-Control": "no-cache, private",
+        },
+    )
+
+
+@bp.route("/projects/<int:project_id>/calendar.ics")
+def project_calendar(project_id: int):
+    project = _public_project(project_id)
+    moment = now()
+    sessions = db.session.scalars(
+        db.select(ProjectSession)
+        .where(
+            ProjectSession.project_id == project.id, ProjectSession.ends_at >= moment - FEED_PAST
+        )
+        .order_by(ProjectSession.starts_at)
+    ).all()
+    language = current_language()
+    body = build_feed(project.text(language)[0], sessions, moment, language)
+    return _ics(body, f"project-{project.id}.ics")
+
+
+@bp.route("/calendar/<token>.ics")
+def personal_calendar(token: str):
+    """A participant's or tutor's own sessions, behind the secret token of their feed URL.
+
+    :raise 404: for an unknown or revoked token.
+    """
+    user = (
+        db.session.scalar(
+            db.select(User).where(User.calendar_token == token, User.is_active_account.is_(True))
+        )
+        if 20 <= len(token) <= 40
+        else None
+    )
+    if user is None or user.role not in (Role.PARTICIPANT, Role.TUTOR):
+        abort(404)
+    moment = now()
+    query = db.select(ProjectSession).where(ProjectSession.ends_at >= moment - FEED_PAST)
+    tentative = set()
+    if user.role == Role.PARTICIPANT:
+        enrolments = db.session.execute(
+            db.select(Enrolment.project_id, Enrolment.status).where(
+                Enrolment.participant_id == user.id, Enrolment.status.in_(HOLDS_A_PLACE)
+            )
+        ).all()
+        project_ids = [pid for pid, _status in enrolments]
+        tentative = {pid for pid, status in enrolments if status != "accepted"}
+    else:
+        project_ids = list(
+            db.session.scalars(
+                db.select(project_tutor.c.project_id).where(project_tutor.c.user_id == user.id)
+            )
+        )
+    sessions = db.session.scalars(
+        query.where(ProjectSession.project_id.in_(project_ids)).order_by(ProjectSession.starts_at)
+    ).all()
+    language = user.preferred_language
+    body = build_feed("civic_app", sessions, moment, language, tentative=tentative)
+    return _ics(body, "civic_app.ics")
+
+
+@bp.route("/me/calendar", methods=["GET", "POST"])
+@roles_required(Role.PARTICIPANT, Role.TUTOR)
+def my_calendar():
+    """The address of one's own calendar feed; a new address revokes the old one."""
+    import secrets
+
+    form = ActionForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit() or user.calendar_token is None:
+        user.calendar_token = secrets.token_urlsafe(24)
+        record("calendar.token_issued", user)
+        db.session.commit()
+        if request.method == "POST":
+            flash(_("Nuovo indirizzo creato: quello vecchio non funziona più."), "success")
+            return redirect(url_for("projects.my_calendar"))
+    feed_url = url_for("projects.personal_calendar", token=user.calendar_token, _external=True)
+    return render_template("projects/my_calendar.html", feed_url=feed_url, form=form)
