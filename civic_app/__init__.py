@@ -126,24 +126,28 @@ def _sqlite_transactions(engine) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from civic_app import core, people, projects, sms
+    from civic_app import core, people, plans, projects, sms
 
     # The views register their routes on the blueprints when imported; importing them
     # here, not in the packages, keeps models and operations importable on their own.
     from civic_app.core import views as _core_views  # noqa: F401
+    from civic_app.people import me_views as _me_views  # noqa: F401
+    from civic_app.people import staff_views as _people_staff_views  # noqa: F401
     from civic_app.people import views as _people_views  # noqa: F401
+    from civic_app.plans import views as _plan_views  # noqa: F401
     from civic_app.projects import staff_views as _staff_views  # noqa: F401
     from civic_app.projects import views as _project_views  # noqa: F401
     from civic_app.sms import views as _sms_views  # noqa: F401
 
     app.register_blueprint(core.bp)
     app.register_blueprint(people.bp)
+    app.register_blueprint(plans.bp)
     app.register_blueprint(projects.bp)
     app.register_blueprint(sms.bp)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime
+    from flask_babel import format_date, format_datetime, format_decimal
 
     from civic_app.core.forms import LanguageForm
     from civic_app.core.i18n import LANGUAGE_NAMES, current_language, text_direction
@@ -165,6 +169,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["phone"] = display_phone
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date_format"] = format_date
+    app.jinja_env.filters["format_hours"] = lambda hours: format_decimal(hours, "#,##0.##")
 
     @app.after_request
     def security_headers(response):

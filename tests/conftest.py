@@ -8,7 +8,7 @@ import contextvars
 import os
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -27,6 +27,8 @@ from civic_app.extensions import db as _db
 from civic_app.extensions import limiter
 from civic_app.people.models import User
 from civic_app.people.operations import set_password
+from civic_app.plans.models import Enrolment, EnrolmentStatus
+from civic_app.projects.models import Project, ProjectStatus, Sector
 from config import TestingConfig
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -156,7 +158,7 @@ class CivicClient(FlaskClient):
         return response
 
     def csrf_token(self) -> str:
-        page = self.get("/").get_data(as_text=True)
+        page = self.get("/login").get_data(as_text=True)
         return CSRF_META.search(page).group(1)
 
     def post_form(self, url: str, data: dict | None = None, **kwargs):
@@ -289,3 +291,38 @@ def empty_postgresql(postgres_url):
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def project(db, municipality):
+    project = Project(
+        municipality_id=municipality.id,
+        title="Cura del parco",
+        description="Puliamo il parco.",
+        sector=Sector.GREEN,
+        status=ProjectStatus.PUBLISHED,
+        capacity=2,
+        start_date=date(2026, 3, 1),
+        end_date=date(2026, 6, 30),
+        translations={"fr": {"title": "Soin du parc", "description": "On nettoie."}},
+    )
+    db.session.add(project)
+    db.session.commit()
+    return project
+
+
+@pytest.fixture
+def enrol(db):
+    def make(project, participant, status=EnrolmentStatus.APPLIED, at=None) -> Enrolment:
+        enrolment = Enrolment(
+            project_id=project.id,
+            participant_id=participant.id,
+            municipality_id=project.municipality_id,
+            status=status,
+            requested_at=at or datetime(2026, 2, 1, tzinfo=UTC),
+        )
+        db.session.add(enrolment)
+        db.session.commit()
+        return enrolment
+
+    return make

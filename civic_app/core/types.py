@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -34,3 +34,10 @@ def utc(dt: datetime) -> datetime:
     if dt.tzinfo is None:
         raise ValueError("expected a timezone-aware datetime")
     return dt.astimezone(UTC)
+
+
+def str_enum(enum_class) -> Enum:
+    """A Python enum stored as its string values in a VARCHAR (no database enum type)."""
+    return Enum(
+        enum_class, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+    )

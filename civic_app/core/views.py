@@ -5,11 +5,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from civic_app.core import bp
 from civic_app.core.forms import LanguageForm
+from civic_app.core.permissions import Role
 from civic_app.extensions import db, limiter
 
 
 @bp.route("/")
 def index():
+    if current_user.is_authenticated and current_user.role == Role.PARTICIPANT:
+        return redirect(url_for("people.home"))
     return render_template("core/index.html")
 
 

@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from civic_app.projects.forms import MultiCheckboxField
 
 
 class PasswordLoginForm(FlaskForm):
@@ -29,3 +31,91 @@ class CodeForm(FlaskForm):
         render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6},
     )
     submit = SubmitField(_l("Entra"))
+
+
+LANGUAGE_CHOICES = [("it", "Italiano"), ("en", "English"), ("fr", "Français"), ("ar", "العربية")]
+
+
+def sector_choices():
+    from civic_app.projects.models import SECTOR_LABELS
+
+    return [(k.value, v) for k, v in SECTOR_LABELS.items()]
+
+
+class SignupForm(FlaskForm):
+    first_name = StringField(_l("Nome"), validators=[DataRequired(), Length(max=80)])
+    last_name = StringField(_l("Cognome (facoltativo)"), validators=[Optional(), Length(max=80)])
+    language = SelectField(_l("La tua lingua"), choices=LANGUAGE_CHOICES)
+    municipality = SelectField(_l("Il tuo Comune"), choices=[], validators=[DataRequired()])
+    sectors = MultiCheckboxField(_l("Cosa ti interessa?"), choices=[])
+    programme_consent = BooleanField(_l("Accetto"))
+    sms_consent = BooleanField(_l("Accetto gli SMS"))
+    submit = SubmitField(_l("Iscriviti"))
+
+    def __init__(self, municipalities, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality.choices = [("", _l("— scegli —"))] + [
+            (m.slug, m.name) for m in municipalities
+        ]
+        self.sectors.choices = sector_choices()
+
+
+class AssistedSignupForm(SignupForm):
+    phone = StringField(
+        _l("Numero di telefono (se ne ha uno)"),
+        validators=[Optional(), Length(max=32)],
+        render_kw={"inputmode": "tel"},
+    )
+    referral_source = SelectField(_l("Chi l'ha indirizzato"), choices=[])
+    consent_method = SelectField(
+        _l("Come conferma il consenso"),
+        choices=[
+            ("sms_code", _l("Con un codice SMS sul suo telefono")),
+            ("paper", _l("Ha firmato il modulo di consenso su carta")),
+        ],
+    )
+    submit = SubmitField(_l("Registra"))
+
+    def __init__(self, municipalities, *args, **kwargs):
+        super().__init__(municipalities, *args, **kwargs)
+        del self.municipality
+        self.referral_source.choices = [
+            ("one_stop_shop", _l("Sportello unico")),
+            ("mobile_unit", _l("Unità mobile")),
+            ("social_services", _l("Servizi sociali")),
+            ("association", _l("Associazione")),
+            ("self", _l("Da solo")),
+        ]
+
+
+class ConfirmCodeForm(FlaskForm):
+    code = StringField(
+        _l("Codice di 6 cifre"),
+        validators=[DataRequired(), Regexp(r"^\s*\d{6}\s*$", message=_l("Il codice ha 6 cifre."))],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6},
+    )
+    submit = SubmitField(_l("Conferma"))
+
+
+class ParticipantSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Nome o telefono"), validators=[Optional(), Length(max=80)])
+    status = SelectField(
+        _l("Situazione"),
+        choices=[
+            ("", _l("Tutti")),
+            ("no_project", _l("Senza progetto")),
+            ("applied", _l("Richiesta da valutare")),
+            ("waitlisted", _l("In lista d'attesa")),
+            ("enrolled", _l("Iscritto a un progetto")),
+            ("with_plan", _l("Con piano individuale")),
+        ],
+        validators=[Optional()],
+    )
+    project = SelectField(_l("Progetto"), choices=[], validators=[Optional()])
+    language = SelectField(
+        _l("Lingua"), choices=[("", _l("Tutte"))] + LANGUAGE_CHOICES, validators=[Optional()]
+    )
+    submit = SubmitField(_l("Cerca"))

@@ -4,12 +4,12 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic_app.core.models import Municipality, TimestampMixin
 from civic_app.core.permissions import Role
-from civic_app.core.types import UTCDateTime
+from civic_app.core.types import UTCDateTime, str_enum
 from civic_app.extensions import db
 
 
@@ -26,9 +26,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[Role] = mapped_column(str_enum(Role))
     #: None only for national coordinators.
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
     municipality: Mapped[Municipality | None] = relationship()
@@ -47,6 +45,16 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Secret of the personal calendar feed URL; a new one revokes the old URL.
     calendar_token: Mapped[str | None] = mapped_column(String(40), unique=True)
+    #: Participants: web, sms or assisted (registered by staff at a desk).
+    signed_up_via: Mapped[str | None] = mapped_column(String(10))
+    #: Participants: who sent them (see REFERRAL_SOURCES).
+    referral_source: Mapped[str | None] = mapped_column(String(20))
+    #: Participants: sectors they are interested in, as ",green,care,".
+    sectors_of_interest: Mapped[str] = mapped_column(String(60), default="")
+    #: Set while the person does not want non-essential SMS (consent withdrawn or STOP).
+    sms_opt_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Personal data removed on request or after retention; the row keeps the numbers.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -61,6 +69,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def display_name(self) -> str:
         return f"{self.first_name} {self.last_name or ''}".strip()
+
+    @property
+    def sector_codes(self) -> list[str]:
+        return [code for code in (self.sectors_of_interest or "").split(",") if code]
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
@@ -83,3 +95,40 @@ class LoginCode(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ip: Mapped[str | None] = mapped_column(String(45))
+
+
+#: Where a participant came from (assisted sign-up records it).
+REFERRAL_SOURCES = ("one_stop_shop", "mobile_unit", "social_services", "association", "self")
+
+
+class Consent(db.Model):
+    """One consent given (and maybe withdrawn): which text, in which language, when, how."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    #: "programme" (taking part, data processing) or "sms" (reminders and news by SMS).
+    purpose: Mapped[str] = mapped_column(String(20))
+    #: Version of the consent text, e.g. "2026-11".
+    version: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(8))
+    #: The exact text the person agreed to, as shown to them.
+    text: Mapped[str] = mapped_column(Text)
+    #: web, sms_code (confirmed with a code), paper (signed form kept by staff), sms
+    method: Mapped[str] = mapped_column(String(20))
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Staff member who recorded it (assisted sign-up); None when the person did.
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+
+class ErasureRequest(db.Model):
+    """A participant asked for their personal data to be erased."""
+
+    __tablename__ = "erasure_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    processed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

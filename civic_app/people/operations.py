@@ -46,12 +46,12 @@ def _code_hash(phone: str, code: str) -> str:
     return hmac.new(key, f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def request_login_code(phone: str, *, now: datetime, ip: str | None = None):
-    """Make a login code for `phone` and queue it by SMS if an active participant has that number.
+def issue_code(
+    phone: str, *, purpose: str, now: datetime, ip: str | None = None, user=None
+) -> tuple[LoginCode, str]:
+    """A new one-time code for `phone`; older open codes of the same purpose stop working.
 
-    Returns the queued Message, or None when the number is unknown (the caller
-    answers the same either way). Unknown numbers still get a LoginCode row, so
-    that the limits per number count them too.
+    Every code counts towards the limits per number, whether or not it is sent.
 
     :raise TooManyCodes: past the per-number limits (15 minutes and a day).
     """
@@ -67,21 +67,17 @@ def request_login_code(phone: str, *, now: datetime, ip: str | None = None):
         or recent[1] >= config["LOGIN_CODES_PER_NUMBER_DAY"]
     ):
         raise TooManyCodes("phone", _l("Hai chiesto troppi codici. Riprova più tardi."))
-
-    user = db.session.scalar(
-        db.select(User).where(
-            User.phone == phone, User.role == Role.PARTICIPANT, User.is_active_account.is_(True)
-        )
-    )
     code = f"{secrets.randbelow(10**6):06d}"
-    # A new code replaces the older ones still open.
     for old in db.session.scalars(
-        db.select(LoginCode).where(LoginCode.phone == phone, LoginCode.used_at.is_(None))
+        db.select(LoginCode).where(
+            LoginCode.phone == phone, LoginCode.purpose == purpose, LoginCode.used_at.is_(None)
+        )
     ):
         old.used_at = now
     login_code = LoginCode(
         phone=phone,
         user_id=getattr(user, "id", None),
+        purpose=purpose,
         code_hash=_code_hash(phone, code),
         created_at=now,
         expires_at=now + timedelta(seconds=config["LOGIN_CODE_TTL_SECONDS"]),
@@ -89,44 +85,92 @@ def request_login_code(phone: str, *, now: datetime, ip: str | None = None):
     )
     db.session.add(login_code)
     db.session.flush()
-    if user is None:
-        return None
+    return login_code, code
+
+
+def send_code(login_code: LoginCode, code: str, *, phone: str, language: str, now, user=None):
+    """Queue the SMS that carries a code (urgent: it ignores quiet hours)."""
     return queue_sms(
         phone=phone,
-        body=render_sms("login_code", user.preferred_language, code=code),
+        body=render_sms("login_code", language, code=code),
         kind="login_code",
         now=now,
         user=user,
         urgent=True,
-        idempotency_key=f"login_code:{login_code.id}",
+        idempotency_key=f"code:{login_code.id}",
     )
 
 
-def verify_login_code(phone: str, code: str, *, now: datetime) -> User:
-    """The participant whose latest open code for `phone` is `code`; the code is used up.
+def request_login_code(phone: str, *, now: datetime, ip: str | None = None, language: str = "it"):
+    """Text `phone` a code: to log in if a participant has it, to sign up otherwise.
+
+    Returns the queued Message, or None when nothing is sent (the number belongs to
+    a disabled account, or to staff): the caller answers the same in every case.
+
+    :raise TooManyCodes: past the per-number limits.
+    """
+    owner = db.session.scalar(db.select(User).where(User.phone == phone))
+    participant = (
+        owner
+        if owner is not None and owner.role == Role.PARTICIPANT and owner.is_active_account
+        else None
+    )
+    purpose = "login" if participant else "signup"
+    login_code, code = issue_code(phone, purpose=purpose, now=now, ip=ip, user=participant)
+    if owner is not None and participant is None:
+        return None
+    return send_code(
+        login_code,
+        code,
+        phone=phone,
+        language=participant.preferred_language if participant else language,
+        now=now,
+        user=participant,
+    )
+
+
+def check_code(phone: str, code: str, *, now: datetime, purposes: tuple[str, ...]) -> LoginCode:
+    """The latest open code of `phone` for one of `purposes`, if `code` is it; used up.
 
     :raise DomainError: on a wrong, expired, used or locked code (the attempt is counted).
     """
     login_code = db.session.scalar(
         db.select(LoginCode)
-        .where(LoginCode.phone == phone, LoginCode.used_at.is_(None))
+        .where(
+            LoginCode.phone == phone,
+            LoginCode.purpose.in_(purposes),
+            LoginCode.used_at.is_(None),
+        )
         .order_by(LoginCode.id.desc())
         .limit(1)
     )
     if login_code is None or login_code.expires_at <= now:
         raise DomainError("code", _l("Il codice è scaduto. Chiedine uno nuovo."))
-    if login_code.attempts >= current_app.config["LOGIN_CODE_MAX_ATTEMPTS"]:
+    max_attempts = current_app.config["LOGIN_CODE_MAX_ATTEMPTS"]
+    if login_code.attempts >= max_attempts:
         raise DomainError("code", _l("Troppi tentativi sbagliati. Chiedi un nuovo codice."))
     login_code.attempts += 1
-    good = hmac.compare_digest(login_code.code_hash, _code_hash(phone, code.strip()))
-    user = db.session.get(User, login_code.user_id) if login_code.user_id else None
-    if not good or user is None or not user.is_active_account:
+    if not hmac.compare_digest(login_code.code_hash, _code_hash(phone, code.strip())):
         db.session.flush()
-        left = current_app.config["LOGIN_CODE_MAX_ATTEMPTS"] - login_code.attempts
-        if left <= 0:
+        if login_code.attempts >= max_attempts:
             raise DomainError("code", _l("Troppi tentativi sbagliati. Chiedi un nuovo codice."))
         raise DomainError("code", _l("Codice sbagliato. Controlla l'SMS e riprova."))
     login_code.used_at = now
+    db.session.flush()
+    return login_code
+
+
+def verify_login_code(phone: str, code: str, *, now: datetime) -> User | None:
+    """The participant logging in, or None when the code proves a new number for sign-up.
+
+    :raise DomainError: on a bad code, or an account disabled meanwhile.
+    """
+    login_code = check_code(phone, code, now=now, purposes=("login", "signup"))
+    if login_code.purpose == "signup":
+        return None
+    user = db.session.get(User, login_code.user_id)
+    if user is None or not user.is_active_account:
+        raise DomainError("code", _l("Codice sbagliato. Controlla l'SMS e riprova."))
     user.last_login_at = now
     db.session.flush()
     return user
@@ -136,3 +180,76 @@ def expire_login_codes(now: datetime, keep: timedelta = timedelta(days=1)) -> in
     """Delete codes older than `keep` (they only count towards the daily limit)."""
     result = db.session.execute(db.delete(LoginCode).where(LoginCode.created_at < now - keep))
     return result.rowcount
+
+
+#: Languages a participant can choose: the interface speaks them all.
+PARTICIPANT_LANGUAGES = ("it", "en", "fr", "ar")
+
+
+def sign_up_participant(
+    *,
+    phone: str | None,
+    first_name: str,
+    last_name: str | None,
+    language: str,
+    municipality,
+    sectors: list[str],
+    programme_consent: bool,
+    sms_consent: bool,
+    via: str,
+    consent_method: str,
+    now: datetime,
+    referral_source: str | None = None,
+    recorded_by=None,
+) -> User:
+    """Register a participant with their consents. Flushes.
+
+    :raise DomainError: for a number already registered, a missing name or consent, or
+        a language or municipality we do not have.
+    """
+    from civic_app.people.consent import give_consent
+    from civic_app.people.models import REFERRAL_SOURCES
+    from civic_app.projects.models import Sector
+
+    first_name = (first_name or "").strip()
+    if not first_name:
+        raise DomainError("first_name", _l("Scrivi il tuo nome."))
+    if municipality is None:
+        raise DomainError("municipality", _l("Scegli il tuo Comune."))
+    if language not in PARTICIPANT_LANGUAGES:
+        raise DomainError("language", _l("Scegli una lingua dell'elenco."))
+    if not programme_consent:
+        raise DomainError("programme_consent", _l("Per partecipare serve il tuo consenso."))
+    if referral_source is not None and referral_source not in REFERRAL_SOURCES:
+        raise DomainError("referral_source", _l("Scegli una voce dell'elenco."))
+    if phone and db.session.scalar(db.select(User.id).where(User.phone == phone)) is not None:
+        raise DomainError("phone", _l("Questo numero è già registrato."))
+    sectors = sorted(set(sectors) & {s.value for s in Sector})
+    user = User(
+        role=Role.PARTICIPANT,
+        municipality_id=municipality.id,
+        first_name=first_name[:80],
+        last_name=(last_name or "").strip()[:80] or None,
+        phone=phone or None,
+        preferred_language=language,
+        sectors_of_interest="," + ",".join(sectors) + "," if sectors else "",
+        signed_up_via=via,
+        referral_source=referral_source,
+        created_at=now,
+        last_login_at=now if via == "web" else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    give_consent(
+        user, "programme", language=language, method=consent_method, now=now,
+        recorded_by=recorded_by,
+    )  # fmt: skip
+    if sms_consent and phone:
+        give_consent(
+            user, "sms", language=language, method=consent_method, now=now,
+            recorded_by=recorded_by,
+        )  # fmt: skip
+    else:
+        user.sms_opt_out_at = now
+    db.session.flush()
+    return user

@@ -6,14 +6,17 @@ from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.errors import DomainError, put_on_form
 from civic_app.core.i18n import current_language
+from civic_app.core.models import Municipality
 from civic_app.core.phones import normalize_phone
 from civic_app.extensions import db, limiter
 from civic_app.people import bp
-from civic_app.people.forms import CodeForm, PasswordLoginForm, PhoneForm
+from civic_app.people.consent import consent_text
+from civic_app.people.forms import CodeForm, PasswordLoginForm, PhoneForm, SignupForm
 from civic_app.people.operations import (
     TooManyCodes,
     authenticate_password,
     request_login_code,
+    sign_up_participant,
     verify_login_code,
 )
 from civic_app.sms.dispatcher import deliver_after_response
@@ -71,7 +74,9 @@ def login_phone():
     if form.validate_on_submit():
         try:
             phone = normalize_phone(form.phone.data)
-            message = request_login_code(phone, now=now(), ip=request.remote_addr)
+            message = request_login_code(
+                phone, now=now(), ip=request.remote_addr, language=current_language()
+            )
         except TooManyCodes as exc:
             db.session.rollback()
             return render_template("people/too_many_codes.html", message=exc.message), 429
@@ -101,6 +106,12 @@ def login_code():
             db.session.commit()
             put_on_form(form, exc)
         else:
+            if user is None:
+                # A new number, now proven: the sign-up form comes next.
+                db.session.commit()
+                session["signup_phone"] = phone
+                session["signup_verified_at"] = now().timestamp()
+                return redirect(url_for("people.signup"))
             if user.preferred_language not in current_app.config["LANGUAGES"]:
                 session["lang"] = current_language()
             target = safe_next(session.get("login_next"))
@@ -108,6 +119,56 @@ def login_code():
             db.session.commit()
             return redirect(target or url_for("core.index"))
     return render_template("people/login_code.html", form=form)
+
+
+#: How long a proven number may wait for the sign-up form.
+SIGNUP_WINDOW_SECONDS = 1800
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    """The last step of signing up: the number is proven by its code; name, place, consent."""
+    phone = session.get("signup_phone")
+    proven_at = session.get("signup_verified_at", 0)
+    if not phone or now().timestamp() - proven_at > SIGNUP_WINDOW_SECONDS:
+        flash(_("Scrivi il tuo numero: ti mandiamo un codice."), "error")
+        return redirect(url_for("people.login_phone"))
+    municipalities = db.session.scalars(db.select(Municipality).order_by(Municipality.name)).all()
+    form = SignupForm(municipalities)
+    if request.method == "GET":
+        form.language.data = current_language()
+    if form.validate_on_submit():
+        municipality = next((m for m in municipalities if m.slug == form.municipality.data), None)
+        try:
+            user = sign_up_participant(
+                phone=phone,
+                first_name=form.first_name.data,
+                last_name=form.last_name.data,
+                language=form.language.data,
+                municipality=municipality,
+                sectors=form.sectors.data,
+                programme_consent=form.programme_consent.data,
+                sms_consent=form.sms_consent.data,
+                via="web",
+                consent_method="web",
+                now=now(),
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            put_on_form(form, exc)
+        else:
+            record("participant.signed_up", user, actor=user, details={"via": "web"})
+            session["lang"] = user.preferred_language
+            start_session(user)
+            db.session.commit()
+            flash(_("Benvenuto! Ora puoi chiedere di partecipare ai progetti."), "success")
+            return redirect(url_for("people.home"))
+    return render_template(
+        "people/signup.html",
+        form=form,
+        programme_text=consent_text("programme", form.language.data or current_language()),
+        sms_text=consent_text("sms", form.language.data or current_language()),
+    )
 
 
 @bp.route("/logout", methods=["POST"])

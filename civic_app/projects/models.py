@@ -5,16 +5,12 @@ import secrets
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Column, Enum, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic_app.core.models import MunicipalityScoped, TimestampMixin
-from civic_app.core.types import UTCDateTime
+from civic_app.core.types import UTCDateTime, str_enum
 from civic_app.extensions import db
-
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class Sector(enum.StrEnum):
@@ -77,8 +73,10 @@ class Project(MunicipalityScoped, TimestampMixin, db.Model):
     description: Mapped[str] = mapped_column(Text)
     #: {"en": {"title": ..., "description": ...}, ...}: optional translations.
     translations: Mapped[dict] = mapped_column(JSON, default=dict)
-    sector: Mapped[Sector] = mapped_column(_enum(Sector))
-    status: Mapped[ProjectStatus] = mapped_column(_enum(ProjectStatus), default=ProjectStatus.DRAFT)
+    sector: Mapped[Sector] = mapped_column(str_enum(Sector))
+    status: Mapped[ProjectStatus] = mapped_column(
+        str_enum(ProjectStatus), default=ProjectStatus.DRAFT
+    )
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id"))
     venue: Mapped[Venue | None] = relationship()
     address: Mapped[str] = mapped_column(String(255), default="")
@@ -152,7 +150,7 @@ class ProjectSession(MunicipalityScoped, TimestampMixin, db.Model):
     #: Weekday of the local start, 0 = Monday: the marketplace filters on it.
     local_weekday: Mapped[int]
     status: Mapped[SessionStatus] = mapped_column(
-        _enum(SessionStatus), default=SessionStatus.SCHEDULED
+        str_enum(SessionStatus), default=SessionStatus.SCHEDULED
     )
     #: Stable iCalendar UID; SEQUENCE grows with every change a calendar must notice.
     uid: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
@@ -180,7 +178,7 @@ class ProjectTemplate(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(160))
     description: Mapped[str] = mapped_column(Text)
     translations: Mapped[dict] = mapped_column(JSON, default=dict)
-    sector: Mapped[Sector] = mapped_column(_enum(Sector))
+    sector: Mapped[Sector] = mapped_column(str_enum(Sector))
     capacity: Mapped[int]
     min_age: Mapped[int]
     what_to_bring: Mapped[str] = mapped_column(Text, default="")

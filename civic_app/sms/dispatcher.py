@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from civic_app.extensions import db
 from civic_app.sms.gateways import OPTED_OUT_CODES, GatewayError
-from civic_app.sms.models import Direction, Message, Status
+from civic_app.sms.models import ESSENTIAL_KINDS, Direction, Message, Status
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,11 @@ def send_one(message_id: int, gateway, now: datetime, max_attempts: int) -> Stat
     if not _claim(message_id, now):
         return None
     message = db.session.get(Message, message_id)
+    if _unwanted(message):
+        message.status = Status.CANCELLED
+        message.error_code = "opted_out"
+        db.session.commit()
+        return message.status
     try:
         result = gateway.send(message.phone, message.body)
     except GatewayError as exc:
@@ -87,6 +92,16 @@ def send_one(message_id: int, gateway, now: datetime, max_attempts: int) -> Stat
     message.error_code = None
     db.session.commit()
     return message.status
+
+
+def _unwanted(message: Message) -> bool:
+    """A non-essential message to someone who does not want SMS now (checked at send time)."""
+    if message.urgent or message.kind in ESSENTIAL_KINDS or message.user_id is None:
+        return False
+    from civic_app.people.models import User
+
+    opted_out = db.session.scalar(db.select(User.sms_opt_out_at).where(User.id == message.user_id))
+    return opted_out is not None
 
 
 def mark_stale_sending(now: datetime) -> int:

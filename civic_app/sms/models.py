@@ -4,11 +4,11 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from civic_app.core.models import TimestampMixin
-from civic_app.core.types import UTCDateTime
+from civic_app.core.types import UTCDateTime, str_enum
 from civic_app.extensions import db
 
 
@@ -27,6 +27,22 @@ class Status(enum.StrEnum):
     #: A dispatcher died between handing it over and recording the answer; never resent.
     UNKNOWN = "unknown"
     RECEIVED = "received"  #: an inbound message
+    #: Not sent: the person does not want non-essential SMS (consent withdrawn or STOP).
+    CANCELLED = "cancelled"
+
+
+#: Messages a person gets even without SMS consent: answers to what they just did.
+ESSENTIAL_KINDS = frozenset(
+    {
+        "login_code",
+        "reply",
+        "enrolment_accepted",
+        "enrolment_waitlisted",
+        "enrolment_declined",
+        "place_available",
+        "plan_ready",
+    }
+)
 
 
 #: How each status reads on a page.
@@ -39,11 +55,8 @@ STATUS_LABELS = {
     Status.FAILED: _l("fallito"),
     Status.UNKNOWN: _l("esito sconosciuto"),
     Status.RECEIVED: _l("ricevuto"),
+    Status.CANCELLED: _l("non inviato (niente SMS)"),
 }
-
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class Message(TimestampMixin, db.Model):
@@ -55,7 +68,7 @@ class Message(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    direction: Mapped[Direction] = mapped_column(_enum(Direction))
+    direction: Mapped[Direction] = mapped_column(str_enum(Direction))
     #: E.164 of the other end.
     phone: Mapped[str] = mapped_column(String(16), index=True)
     body: Mapped[str] = mapped_column(Text)
@@ -63,7 +76,7 @@ class Message(TimestampMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(30))
     #: Urgent messages (login codes) ignore quiet hours.
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[Status] = mapped_column(_enum(Status))
+    status: Mapped[Status] = mapped_column(str_enum(Status))
     #: The same key never queues a second message (what, who, which occurrence).
     idempotency_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     #: Twilio's MessageSid (SM...), set once the gateway accepted or delivered it.

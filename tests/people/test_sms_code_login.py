@@ -36,7 +36,7 @@ def test_a_participant_gets_a_code_by_sms_and_logs_in_with_it(
     code = last_code(db, participant.phone)
     response = client.post_form("/login/code", {"code": code})
     assert response.status_code == 302
-    assert participant.first_name in client.get("/").get_data(as_text=True)
+    assert participant.first_name in client.get("/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_the_phone_number_never_appears_in_a_url(client, create_participant):
@@ -51,10 +51,22 @@ def test_known_and_unknown_numbers_get_the_same_answer(client, create_participan
     unknown = request_code(client, "+393479998877")
     assert (known.status_code, known.location) == (unknown.status_code, unknown.location)
     page_known = client.get("/login/code").get_data(as_text=True)
-    assert "Se il numero è registrato" in page_known
-    assert db.session.scalar(db.select(Message).where(Message.phone == "+393479998877")) is None
-    # Limits count unknown numbers too.
-    assert db.session.scalar(db.select(LoginCode).where(LoginCode.phone == "+393479998877"))
+    assert "Ti abbiamo mandato un SMS con un codice" in page_known
+    # Both get a code: one to log in, the other to sign up.
+    sent = db.session.scalars(db.select(Message).order_by(Message.id)).all()
+    assert [m.phone for m in sent] == ["+393471112233", "+393479998877"]
+    codes = db.session.scalars(db.select(LoginCode).order_by(LoginCode.id)).all()
+    assert [c.purpose for c in codes] == ["login", "signup"]
+
+
+def test_staff_numbers_get_no_code(client, create_user, db):
+    from civic_app.core.permissions import Role
+
+    create_user(Role.TUTOR, phone="+393475556677")
+    assert request_code(client, "+393475556677").status_code == 302
+    assert db.session.scalar(db.select(Message)) is None
+    # Still counted by the limits per number.
+    assert db.session.scalar(db.select(LoginCode).where(LoginCode.phone == "+393475556677"))
 
 
 def test_foreign_numbers_are_accepted_and_stored_in_e164(client, create_participant, db):

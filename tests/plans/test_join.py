@@ -1,5 +1,5 @@
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
@@ -7,26 +7,8 @@ from civic_app.core.errors import DomainError
 from civic_app.core.permissions import Role
 from civic_app.plans.models import Enrolment, EnrolmentStatus
 from civic_app.plans.operations import request_to_join
-from civic_app.projects.models import Project, ProjectStatus, Sector
+from civic_app.projects.models import ProjectStatus
 from civic_app.sms.models import Message
-
-
-@pytest.fixture
-def project(db, municipality):
-    project = Project(
-        municipality_id=municipality.id,
-        title="Cura del parco",
-        description="Puliamo il parco.",
-        sector=Sector.GREEN,
-        status=ProjectStatus.PUBLISHED,
-        capacity=2,
-        start_date=date(2026, 3, 1),
-        end_date=date(2026, 6, 30),
-        translations={},
-    )
-    db.session.add(project)
-    db.session.commit()
-    return project
 
 
 def statuses(db, project):

@@ -1,0 +1,156 @@
+"""A participant's own pages: home, data rights, SMS consent, leaving a project."""
+
+import json
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from civic_app.core.audit import record
+from civic_app.core.clock import now
+from civic_app.core.errors import DomainError
+from civic_app.core.i18n import current_language
+from civic_app.core.permissions import Role, roles_required
+from civic_app.extensions import db
+from civic_app.people import bp
+from civic_app.people.consent import active_consent, give_consent, withdraw_consent
+from civic_app.people.data_rights import export_csv, export_data, request_erasure
+from civic_app.plans.models import (
+    ENROLMENT_STATUS_LABELS,
+    HOLDS_A_PLACE,
+    PLAN_STATUS_LABELS,
+    Enrolment,
+    EnrolmentStatus,
+)
+from civic_app.plans.operations import withdraw_enrolment
+from civic_app.plans.plan_operations import open_plan
+from civic_app.plans.progress import hours_done
+from civic_app.projects.forms import ActionForm
+from civic_app.projects.models import ProjectSession, SessionStatus
+from civic_app.sms.models import Message
+
+participant_only = roles_required(Role.PARTICIPANT)
+
+
+@bp.route("/me")
+@participant_only
+def home():
+    user = current_user._get_current_object()
+    moment = now()
+    enrolments = db.session.scalars(
+        db.select(Enrolment)
+        .where(
+            Enrolment.participant_id == user.id,
+            Enrolment.status.in_((*HOLDS_A_PLACE, EnrolmentStatus.WAITLISTED)),
+        )
+        .order_by(Enrolment.requested_at)
+    ).all()
+    with_place = [e.project_id for e in enrolments if e.status in HOLDS_A_PLACE]
+    sessions = db.session.scalars(
+        db.select(ProjectSession)
+        .where(
+            ProjectSession.project_id.in_(with_place),
+            ProjectSession.ends_at >= moment,
+            ProjectSession.status == SessionStatus.SCHEDULED,
+        )
+        .order_by(ProjectSession.starts_at)
+        .limit(5)
+    ).all()
+    plan = open_plan(user)
+    done = hours_done(user.id)
+    messages = db.session.scalars(
+        db.select(Message).where(Message.user_id == user.id).order_by(Message.id.desc()).limit(5)
+    ).all()
+    return render_template(
+        "people/home.html",
+        enrolments=enrolments,
+        sessions=sessions,
+        plan=plan,
+        hours=done,
+        messages=messages,
+        enrolment_labels=ENROLMENT_STATUS_LABELS,
+        plan_labels=PLAN_STATUS_LABELS,
+        language=current_language(),
+        action=ActionForm(),
+        sms_on=active_consent(user, "sms") is not None,
+    )
+
+
+@bp.route("/me/enrolments/<int:enrolment_id>/withdraw", methods=["POST"])
+@participant_only
+def withdraw(enrolment_id: int):
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None or enrolment.participant_id != current_user.id:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        withdraw_enrolment(enrolment, now())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        record("enrolment.withdrawn", enrolment)
+        db.session.commit()
+        flash(_("Ti sei ritirato dal progetto."), "success")
+    return redirect(url_for("people.home"))
+
+
+@bp.route("/me/sms/<choice>", methods=["POST"])
+@participant_only
+def sms_choice(choice: str):
+    """Turn reminder SMS off (consent withdrawn) or back on (consent given again)."""
+    if choice not in ("on", "off") or not ActionForm().validate_on_submit():
+        abort(400)
+    user = current_user._get_current_object()
+    if choice == "off":
+        withdraw_consent(user, "sms", now())
+        flash(_("Non ti mandiamo più promemoria via SMS. I codici di accesso arrivano lo stesso."))
+    elif user.phone:
+        give_consent(user, "sms", language=user.preferred_language, method="web", now=now())
+        flash(_("Ti manderemo di nuovo i promemoria via SMS."), "success")
+    record("consent.sms_" + choice, user)
+    db.session.commit()
+    return redirect(url_for("people.home"))
+
+
+@bp.route("/me/data")
+@participant_only
+def my_data():
+    return render_template("people/my_data.html", action=ActionForm())
+
+
+@bp.route("/me/data.<fmt>")
+@participant_only
+def download_my_data(fmt: str):
+    if fmt not in ("json", "csv"):
+        abort(404)
+    user = current_user._get_current_object()
+    data = export_data(user)
+    record("data.exported", user, details={"format": fmt})
+    db.session.commit()
+    if fmt == "json":
+        body, mimetype = json.dumps(data, ensure_ascii=False, indent=2), "application/json"
+    else:
+        body, mimetype = export_csv(data), "text/csv"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="civic_app-my-data.{fmt}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.route("/me/data/erase", methods=["POST"])
+@participant_only
+def ask_erasure():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    user = current_user._get_current_object()
+    erasure = request_erasure(user, now())
+    record("data.erasure_requested", erasure, municipality_id=user.municipality_id)
+    db.session.commit()
+    flash(_("Richiesta inviata. Il Comune cancellerà i tuoi dati entro 30 giorni."), "success")
+    return redirect(url_for("people.my_data"))

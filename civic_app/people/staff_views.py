@@ -1,0 +1,268 @@
+"""Staff pages about people: the participants of the municipality, assisted sign-up, erasures."""
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import exists, func, or_
+
+from civic_app.core.audit import record
+from civic_app.core.clock import now
+from civic_app.core.errors import DomainError, put_on_form
+from civic_app.core.permissions import (
+    Role,
+    current_municipality_id,
+    get_scoped_or_404,
+    roles_required,
+    scoped_select,
+)
+from civic_app.core.phones import normalize_phone
+from civic_app.extensions import db
+from civic_app.people import bp
+from civic_app.people.consent import consent_text
+from civic_app.people.data_rights import erase_participant
+from civic_app.people.forms import AssistedSignupForm, ConfirmCodeForm, ParticipantSearchForm
+from civic_app.people.models import Consent, ErasureRequest, User
+from civic_app.people.operations import (
+    TooManyCodes,
+    check_code,
+    issue_code,
+    send_code,
+    sign_up_participant,
+)
+from civic_app.plans.models import (
+    ENROLMENT_STATUS_LABELS,
+    HOLDS_A_PLACE,
+    PLAN_STATUS_LABELS,
+    Enrolment,
+    EnrolmentStatus,
+    Plan,
+)
+from civic_app.plans.plan_operations import OPEN_STATUSES
+from civic_app.projects.forms import ActionForm
+from civic_app.projects.models import Project
+from civic_app.sms.dispatcher import deliver_after_response
+from civic_app.sms.models import Message
+
+staff_only = roles_required(Role.STAFF)
+PER_PAGE = 25
+
+
+@bp.route("/staff/participants")
+@staff_only
+def participants():
+    projects = db.session.scalars(scoped_select(Project).order_by(Project.title)).all()
+    form = ParticipantSearchForm(formdata=request.args)
+    form.project.choices = [("", _("Tutti"))] + [(str(p.id), p.title) for p in projects]
+    query = scoped_select(User).where(User.role == Role.PARTICIPANT, User.erased_at.is_(None))
+    if request.args and form.validate():
+        if form.q.data:
+            needle = f"%{form.q.data.strip().lower()}%"
+            digits = "".join(ch for ch in form.q.data if ch.isdigit())
+            conditions = [
+                func.lower(User.first_name).like(needle),
+                func.lower(User.last_name).like(needle),
+            ]
+            if len(digits) >= 4:
+                conditions.append(User.phone.like(f"%{digits}%"))
+            query = query.where(or_(*conditions))
+        if form.language.data:
+            query = query.where(User.preferred_language == form.language.data)
+        enrolment = db.select(Enrolment.id).where(Enrolment.participant_id == User.id)
+        if form.project.data:
+            enrolment = enrolment.where(Enrolment.project_id == int(form.project.data))
+            query = query.where(exists(enrolment))
+        status = form.status.data
+        if status == "no_project":
+            query = query.where(
+                ~exists(enrolment.where(Enrolment.status.in_((*HOLDS_A_PLACE, "waitlisted"))))
+            )
+        elif status in ("applied", "waitlisted"):
+            query = query.where(exists(enrolment.where(Enrolment.status == status)))
+        elif status == "enrolled":
+            query = query.where(exists(enrolment.where(Enrolment.status == "accepted")))
+        elif status == "with_plan":
+            query = query.where(
+                exists(
+                    db.select(Plan.id).where(
+                        Plan.participant_id == User.id, Plan.status.in_(OPEN_STATUSES)
+                    )
+                )
+            )
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    total = db.session.scalar(db.select(func.count()).select_from(query.subquery()))
+    people = db.session.scalars(
+        query.order_by(User.first_name, User.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ).all()
+    pending_erasures = db.session.scalar(
+        db.select(func.count(ErasureRequest.id)).where(
+            ErasureRequest.municipality_id == current_municipality_id(),
+            ErasureRequest.processed_at.is_(None),
+        )
+    )
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "people/staff_participants.html",
+        form=form,
+        people=people,
+        total=total,
+        page=page,
+        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        args=args,
+        pending_erasures=pending_erasures,
+    )
+
+
+@bp.route("/staff/participants/<int:user_id>")
+@staff_only
+def participant_profile(user_id: int):
+    person = get_scoped_or_404(User, user_id)
+    if person.role != Role.PARTICIPANT:
+        abort(404)
+    record("participant.viewed", person)
+    db.session.commit()
+    return render_template(
+        "people/staff_profile.html",
+        person=person,
+        consents=db.session.scalars(
+            db.select(Consent).where(Consent.user_id == person.id).order_by(Consent.id)
+        ).all(),
+        enrolments=db.session.scalars(
+            db.select(Enrolment)
+            .where(Enrolment.participant_id == person.id)
+            .order_by(Enrolment.requested_at)
+        ).all(),
+        plans=db.session.scalars(
+            db.select(Plan).where(Plan.participant_id == person.id).order_by(Plan.id.desc())
+        ).all(),
+        messages=db.session.scalars(
+            db.select(Message)
+            .where(Message.user_id == person.id)
+            .order_by(Message.id.desc())
+            .limit(20)
+        ).all(),
+        enrolment_labels=ENROLMENT_STATUS_LABELS,
+        plan_labels=PLAN_STATUS_LABELS,
+        action=ActionForm(),
+        EnrolmentStatus=EnrolmentStatus,
+    )
+
+
+@bp.route("/staff/participants/new", methods=["GET", "POST"])
+@staff_only
+def assisted_signup():
+    """Register someone at the desk; they confirm by an SMS code, or staff keep a paper consent."""
+    form = AssistedSignupForm([])
+    staff = current_user._get_current_object()
+    if form.validate_on_submit():
+        try:
+            phone = normalize_phone(form.phone.data) if form.phone.data else None
+            method = form.consent_method.data
+            if method == "sms_code" and not phone:
+                raise DomainError(
+                    "consent_method",
+                    _("Senza telefono serve il consenso firmato su carta."),
+                )
+            paper = method == "paper"
+            person = sign_up_participant(
+                phone=phone,
+                first_name=form.first_name.data,
+                last_name=form.last_name.data,
+                language=form.language.data,
+                municipality=staff.municipality,
+                sectors=form.sectors.data,
+                programme_consent=form.programme_consent.data,
+                sms_consent=form.sms_consent.data,
+                via="assisted",
+                consent_method="paper" if paper else "sms_code_pending",
+                referral_source=form.referral_source.data,
+                recorded_by=staff,
+                now=now(),
+            )
+            message = None
+            if not paper:
+                login_code, code = issue_code(
+                    phone, purpose="assisted", now=now(), ip=request.remote_addr, user=person
+                )
+                message = send_code(
+                    login_code, code, phone=phone, language=person.preferred_language,
+                    now=now(), user=person,
+                )  # fmt: skip
+        except (DomainError, TooManyCodes) as exc:
+            db.session.rollback()
+            put_on_form(form, exc)
+        else:
+            record("participant.signed_up", person, details={"via": "assisted", "method": method})
+            db.session.commit()
+            if message is None:
+                flash(_("Partecipante registrato con consenso su carta."), "success")
+                return redirect(url_for("people.participant_profile", user_id=person.id))
+            deliver_after_response(message)
+            session["assisted_user"] = person.id
+            return redirect(url_for("people.assisted_confirm", user_id=person.id))
+    return render_template(
+        "people/assisted_signup.html",
+        form=form,
+        programme_text=consent_text("programme", form.language.data or "it"),
+        sms_text=consent_text("sms", form.language.data or "it"),
+    )
+
+
+@bp.route("/staff/participants/<int:user_id>/confirm", methods=["GET", "POST"])
+@staff_only
+def assisted_confirm(user_id: int):
+    """The person reads out the code they received: their consent is confirmed by SMS."""
+    person = get_scoped_or_404(User, user_id)
+    form = ConfirmCodeForm()
+    if form.validate_on_submit():
+        try:
+            check_code(person.phone or "", form.code.data, now=now(), purposes=("assisted",))
+        except DomainError as exc:
+            db.session.commit()  # the attempt counts
+            put_on_form(form, exc)
+        else:
+            for consent in db.session.scalars(
+                db.select(Consent).where(
+                    Consent.user_id == person.id, Consent.method == "sms_code_pending"
+                )
+            ):
+                consent.method = "sms_code"
+            record("consent.confirmed", person, details={"method": "sms_code"})
+            db.session.commit()
+            flash(_("Consenso confermato con il codice SMS."), "success")
+            return redirect(url_for("people.participant_profile", user_id=person.id))
+    return render_template("people/assisted_confirm.html", form=form, person=person)
+
+
+@bp.route("/staff/erasures")
+@staff_only
+def erasures():
+    rows = db.session.scalars(
+        db.select(ErasureRequest)
+        .where(
+            ErasureRequest.municipality_id == current_municipality_id(),
+            ErasureRequest.processed_at.is_(None),
+        )
+        .order_by(ErasureRequest.requested_at)
+    ).all()
+    people = {u.id: u for u in db.session.scalars(
+        db.select(User).where(User.id.in_([r.user_id for r in rows]))
+    )}  # fmt: skip
+    return render_template(
+        "people/erasures.html", requests=rows, people=people, action=ActionForm()
+    )
+
+
+@bp.route("/staff/erasures/<int:request_id>/process", methods=["POST"])
+@staff_only
+def process_erasure(request_id: int):
+    erasure = get_scoped_or_404(ErasureRequest, request_id)
+    if erasure.processed_at is not None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    person = db.session.get(User, erasure.user_id)
+    erase_participant(person, now(), staff=current_user._get_current_object())
+    record("data.erased", person, municipality_id=erasure.municipality_id)
+    db.session.commit()
+    flash(_("Dati cancellati. Restano solo i numeri anonimi."), "success")
+    return redirect(url_for("people.erasures"))
