@@ -28,7 +28,7 @@ from civic_app.extensions import limiter
 from civic_app.people.models import User
 from civic_app.people.operations import set_password
 from civic_app.plans.models import Enrolment, EnrolmentStatus
-from civic_app.projects.models import Project, ProjectStatus, Sector
+from civic_app.projects.models import Project, ProjectStatus, Sector, Venue
 from config import TestingConfig
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -324,5 +324,42 @@ def enrol(db):
         db.session.add(enrolment)
         db.session.commit()
         return enrolment
+
+    return make
+
+
+@pytest.fixture
+def create_venue(db, municipality):
+    def make(**kw) -> Venue:
+        values = {"name": "Parco", "address": "Via Roma 1", "municipality_id": municipality.id}
+        venue = Venue(**(values | kw))
+        db.session.add(venue)
+        db.session.commit()
+        return venue
+
+    return make
+
+
+@pytest.fixture
+def create_project(db, municipality):
+    def make(**kw) -> Project:
+        values = {
+            "municipality_id": municipality.id,
+            "title": "Cura del parco",
+            "description": "Puliamo il parco insieme.",
+            "sector": Sector.GREEN,
+            "status": ProjectStatus.PUBLISHED,
+            "capacity": 10,
+            "min_age": 18,
+            "languages": ",it,",
+            "address": "Via del Parco 2",
+            "start_date": date(2026, 3, 1),
+            "end_date": date(2026, 6, 30),
+            "translations": {},
+        }
+        project = Project(**(values | kw))
+        db.session.add(project)
+        db.session.commit()
+        return project
 
     return make

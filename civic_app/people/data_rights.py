@@ -9,6 +9,7 @@ import csv
 import io
 from datetime import datetime
 
+from civic_app.core.exports import spreadsheet_safe
 from civic_app.extensions import db
 from civic_app.people.models import Consent, ErasureRequest, LoginCode, User
 from civic_app.plans.models import Enrolment, Plan, PlanEvent
@@ -103,20 +104,15 @@ def export_data(user: User) -> dict:
 def export_csv(data: dict) -> str:
     """The same data as one CSV table: section, field, value (one row per value)."""
 
-    def neutral(value) -> str:
-        text = "" if value is None else str(value)
-        # A spreadsheet must show, never run, what a person wrote.
-        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["section", "item", "field", "value"])
     for field, value in data["profile"].items():
-        writer.writerow(["profile", 1, field, neutral(value)])
+        writer.writerow(["profile", 1, field, spreadsheet_safe(value)])
     for section in ("consents", "enrolments", "plans", "messages"):
         for n, item in enumerate(data[section], start=1):
             for field, value in item.items():
-                writer.writerow([section, n, field, neutral(value)])
+                writer.writerow([section, n, field, spreadsheet_safe(value)])
     return out.getvalue()
 
 

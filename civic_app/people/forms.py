@@ -111,6 +111,7 @@ class ParticipantSearchForm(FlaskForm):
             ("waitlisted", _l("In lista d'attesa")),
             ("enrolled", _l("Iscritto a un progetto")),
             ("with_plan", _l("Con piano individuale")),
+            ("at_risk", _l("A rischio di abbandono")),
         ],
         validators=[Optional()],
     )

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import exists, func, or_
 
+from civic_app.attendance.at_risk import at_risk
 from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.errors import DomainError, put_on_form
@@ -80,6 +81,8 @@ def participants():
             query = query.where(exists(enrolment.where(Enrolment.status == status)))
         elif status == "enrolled":
             query = query.where(exists(enrolment.where(Enrolment.status == "accepted")))
+        elif status == "at_risk":
+            query = query.where(User.id.in_(list(at_risk(current_municipality_id(), now()))))
         elif status == "with_plan":
             query = query.where(
                 exists(

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from civic_app.attendance.operations import project_hours
 from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.errors import DomainError, put_on_form
@@ -130,6 +131,7 @@ def staff_project(project_id: int):
         project=project,
         sessions=sessions,
         taken=places_taken([project.id]).get(project.id, 0),
+        hours=project_hours(project.id),
         status_labels=PROJECT_STATUS_LABELS,
         sector_labels=SECTOR_LABELS,
         action=ActionForm(),

@@ -1,0 +1,232 @@
+"""Rules for attendance. These flush; callers commit."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+
+from civic_app.attendance.models import (
+    WAS_THERE,
+    Attendance,
+    AttendanceChange,
+    AttendanceSubmission,
+    Mark,
+    MonthLock,
+)
+from civic_app.core.errors import DomainError
+from civic_app.core.permissions import Role
+from civic_app.core.timeutil import local_day_bounds, to_local
+from civic_app.extensions import db
+from civic_app.plans.models import Enrolment, EnrolmentStatus
+from civic_app.projects.models import ProjectSession, SessionStatus
+
+QUARTER = Decimal("0.25")
+MAX_HOURS_A_DAY = Decimal("12")
+#: A roster opens this long before its session starts.
+OPENS_BEFORE = timedelta(hours=2)
+
+
+@dataclass
+class MarkInput:
+    participant_id: int
+    mark: Mark
+    #: None: the session's length (for those who were there).
+    hours: Decimal | None = None
+
+
+def session_hours(session: ProjectSession) -> Decimal:
+    minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
+    return (Decimal(minutes) / 60).quantize(QUARTER)
+
+
+def month_of(moment: datetime) -> str:
+    return to_local(moment).strftime("%Y-%m")
+
+
+def is_locked(municipality_id: int, month: str) -> bool:
+    return (
+        db.session.scalar(
+            db.select(MonthLock.id).where(
+                MonthLock.municipality_id == municipality_id, MonthLock.month == month
+            )
+        )
+        is not None
+    )
+
+
+def enrolled_ids(session: ProjectSession) -> list[int]:
+    return list(
+        db.session.scalars(
+            db.select(Enrolment.participant_id).where(
+                Enrolment.project_id == session.project_id,
+                Enrolment.status.in_((EnrolmentStatus.ACCEPTED, EnrolmentStatus.COMPLETED)),
+            )
+        )
+    )
+
+
+def parse_hours(raw, field: str = "hours") -> Decimal:
+    try:
+        hours = Decimal(str(raw).replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise DomainError(field, _l("Scrivi le ore come numero, ad esempio 2,5.")) from None
+    if not hours.is_finite():
+        raise DomainError(field, _l("Scrivi le ore come numero, ad esempio 2,5."))
+    return hours
+
+
+def _check_hours(session: ProjectSession, mark: MarkInput, name: str) -> Decimal:
+    if mark.mark not in WAS_THERE:
+        return Decimal("0.00")
+    hours = session_hours(session) if mark.hours is None else mark.hours
+    if hours % QUARTER:
+        raise DomainError(None, _l("%(name)s: le ore vanno a quarti d'ora.", name=name))
+    if hours < 0 or hours > session_hours(session) + 1:
+        raise DomainError(
+            None,
+            _l(
+                "%(name)s: le ore devono essere tra 0 e %(max)s.",
+                name=name,
+                max=session_hours(session) + 1,
+            ),
+        )
+    return hours.quantize(Decimal("0.01"))
+
+
+def _hours_elsewhere_that_day(participant_id: int, session: ProjectSession) -> Decimal:
+    start, end = local_day_bounds(to_local(session.starts_at).date())
+    total = db.session.scalar(
+        db.select(func.coalesce(func.sum(Attendance.hours), 0)).where(
+            Attendance.participant_id == participant_id,
+            Attendance.session_starts_at >= start,
+            Attendance.session_starts_at < end,
+            Attendance.session_id != session.id,
+        )
+    )
+    return Decimal(total)
+
+
+def record_marks(
+    session: ProjectSession,
+    marks: list[MarkInput],
+    *,
+    by,
+    now: datetime,
+    key: str,
+    reason: str = "",
+    walk_in_ids: tuple[int, ...] = (),
+) -> bool:
+    """Record a roster: new marks, and corrections (with their reason) of earlier ones.
+
+    Returns False when a submission with `key` was already applied (nothing changes).
+
+    :raise DomainError: for a cancelled, future or locked session, someone not on the
+        roster, hours out of bounds, a day over 12 hours, or a correction without reason.
+    """
+    if not key or len(key) > 64:
+        raise DomainError(None, _l("Modulo non valido: ricarica la pagina."))
+    if db.session.scalar(db.select(AttendanceSubmission.id).where(AttendanceSubmission.key == key)):
+        return False
+    if session.status == SessionStatus.CANCELLED:
+        raise DomainError(None, _l("Questo turno è annullato."))
+    if session.starts_at - OPENS_BEFORE > now:
+        raise DomainError(None, _l("Il turno non è ancora cominciato."))
+    if is_locked(session.municipality_id, month_of(session.starts_at)):
+        raise DomainError(None, _l("Il mese è chiuso: chiedi al Comune di riaprirlo."))
+    existing = {
+        a.participant_id: a
+        for a in db.session.scalars(
+            db.select(Attendance).where(Attendance.session_id == session.id)
+        )
+    }
+    allowed = set(enrolled_ids(session)) | set(existing) | set(walk_in_ids)
+    from civic_app.people.models import User
+
+    people = {
+        u.id: u
+        for u in db.session.scalars(
+            db.select(User).where(User.id.in_([m.participant_id for m in marks]))
+        )
+    }
+    reason = (reason or "").strip()
+    for mark in marks:
+        person = people.get(mark.participant_id)
+        if (
+            mark.participant_id not in allowed
+            or person is None
+            or person.role != Role.PARTICIPANT
+            or person.municipality_id != session.municipality_id
+        ):
+            raise DomainError(None, _l("Questa persona non è nell'elenco del turno."))
+        hours = _check_hours(session, mark, person.display_name)
+        if hours and _hours_elsewhere_that_day(person.id, session) + hours > MAX_HOURS_A_DAY:
+            raise DomainError(
+                None,
+                _l("%(name)s: più di 12 ore in un giorno.", name=person.display_name),
+            )
+        attendance = existing.get(person.id)
+        if attendance is None:
+            db.session.add(
+                Attendance(
+                    session_id=session.id,
+                    session_starts_at=session.starts_at,
+                    project_id=session.project_id,
+                    municipality_id=session.municipality_id,
+                    participant_id=person.id,
+                    mark=mark.mark,
+                    hours=hours,
+                    walk_in=person.id in walk_in_ids and person.id not in enrolled_ids(session),
+                    recorded_by_id=by.id,
+                    recorded_at=now,
+                )
+            )
+        elif (attendance.mark, attendance.hours) != (mark.mark, hours):
+            if not reason:
+                raise DomainError("reason", _l("Per correggere scrivi il motivo."))
+            db.session.add(
+                AttendanceChange(
+                    attendance_id=attendance.id,
+                    changed_by_id=by.id,
+                    changed_at=now,
+                    before_mark=str(attendance.mark),
+                    before_hours=attendance.hours,
+                    after_mark=str(mark.mark),
+                    after_hours=hours,
+                    reason=reason[:1000],
+                )
+            )
+            attendance.mark, attendance.hours = mark.mark, hours
+    db.session.add(
+        AttendanceSubmission(key=key, session_id=session.id, submitted_by_id=by.id, received_at=now)
+    )
+    db.session.flush()
+    return True
+
+
+def lock_month(municipality_id: int, month: str, staff, now: datetime) -> MonthLock:
+    if is_locked(municipality_id, month):
+        raise DomainError("month", _l("Il mese è già chiuso."))
+    lock = MonthLock(
+        municipality_id=municipality_id, month=month, locked_by_id=staff.id, locked_at=now
+    )
+    db.session.add(lock)
+    db.session.flush()
+    return lock
+
+
+def unlock_month(lock: MonthLock, reason: str) -> None:
+    if not (reason or "").strip():
+        raise DomainError("reason", _l("Scrivi perché riapri il mese."))
+    db.session.delete(lock)
+    db.session.flush()
+
+
+def project_hours(project_id: int) -> Decimal:
+    total = db.session.scalar(
+        db.select(func.coalesce(func.sum(Attendance.hours), 0)).where(
+            Attendance.project_id == project_id
+        )
+    )
+    return Decimal(total).quantize(Decimal("0.01"))

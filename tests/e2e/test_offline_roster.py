@@ -1,0 +1,123 @@
+"""A tutor in a park without signal marks attendance; it is sent once when signal returns."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from playwright.sync_api import expect
+
+from civic_app.attendance.models import Attendance, AttendanceSubmission, Mark
+from civic_app.core.models import Municipality
+from civic_app.core.permissions import Role
+from civic_app.extensions import db
+from civic_app.people.models import User
+from civic_app.people.operations import set_password
+from civic_app.plans.models import Enrolment, EnrolmentStatus
+from civic_app.projects.models import Project, ProjectSession, ProjectStatus, Sector
+
+PASSWORD = "a tutor password"
+
+
+def seed(app):
+    with app.app_context():
+        roma = Municipality(slug="roma", name="Roma", region="Lazio")
+        tutor = User(
+            role=Role.TUTOR, municipality=roma, first_name="Luca", email="luca@example.org"
+        )
+        set_password(tutor, PASSWORD)
+        people = [
+            User(role=Role.PARTICIPANT, municipality=roma, first_name=name, phone=phone)
+            for name, phone in (("Amina", "+393470000301"), ("Yusuf", "+393470000302"))
+        ]
+        project = Project(
+            municipality=roma,
+            title="Parco pulito",
+            description="-",
+            sector=Sector.GREEN,
+            status=ProjectStatus.PUBLISHED,
+            capacity=10,
+            start_date=date.today() - timedelta(days=30),
+            end_date=date.today() + timedelta(days=30),
+            translations={},
+            tutors=[tutor],
+        )
+        db.session.add_all([roma, tutor, *people, project])
+        db.session.flush()
+        start = datetime.now(UTC) - timedelta(minutes=30)
+        session = ProjectSession(
+            project_id=project.id,
+            municipality_id=roma.id,
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+            local_weekday=start.weekday(),
+        )
+        db.session.add(session)
+        for person in people:
+            db.session.add(
+                Enrolment(
+                    project_id=project.id,
+                    participant_id=person.id,
+                    municipality_id=roma.id,
+                    status=EnrolmentStatus.ACCEPTED,
+                    requested_at=start - timedelta(days=10),
+                )
+            )
+        db.session.commit()
+        return session.id, people[1].id
+
+
+def marks(app, session_id):
+    with app.app_context():
+        rows = db.session.scalars(db.select(Attendance).where(Attendance.session_id == session_id))
+        result = {a.participant_id: a.mark for a in rows}
+        submissions = db.session.scalar(db.select(db.func.count(AttendanceSubmission.id)))
+        db.session.remove()
+        return result, submissions
+
+
+def test_marks_made_offline_are_sent_once_when_signal_returns(live_app, phone_page):
+    session_id, yusuf_id = seed(live_app)
+    base = live_app.config["LIVE_URL"]
+    page = phone_page
+    page.goto(f"{base}/login")
+    page.fill("#email", "luca@example.org")
+    page.fill("#password", PASSWORD)
+    page.click("input[type=submit]")
+    page.goto(f"{base}/tutor/sessions/{session_id}")
+    if not page.context.service_workers:
+        page.context.wait_for_event("serviceworker")
+    page.reload()  # the service worker now controls the page and keeps a copy of it
+    page.reload()
+
+    page.context.set_offline(True)
+    page.check(f"input[name=mark-{yusuf_id}][value=absent]")
+    page.click("input[type=submit][value='Salva le presenze']")
+    expect(page.locator("[data-offline-status]")).to_contain_text("Nessuna rete")
+    assert marks(live_app, session_id) == ({}, 0)
+
+    page.reload()  # still offline: the page comes from the phone, the mark still waits
+    expect(page.locator("[data-offline-status]")).to_contain_text("In attesa di rete: 1")
+
+    page.context.set_offline(False)
+    expect(page.locator("[data-offline-status]")).to_contain_text("inviate", timeout=10_000)
+    recorded, submissions = marks(live_app, session_id)
+    assert recorded[yusuf_id] == Mark.ABSENT and len(recorded) == 2
+    assert submissions == 1
+    page.reload()  # nothing is sent twice
+    page.wait_for_timeout(500)
+    assert marks(live_app, session_id)[1] == 1
+
+
+def test_without_javascript_the_plain_form_works(live_app, browser):
+    session_id, yusuf_id = seed(live_app)
+    base = live_app.config["LIVE_URL"]
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    page.fill("#email", "luca@example.org")
+    page.fill("#password", PASSWORD)
+    page.click("input[type=submit]")
+    page.goto(f"{base}/tutor/sessions/{session_id}")
+    page.check(f"input[name=mark-{yusuf_id}][value=late]")
+    page.click("input[type=submit][value='Salva le presenze']")
+    assert "Presenze salvate" in page.content()
+    assert marks(live_app, session_id)[0][yusuf_id] == Mark.LATE
+    context.close()
