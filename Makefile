@@ -8,7 +8,9 @@ STAMP := $(VENV)/.installed
 CATALOGS := $(wildcard civic_app/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: install run test lint format translations clean
+NODE_STAMP := node_modules/.installed
+
+.PHONY: install run test lint format translations clean node
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "civic_app needs Python 3.11 or newer: set PYTHON=python3.x")'
@@ -24,6 +26,13 @@ translations: $(COMPILED)
 
 install: $(STAMP) translations
 
+# Test tools from npm (Prism serves Twilio's API description); skipped without npm.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the Twilio contract tests will be skipped"; fi
+
+node: $(NODE_STAMP)
+
 run: install
 	CIVIC_ENV=development $(BIN)/flask db upgrade
 	CIVIC_ENV=development $(BIN)/flask seed demo --if-empty
@@ -32,7 +41,7 @@ run: install
 	@echo
 	CIVIC_ENV=development $(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: install
+test: install node
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -46,4 +55,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) instance/*.db civic_app/translations/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) node_modules instance/*.db civic_app/translations/*/LC_MESSAGES/*.mo

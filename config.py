@@ -67,6 +67,12 @@ class Config:
     SMS_RATE_PER_SECOND = env_int("SMS_RATE_PER_SECOND", 10)
     SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 6)
 
+    #: Country calling codes we send SMS to, e.g. "39,33,212"; empty: every country.
+    SMS_ALLOWED_COUNTRY_CODES = env_list("SMS_ALLOWED_COUNTRY_CODES", "")
+    SMS_CODES_PER_COUNTRY = env_str("SMS_CODES_PER_COUNTRY", "200 per hour")
+    SMS_DAILY_BUDGET = env_str("SMS_DAILY_BUDGET", "5000 per day")
+    SMS_JOINS_PER_NUMBER = env_str("SMS_JOINS_PER_NUMBER", "3 per day")
+
     REDIS_URL = env_str("REDIS_URL")
     RATELIMIT_STORAGE_URI = env_str("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

@@ -138,7 +138,9 @@ def register_blueprints(app: Flask) -> None:
     from civic_app.plans import views as _plan_views  # noqa: F401
     from civic_app.projects import staff_views as _staff_views  # noqa: F401
     from civic_app.projects import views as _project_views  # noqa: F401
+    from civic_app.sms import inbox as _sms_inbox  # noqa: F401
     from civic_app.sms import views as _sms_views  # noqa: F401
+    from civic_app.sms import webhooks as _sms_webhooks  # noqa: F401
 
     app.register_blueprint(attendance.bp)
     app.register_blueprint(core.bp)

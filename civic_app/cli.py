@@ -15,6 +15,7 @@ POT = TRANSLATIONS / "messages.pot"
 
 
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(sms)
     app.cli.add_command(seed)
     app.cli.add_command(users)
     app.cli.add_command(translate)
@@ -172,3 +173,31 @@ def scheduler_run():
     from civic_app.scheduler.runner import run_forever
 
     run_forever(current_app._get_current_object())
+
+
+@click.group(help="SMS tools.")
+def sms():
+    pass
+
+
+@sms.command("segments", help="What each SMS template costs, per language, with typical values.")
+def sms_segments():
+    from civic_app.sms.segments import count_segments
+    from civic_app.sms.templates import TEMPLATES, TYPICAL_VALUES
+
+    click.echo(f"{'template':<28} {'lang':<4} {'encoding':<8} {'units':>5} {'segments':>8}")
+    for name, texts in sorted(TEMPLATES.items()):
+        for language, text in sorted(texts.items()):
+            counted = count_segments(text.format(**TYPICAL_VALUES))
+            click.echo(
+                f"{name:<28} {language:<4} {counted.encoding:<8} {counted.units:>5} "
+                f"{counted.segments:>8}"
+            )
+
+
+@sms.command("dispatch", help="Send the SMS that are due now, once (the scheduler does it too).")
+def sms_dispatch():
+    from civic_app.scheduler.jobs import JOBS, run_job
+
+    job = next(j for j in JOBS if j.id == "dispatch_outbox")
+    click.echo(run_job(current_app._get_current_object(), job) or "nothing due")

@@ -111,6 +111,7 @@ def own_session(db):
 def _fresh_state(app):
     """Rate-limit counters, the fake gateway and the clock start clean in every test."""
     limiter.reset()
+    app.extensions.pop("civic_sms_limits", None)
     gateway = app.extensions["civic_sms_gateway"]
     gateway.reset()
     yield

@@ -1,6 +1,6 @@
 """Language choice: the user's own, then the one picked on this browser, then the browser's."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale as babel_locale
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -11,6 +11,8 @@ LANGUAGE_NAMES = {"it": "Italiano", "en": "English", "fr": "FranÃ§ais", "ar": "Ø
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # jobs and commands: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     try:
         user_language = getattr(current_user, "preferred_language", None)
     except SQLAlchemyError:  # no database: the error page still gets a language

@@ -112,6 +112,7 @@ class ParticipantSearchForm(FlaskForm):
             ("enrolled", _l("Iscritto a un progetto")),
             ("with_plan", _l("Con piano individuale")),
             ("at_risk", _l("A rischio di abbandono")),
+            ("pending", _l("Iscritti via SMS da verificare")),
         ],
         validators=[Optional()],
     )

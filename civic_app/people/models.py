@@ -53,6 +53,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     sectors_of_interest: Mapped[str] = mapped_column(String(60), default="")
     #: Set while the person does not want non-essential SMS (consent withdrawn or STOP).
     sms_opt_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Signed up by SMS and not yet checked by staff.
+    pending_review: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Personal data removed on request or after retention; the row keeps the numbers.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -14,6 +14,7 @@ from civic_app.core.errors import DomainError
 from civic_app.core.permissions import Role
 from civic_app.extensions import db
 from civic_app.people.models import LoginCode, User
+from civic_app.sms.limits import SmsLimitReached, spend_code_budget
 from civic_app.sms.operations import queue_sms
 from civic_app.sms.templates import render_sms
 
@@ -67,6 +68,10 @@ def issue_code(
         or recent[1] >= config["LOGIN_CODES_PER_NUMBER_DAY"]
     ):
         raise TooManyCodes("phone", _l("Hai chiesto troppi codici. Riprova più tardi."))
+    try:
+        spend_code_budget(phone)
+    except SmsLimitReached as exc:
+        raise TooManyCodes(exc.field, exc.message) from None
     code = f"{secrets.randbelow(10**6):06d}"
     for old in db.session.scalars(
         db.select(LoginCode).where(

@@ -81,6 +81,8 @@ def participants():
             query = query.where(exists(enrolment.where(Enrolment.status == status)))
         elif status == "enrolled":
             query = query.where(exists(enrolment.where(Enrolment.status == "accepted")))
+        elif status == "pending":
+            query = query.where(User.pending_review.is_(True))
         elif status == "at_risk":
             query = query.where(User.id.in_(list(at_risk(current_municipality_id(), now()))))
         elif status == "with_plan":
@@ -269,3 +271,17 @@ def process_erasure(request_id: int):
     db.session.commit()
     flash(_("Dati cancellati. Restano solo i numeri anonimi."), "success")
     return redirect(url_for("people.erasures"))
+
+
+@bp.route("/staff/participants/<int:user_id>/reviewed", methods=["POST"])
+@staff_only
+def mark_reviewed(user_id: int):
+    """A sign-up by SMS has been checked (name, municipality) by staff."""
+    person = get_scoped_or_404(User, user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    person.pending_review = False
+    record("participant.reviewed", person)
+    db.session.commit()
+    flash(_("Iscrizione verificata."), "success")
+    return redirect(url_for("people.participant_profile", user_id=person.id))

@@ -141,3 +141,17 @@ class PlanEvent(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Rsvp(MunicipalityScoped, db.Model):
+    """A participant's answer to "will you come?" for a session (by SMS or on the web)."""
+
+    __table_args__ = (UniqueConstraint("session_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("project_session.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    coming: Mapped[bool]
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: sms or web
+    source: Mapped[str] = mapped_column(String(10))

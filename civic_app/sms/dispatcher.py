@@ -16,6 +16,8 @@ from sqlalchemy import update
 from civic_app.extensions import db
 from civic_app.sms.gateways import OPTED_OUT_CODES, GatewayError
 from civic_app.sms.models import ESSENTIAL_KINDS, Direction, Message, Status
+from civic_app.sms.optout import is_opted_out, opt_out
+from civic_app.sms.quiet import not_before
 
 log = logging.getLogger(__name__)
 
@@ -37,29 +39,52 @@ def _claim(message_id: int, now: datetime) -> bool:
     result = db.session.execute(
         update(Message)
         .where(Message.id == message_id, Message.status == Status.QUEUED)
-        .values(status=Status.SENDING, attempts=Message.attempts + 1, updated_at=now)
+        .values(
+            status=Status.SENDING, attempts=Message.attempts + 1, updated_at=now, claimed_until=None
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
     return result.rowcount == 1
 
 
-def due_ids(now: datetime, limit: int) -> list[int]:
+def claim_batch(now: datetime, limit: int, lease: timedelta) -> list[int]:
+    """Reserve up to `limit` due messages for this dispatcher for `lease`, in one transaction.
+
+    On PostgreSQL the candidates are locked with FOR UPDATE SKIP LOCKED, so dispatchers
+    running at once take disjoint batches. A reserved row stays `queued`: if this
+    dispatcher dies, the others take it up once the lease has passed.
+    """
     query = (
         db.select(Message.id)
         .where(
             Message.direction == Direction.OUT,
             Message.status == Status.QUEUED,
             Message.next_attempt_at <= now,
+            (Message.claimed_until.is_(None)) | (Message.claimed_until < now),
         )
         .order_by(Message.urgent.desc(), Message.next_attempt_at, Message.id)
         .limit(limit)
     )
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(query))
+    candidates = list(db.session.scalars(query))
+    if not candidates:
+        db.session.commit()
+        return []
+    claimed = db.session.scalars(
+        update(Message)
+        .where(
+            Message.id.in_(candidates),
+            Message.status == Status.QUEUED,
+            (Message.claimed_until.is_(None)) | (Message.claimed_until < now),
+        )
+        .values(claimed_until=now + lease)
+        .returning(Message.id)
+        .execution_options(synchronize_session=False)
+    ).all()
     db.session.commit()
-    return ids
+    return sorted(claimed, key=candidates.index)
 
 
 def send_one(message_id: int, gateway, now: datetime, max_attempts: int) -> Status | None:
@@ -78,10 +103,15 @@ def send_one(message_id: int, gateway, now: datetime, max_attempts: int) -> Stat
         message.error_code = exc.code
         if exc.transient and message.attempts < max_attempts:
             message.status = Status.QUEUED
-            message.next_attempt_at = now + backoff(message.attempts)
+            retry_at = now + backoff(message.attempts)
+            message.next_attempt_at = (
+                retry_at if message.urgent else not_before(retry_at, _place(message))
+            )
         else:
             message.status = Status.FAILED
             if exc.code in OPTED_OUT_CODES:
+                # The provider says this number unsubscribed: our own list learns it too.
+                opt_out(message.phone, "twilio_" + exc.code, now)
                 log.info("message %s: recipient has unsubscribed at the provider", message.id)
         db.session.commit()
         log.warning("message %s not sent (%s, attempt %s)", message.id, exc.code, message.attempts)
@@ -94,14 +124,30 @@ def send_one(message_id: int, gateway, now: datetime, max_attempts: int) -> Stat
     return message.status
 
 
+#: Sent even to a number on the opt-out list: the codes someone asks for, and the
+#: confirmation of their own STOP.
+SENT_DESPITE_STOP = frozenset({"login_code", "stop_confirmation"})
+
+
 def _unwanted(message: Message) -> bool:
-    """A non-essential message to someone who does not want SMS now (checked at send time)."""
+    """Checked at send time: the number said STOP, or a non-essential message to someone
+    who withdrew SMS consent."""
+    if message.kind not in SENT_DESPITE_STOP and is_opted_out(message.phone):
+        return True
     if message.urgent or message.kind in ESSENTIAL_KINDS or message.user_id is None:
         return False
     from civic_app.people.models import User
 
     opted_out = db.session.scalar(db.select(User.sms_opt_out_at).where(User.id == message.user_id))
     return opted_out is not None
+
+
+def _place(message: Message):
+    from civic_app.core.models import Municipality
+
+    return (
+        db.session.get(Municipality, message.municipality_id) if message.municipality_id else None
+    )
 
 
 def mark_stale_sending(now: datetime) -> int:
@@ -131,9 +177,10 @@ def dispatch_due(
     """Send the due messages (up to `limit`), at most `rate_per_second`; return how many went."""
     mark_stale_sending(now)
     interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
+    lease = timedelta(seconds=60 + limit * interval)
     sent = 0
     last = None
-    for message_id in due_ids(now, limit):
+    for message_id in claim_batch(now, limit, lease):
         if interval and last is not None:
             wait = interval - (time.monotonic() - last)
             if wait > 0:

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from civic_app.core.models import TimestampMixin
@@ -36,6 +36,8 @@ ESSENTIAL_KINDS = frozenset(
     {
         "login_code",
         "reply",
+        "staff_reply",
+        "stop_confirmation",
         "enrolment_accepted",
         "enrolment_waitlisted",
         "enrolment_declined",
@@ -84,5 +86,42 @@ class Message(TimestampMixin, db.Model):
     error_code: Mapped[str | None] = mapped_column(String(20))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Reserved by a dispatcher until then (still queued: another takes it if it dies).
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     segments: Mapped[int | None]
+    #: What the message is about, e.g. ("session", 42) for a reminder; YES/NO answer it.
+    subject_type: Mapped[str | None] = mapped_column(String(20))
+    subject_id: Mapped[int | None]
+    #: Inbound text the conversation engine did not understand: a person should read it.
+    needs_attention: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: When staff read an inbound message in the inbox.
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OptOut(db.Model):
+    """Our own list of numbers that said STOP (or that Twilio reports unsubscribed)."""
+
+    __tablename__ = "sms_opt_out"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(16), unique=True)
+    #: True while the number does not want SMS.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    stopped_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: sms_keyword, twilio_21610, staff
+    stop_source: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    start_source: Mapped[str | None] = mapped_column(String(20))
+
+
+class Conversation(db.Model):
+    """Where a phone number is in a multi-step SMS exchange (sign-up), kept in the database."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(16), unique=True)
+    #: idle, signup_language, signup_name, signup_municipality, signup_sector, signup_confirm
+    state: Mapped[str] = mapped_column(String(30), default="idle")
+    language: Mapped[str] = mapped_column(String(8), default="it")
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -4,9 +4,11 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from civic_app.core.models import Municipality
 from civic_app.extensions import db
 from civic_app.sms.models import Direction, Message, Status
-from civic_app.sms.templates import render_sms
+from civic_app.sms.quiet import not_before
+from civic_app.sms.segments import count_segments
 
 
 def queue_sms(
@@ -19,14 +21,21 @@ def queue_sms(
     municipality_id: int | None = None,
     urgent: bool = False,
     idempotency_key: str | None = None,
+    subject: tuple[str, int] | None = None,
 ) -> Message:
-    """Add an outgoing message to the outbox; with a known `idempotency_key`, return that one."""
+    """Add an outgoing message to the outbox; with a known `idempotency_key`, return that one.
+
+    Non-urgent messages wait for the end of the municipality's quiet hours.
+    """
     if idempotency_key is not None:
         existing = db.session.scalar(
             db.select(Message).where(Message.idempotency_key == idempotency_key)
         )
         if existing is not None:
             return existing
+    if municipality_id is None:
+        municipality_id = getattr(user, "municipality_id", None)
+    municipality = db.session.get(Municipality, municipality_id) if municipality_id else None
     message = Message(
         direction=Direction.OUT,
         phone=phone,
@@ -35,12 +44,13 @@ def queue_sms(
         urgent=urgent,
         status=Status.QUEUED,
         idempotency_key=idempotency_key,
-        next_attempt_at=now,
+        next_attempt_at=now if urgent else not_before(now, municipality),
         user_id=getattr(user, "id", None),
-        municipality_id=municipality_id
-        if municipality_id is not None
-        else getattr(user, "municipality_id", None),
+        municipality_id=municipality_id,
         created_at=now,
+        segments=count_segments(body).segments,
+        subject_type=subject[0] if subject else None,
+        subject_id=subject[1] if subject else None,
     )
     if idempotency_key is None:
         db.session.add(message)
@@ -59,16 +69,18 @@ def queue_sms(
 
 
 def receive_sms(*, phone: str, body: str, now: datetime, provider_sid: str | None = None):
-    """Record an inbound message and queue the reply; returns (inbound, reply or None).
+    """Record an inbound message and answer it; returns (inbound, replies).
 
-    A MessageSid seen before is applied once: the second call returns the first row.
+    A MessageSid seen before is applied once: the second call returns the first row
+    and no reply.
     """
     from civic_app.people.models import User
+    from civic_app.sms.conversation import answer
 
     if provider_sid is not None:
         seen = db.session.scalar(db.select(Message).where(Message.provider_sid == provider_sid))
         if seen is not None:
-            return seen, None
+            return seen, []
     user = db.session.scalar(db.select(User).where(User.phone == phone))
     inbound = Message(
         direction=Direction.IN,
@@ -80,16 +92,9 @@ def receive_sms(*, phone: str, body: str, now: datetime, provider_sid: str | Non
         user_id=getattr(user, "id", None),
         municipality_id=getattr(user, "municipality_id", None),
         created_at=now,
+        segments=count_segments(body[:1600]).segments,
     )
     db.session.add(inbound)
     db.session.flush()
-    language = user.preferred_language if user is not None else "it"
-    reply = queue_sms(
-        phone=phone,
-        body=render_sms("help", language),
-        kind="reply",
-        now=now,
-        user=user,
-        idempotency_key=f"reply:{inbound.id}",
-    )
-    return inbound, reply
+    replies = answer(inbound, user, now)
+    return inbound, replies

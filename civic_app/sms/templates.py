@@ -13,19 +13,12 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "Ne le donnez à personne.",
         "ar": "civic_app: رمزك هو {code}. ينتهي خلال 10 دقائق. لا تشاركه.",
     },
-    "help": {
-        "it": "civic_app: per informazioni chiama il tuo Comune. "
-        "Rispondi STOP per non ricevere SMS.",
-        "en": "civic_app: for help call your municipality. Reply STOP to stop messages.",
-        "fr": "civic_app: pour de l'aide appelez votre mairie. Répondez STOP pour arrêter.",
-        "ar": "civic_app: للمساعدة اتصل ببلديتك. أرسل STOP لإيقاف الرسائل.",
-    },
 }
 
 
-def render_sms(name: str, language: str, **values) -> str:
-    """The text of template `name` in `language`, falling back to Italian."""
-    texts = TEMPLATES[name]
+def render_sms(template: str, language: str, /, **values) -> str:
+    """The text of `template` in `language`, falling back to Italian."""
+    texts = TEMPLATES[template]
     return texts.get(language, texts["it"]).format(**values)
 
 
@@ -35,13 +28,13 @@ TEMPLATES.update(
         "enrolment_accepted": {
             "it": 'civic_app: sei stato accettato in "{project}". Prossimo turno: {when}.',
             "en": 'civic_app: you are accepted in "{project}". Next shift: {when}.',
-            "fr": 'civic_app: vous êtes accepté(e) dans "{project}". Prochain créneau: {when}.',
+            "fr": 'civic_app: demande pour "{project}" acceptée. Prochain créneau: {when}.',
             "ar": 'civic_app: تم قبولك في "{project}". النوبة القادمة: {when}.',
         },
         "enrolment_waitlisted": {
             "it": 'civic_app: "{project}" è pieno. Sei in lista d\'attesa, ti avvisiamo noi.',
             "en": 'civic_app: "{project}" is full. You are on the waiting list; we will text you.',
-            "fr": 'civic_app: "{project}" est complet. Vous êtes sur liste d\'attente.',
+            "fr": 'civic_app: "{project}" est complet. Vous avez une place en liste d\'attente.',
             "ar": 'civic_app: "{project}" ممتلئ. أنت في قائمة الانتظار وسنخبرك.',
         },
         "enrolment_declined": {
@@ -53,14 +46,159 @@ TEMPLATES.update(
         "place_available": {
             "it": 'civic_app: c\'è un posto libero in "{project}". Il Comune conferma presto.',
             "en": 'civic_app: a place is free in "{project}". The municipality will confirm soon.',
-            "fr": 'civic_app: une place est libre dans "{project}". La mairie confirme bientôt.',
+            "fr": 'civic_app: une place est libre dans "{project}". La mairie confirmera vite.',
             "ar": 'civic_app: أصبح هناك مكان في "{project}". ستؤكد البلدية قريبًا.',
         },
         "plan_ready": {
             "it": "civic_app: il tuo piano è pronto. Leggilo e firmalo nella tua pagina civic_app.",
             "en": "civic_app: your plan is ready. Read and sign it on civic_app, on your page.",
-            "fr": "civic_app: votre plan est prêt. Lisez-le et signez-le sur votre page civic_app.",
+            "fr": "civic_app: votre plan vous attend. Lisez-le et signez-le sur votre page.",
             "ar": "civic_app: خطتك جاهزة. اقرأها ووقّعها في صفحتك على civic_app.",
         },
     }
 )
+
+
+# Conversation replies and reminders. Reminders must fit one GSM-7 segment in it/en/fr
+# and two UCS-2 segments in ar (tests/sms/test_templates.py checks with typical values).
+TEMPLATES.update(
+    {
+        "help": {
+            "it": "civic_app: ISCRIVI per iscriverti, PROSSIMO per il turno, ORE per le ore, "
+            "STOP per non ricevere SMS.",
+            "en": "civic_app: JOIN to sign up, NEXT for your next shift, HOURS for your hours, "
+            "STOP to stop SMS.",
+            "fr": "civic_app: INSCRIRE pour s'inscrire, PROCHAIN pour le prochain créneau, "
+            "HEURES, STOP pour ne plus recevoir de SMS.",
+            "ar": "civic_app: اشترك للتسجيل، التالي للنوبة القادمة، ساعات لساعاتك، STOP للإيقاف.",
+        },
+        "stop_confirmation": {
+            "it": "civic_app: non riceverai altri SMS. Scrivi START per riattivarli.",
+            "en": "civic_app: you will get no more SMS. Reply START to get them again.",
+            "fr": "civic_app: vous ne recevrez plus de SMS. Envoyez START pour les reprendre.",
+            "ar": "civic_app: لن تصلك رسائل أخرى. أرسل START لإعادتها.",
+        },
+        "start_confirmation": {
+            "it": "civic_app: riceverai di nuovo i nostri SMS. STOP per smettere.",
+            "en": "civic_app: you will get our SMS again. STOP to stop.",
+            "fr": "civic_app: vous recevrez de nouveau nos SMS. STOP pour ne plus les recevoir.",
+            "ar": "civic_app: ستصلك رسائلنا من جديد. أرسل STOP للإيقاف.",
+        },
+        "signup_language": {
+            "it": "civic_app: 1 Italiano, 2 English, 3 Français, 4 العربية. Rispondi col numero.",
+        },
+        "signup_name": {
+            "it": "Come ti chiami? Scrivi nome e cognome.",
+            "en": "What is your name? Write first and last name.",
+            "fr": "Comment vous appelez-vous ? Écrivez prénom et nom.",
+            "ar": "ما اسمك؟ اكتب الاسم واسم العائلة.",
+        },
+        "signup_municipality": {
+            "it": "In quale Comune vivi? Scrivi il nome, ad esempio Roma.",
+            "en": "Which municipality do you live in? Write its name, for example Roma.",
+            "fr": "Dans quelle commune vivez-vous ? Écrivez son nom, par exemple Roma.",
+            "ar": "في أي بلدية تسكن؟ اكتب اسمها، مثلاً Roma.",
+        },
+        "signup_municipality_unknown": {
+            "it": "Non conosco questo Comune. Scrivi ad esempio Roma, Milano, Palermo.",
+            "en": "I do not know this municipality. Write for example Roma, Milano, Palermo.",
+            "fr": "Commune inconnue. Écrivez par exemple Roma, Milano, Palermo.",
+            "ar": "لا أعرف هذه البلدية. اكتب مثلاً Roma أو Milano أو Palermo.",
+        },
+        "signup_sector": {
+            "it": "Cosa ti interessa? 1 Cura del verde, 2 Cura della persona, 3 Sicurezza.",
+            "en": "What interests you? 1 Green spaces, 2 Personal care, 3 Safety.",
+            "fr": "Qu'est-ce qui vous intéresse ? 1 Espaces verts, 2 Aide à la personne, "
+            "3 Sécurité.",
+            "ar": "ما الذي يهمك؟ 1 المساحات الخضراء، 2 رعاية الأشخاص، 3 الأمن.",
+        },
+        "signup_confirm": {
+            "it": "{name}, Comune di {municipality}. Rispondi SI per iscriverti: il Comune usa "
+            "nome e numero solo per il programma.",
+            "en": "{name}, {municipality}. Reply YES to sign up: the municipality uses your name "
+            "and number only for the programme.",
+            "fr": "{name}, {municipality}. Répondez OUI pour vous inscrire: la commune utilise "
+            "nom et numéro seulement pour le programme.",
+            "ar": "{name}، {municipality}. أرسل نعم للتسجيل: "
+            "تستخدم البلدية اسمك ورقمك للبرنامج فقط.",
+        },
+        "signup_done": {
+            "it": "Benvenuto {name}! Il Comune ti contatterà. PROSSIMO per i turni, STOP per "
+            "non ricevere SMS.",
+            "en": "Welcome {name}! The municipality will contact you. NEXT for shifts, STOP to "
+            "stop SMS.",
+            "fr": "Bienvenue {name} ! La commune vous contactera. PROCHAIN pour les créneaux.",
+            "ar": "أهلاً {name}! ستتصل بك البلدية. التالي للنوبات، STOP للإيقاف.",
+        },
+        "signup_cancelled": {
+            "it": "Iscrizione annullata. Scrivi ISCRIVI quando vuoi.",
+            "en": "Sign-up cancelled. Write JOIN whenever you like.",
+            "fr": "Inscription annulée. Écrivez INSCRIRE quand vous voulez.",
+            "ar": "تم إلغاء التسجيل. اكتب اشترك متى شئت.",
+        },
+        "already_registered": {
+            "it": "Sei già iscritto. PROSSIMO per il prossimo turno, ORE per le tue ore.",
+            "en": "You are already signed up. NEXT for your next shift, HOURS for your hours.",
+            "fr": "Votre inscription est faite. PROCHAIN pour le créneau, HEURES pour vos heures.",
+            "ar": "أنت مسجل بالفعل. التالي للنوبة القادمة، ساعات لساعاتك.",
+        },
+        "next_session": {
+            "it": "Prossimo turno: {when}, {place}. {project}",
+            "en": "Next shift: {when}, {place}. {project}",
+            "fr": "Prochain créneau: {when}, {place}. {project}",
+            "ar": "النوبة القادمة: {when}، {place}. {project}",
+        },
+        "no_session": {
+            "it": "Nessun turno in programma. Cerca un progetto su civic_app.",
+            "en": "No shift planned. Look for a project on civic_app.",
+            "fr": "Aucun créneau prévu. Cherchez un projet sur civic_app.",
+            "ar": "لا توجد نوبات. ابحث عن مشروع في civic_app.",
+        },
+        "hours": {
+            "it": "Hai fatto {done} ore su {target}.",
+            "en": "You have done {done} hours of {target}.",
+            "fr": "Vous avez fait {done} heures sur {target}.",
+            "ar": "أنجزت {done} ساعة من {target}.",
+        },
+        "not_registered": {
+            "it": "Non sei ancora iscritto. Scrivi ISCRIVI per iscriverti.",
+            "en": "You are not signed up yet. Write JOIN to sign up.",
+            "fr": "Vous n'avez pas encore de compte. Écrivez INSCRIRE.",
+            "ar": "لست مسجلاً بعد. اكتب اشترك للتسجيل.",
+        },
+        "rsvp_yes": {
+            "it": "Grazie, ti aspettiamo!",
+            "en": "Thank you, see you there!",
+            "fr": "Merci, nous vous attendons !",
+            "ar": "شكرًا، ننتظرك!",
+        },
+        "rsvp_no": {
+            "it": "Grazie per averci avvisato.",
+            "en": "Thank you for letting us know.",
+            "fr": "Merci de nous avoir prévenus.",
+            "ar": "شكرًا لإخبارنا.",
+        },
+        "reminder": {
+            "it": "civic_app: {when} {project}, {place}. Vieni? 1=SI 2=NO",
+            "en": "civic_app: {when} {project}, {place}. Coming? 1=YES 2=NO",
+            "fr": "civic_app: {when} {project}, {place}. Vous venez? 1=OUI 2=NON",
+            "ar": "civic_app: {when} {project}، {place}. هل ستأتي؟ 1=نعم 2=لا",
+        },
+        "staff_reply": {
+            "it": "{text}",
+        },
+    }
+)
+
+#: Typical values, to measure each template's cost in segments.
+TYPICAL_VALUES = {
+    "code": "123456",
+    "project": "Cura del parco",
+    "when": "mar 10/03 09:00",
+    "place": "Via Appia 12",
+    "name": "Amina Diallo",
+    "municipality": "Roma",
+    "done": "12,5",
+    "target": "60",
+    "text": "Ciao, domani porta i guanti.",
+}

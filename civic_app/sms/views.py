@@ -1,3 +1,5 @@
+from functools import wraps
+
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
@@ -16,13 +18,20 @@ from civic_app.sms.operations import receive_sms
 PAGE_SIZE = 50
 
 
-@bp.before_request
-def dev_tools_only():
-    if not current_app.config["DEV_TOOLS"]:
-        abort(404)
+def dev_tools_only(view):
+    """:raise 404: unless DEV_TOOLS is on (the embedded default, never production)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_app.config["DEV_TOOLS"]:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 @bp.route("/dev/outbox")
+@dev_tools_only
 @roles_required(Role.STAFF)
 def outbox():
     """Every SMS of the staff member's municipality (and not yet placed sign-ups), newest first."""
@@ -39,6 +48,7 @@ def outbox():
 
 
 @bp.route("/dev/phone", methods=["GET", "POST"])
+@dev_tools_only
 def simulator():
     """Text the app as a phone would. The number lives in the session, never in the URL."""
     number_form = SimulatorNumberForm(prefix="n")
@@ -51,9 +61,9 @@ def simulator():
             put_on_form(number_form, exc)
     phone = session.get("sim_phone")
     if phone and text_form.send.data and text_form.validate_on_submit():
-        _inbound, reply = receive_sms(phone=phone, body=text_form.body.data, now=now())
+        _inbound, replies = receive_sms(phone=phone, body=text_form.body.data, now=now())
         db.session.commit()
-        if reply is not None:
+        for reply in replies:
             deliver_after_response(reply)
         flash(_("SMS inviato."), "success")
         return redirect(url_for("sms.simulator"))

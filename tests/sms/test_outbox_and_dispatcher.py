@@ -119,11 +119,11 @@ def test_the_rate_limit_spaces_out_the_sends(db, clock, gateway):
 
 def test_inbound_messages_are_recorded_once_per_message_sid(db, clock, create_participant):
     participant = create_participant(phone=PHONE, preferred_language="en")
-    inbound, reply = receive_sms(phone=PHONE, body="hello", now=clock.now(), provider_sid="SM1")
+    inbound, [reply] = receive_sms(phone=PHONE, body="hello", now=clock.now(), provider_sid="SM1")
     assert inbound.user_id == participant.id and inbound.status == Status.RECEIVED
     assert reply.kind == "reply" and "STOP" in reply.body and "civic_app" in reply.body
     again, no_reply = receive_sms(phone=PHONE, body="hello", now=clock.now(), provider_sid="SM1")
-    assert again.id == inbound.id and no_reply is None
+    assert again.id == inbound.id and no_reply == []
 
 
 def test_the_console_gateway_logs_no_full_phone_number(app, caplog):
@@ -158,3 +158,18 @@ def test_the_guard_fails_any_test_that_would_reach_real_twilio(app):
     gateway = TwilioGateway(twilio_config(app))
     with pytest.raises(pytest.fail.Exception, match="real Twilio API"):
         gateway.send(PHONE, "Ciao")
+
+
+def test_messages_reserved_by_a_dead_dispatcher_go_out_after_its_lease(db, clock, gateway):
+    from datetime import timedelta
+
+    from civic_app.sms.dispatcher import claim_batch
+
+    messages = [queue(db, clock) for _ in range(3)]
+    claimed = claim_batch(clock.now(), 10, timedelta(minutes=2))
+    assert claimed == [m.id for m in messages]
+    # That dispatcher dies before sending anything: the others wait for the lease.
+    assert dispatch_due(gateway, clock.now()) == 0
+    clock.advance(minutes=2, seconds=1)
+    assert dispatch_due(gateway, clock.now()) == 3
+    assert len(gateway.sent) == 3

@@ -1,0 +1,289 @@
+"""The SMS conversation engine: keywords, sign-up by SMS, answers. State lives in Conversation.
+
+`answer(inbound, user, now)` decides the replies to one inbound message and queues
+them (flushes; the caller commits).
+"""
+
+from datetime import timedelta
+
+from flask_babel import force_locale, format_datetime
+
+from civic_app.core.models import Municipality
+from civic_app.extensions import db
+from civic_app.sms.keywords import keyword, normalize
+from civic_app.sms.limits import spend_join
+from civic_app.sms.models import Conversation, Message
+from civic_app.sms.operations import queue_sms
+from civic_app.sms.optout import opt_in, opt_out
+from civic_app.sms.templates import render_sms
+
+LANGUAGE_MENU = {"1": "it", "2": "en", "3": "fr", "4": "ar"}
+SECTOR_MENU = {"1": "green", "2": "care", "3": "safety"}
+#: A sign-up left half-way starts again after this.
+CONVERSATION_TIMEOUT = timedelta(hours=24)
+
+
+def _conversation(phone: str, now):
+    conversation = db.session.scalar(db.select(Conversation).where(Conversation.phone == phone))
+    if conversation is None:
+        conversation = Conversation(phone=phone, state="idle", data={}, updated_at=now)
+        db.session.add(conversation)
+    elif conversation.updated_at < now - CONVERSATION_TIMEOUT:
+        conversation.state, conversation.data = "idle", {}
+    return conversation
+
+
+def answer(inbound: Message, user, now) -> list[Message]:
+    phone = inbound.phone
+    conversation = _conversation(phone, now)
+    language = user.preferred_language if user is not None else conversation.language
+    replies: list[Message] = []
+
+    def reply(template: str, kind: str = "reply", lang: str | None = None, **values) -> None:
+        replies.append(
+            queue_sms(
+                phone=phone,
+                body=render_sms(template, lang or language, **values),
+                kind=kind,
+                now=now,
+                user=user,
+                idempotency_key=f"reply:{inbound.id}:{len(replies)}",
+            )
+        )
+
+    word = keyword(inbound.body)
+    conversation.updated_at = now
+    if word == "stop":
+        opt_out(phone, "sms_keyword", now)
+        conversation.state, conversation.data = "idle", {}
+        reply("stop_confirmation", kind="stop_confirmation")
+    elif word == "start":
+        opt_in(phone, "sms_keyword", now)
+        reply("start_confirmation")
+    elif word == "help":
+        reply("help")
+    elif word == "join":  # also starts a sign-up left half-way over again
+        if user is not None:
+            reply("already_registered")
+        elif not spend_join(phone):
+            inbound.needs_attention = True  # no reply: it would cost us and feed the flood
+        else:
+            conversation.state, conversation.data = "signup_language", {}
+            reply("signup_language")
+    elif conversation.state.startswith("signup_"):
+        _sign_up_step(conversation, inbound, now, reply)
+    elif word == "next":
+        _next_session(user, language, now, reply)
+    elif word == "hours":
+        _hours(user, language, reply)
+    elif word in ("yes", "no") and user is not None and _rsvp(user, word == "yes", now):
+        reply("rsvp_yes" if word == "yes" else "rsvp_no")
+    else:
+        inbound.needs_attention = True
+        reply("help")
+    db.session.flush()
+    if user is None and conversation.state == "idle":
+        _adopt_messages(phone)
+    return replies
+
+
+def _adopt_messages(phone: str) -> None:
+    """After a sign-up by SMS, the exchange that led to it belongs to the new participant."""
+    from civic_app.people.models import User
+
+    user = db.session.scalar(db.select(User).where(User.phone == phone))
+    if user is None:
+        return
+    db.session.execute(
+        db.update(Message)
+        .where(Message.phone == phone, Message.user_id.is_(None))
+        .values(user_id=user.id, municipality_id=user.municipality_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _sign_up_step(conversation: Conversation, inbound: Message, now, reply) -> None:
+    """One step of sign-up by SMS, answered in the language the person chose."""
+    text = inbound.body.strip()
+    data = dict(conversation.data or {})
+    state = conversation.state
+    if state == "signup_language":
+        choice = LANGUAGE_MENU.get(normalize(text)[:1])
+        if choice is None:
+            reply("signup_language")
+            return
+        conversation.language = choice
+        conversation.state = "signup_name"
+        reply(lang=choice, template="signup_name")
+        return
+    language = conversation.language
+    if state == "signup_name":
+        name = " ".join(text.split())[:160]
+        if not name or keyword(name) in ("yes", "no"):
+            reply(lang=language, template="signup_name")
+            return
+        data["name"] = name
+        conversation.state = "signup_municipality"
+        reply(lang=language, template="signup_municipality")
+    elif state == "signup_municipality":
+        municipality = _find_municipality(text)
+        if municipality is None:
+            reply(lang=language, template="signup_municipality_unknown")
+            return
+        data["municipality"] = municipality.slug
+        conversation.state = "signup_sector"
+        reply(lang=language, template="signup_sector")
+    elif state == "signup_sector":
+        sectors = sorted({SECTOR_MENU[d] for d in normalize(text) if d in SECTOR_MENU})
+        if not sectors:
+            reply(lang=language, template="signup_sector")
+            return
+        data["sectors"] = sectors
+        conversation.state = "signup_confirm"
+        municipality = _find_municipality(data["municipality"])
+        body = render_sms(
+            "signup_confirm", language, name=data["name"], municipality=municipality.name
+        )
+        data["consent_text"] = body
+        reply(
+            lang=language,
+            template="signup_confirm",
+            name=data["name"],
+            municipality=municipality.name,
+        )
+    elif state == "signup_confirm":
+        word = keyword(text)
+        if word == "yes":
+            user = _create_participant(conversation, data, now)
+            conversation.state, data = "idle", {}
+            reply(lang=language, template="signup_done", name=user.first_name)
+        elif word == "no":
+            conversation.state, data = "idle", {}
+            reply(lang=language, template="signup_cancelled")
+        else:
+            municipality = _find_municipality(data["municipality"])
+            reply(
+                lang=language,
+                template="signup_confirm",
+                name=data["name"],
+                municipality=municipality.name,
+            )
+    conversation.data = data
+
+
+def _find_municipality(text: str):
+    wanted = normalize(text).replace(" ", "")
+    if not wanted:
+        return None
+    for municipality in db.session.scalars(db.select(Municipality)):
+        if wanted in (normalize(municipality.name).replace(" ", ""), municipality.slug):
+            return municipality
+    return None
+
+
+def _create_participant(conversation: Conversation, data: dict, now):
+    from civic_app.core.audit import record
+    from civic_app.people.operations import sign_up_participant
+
+    first, _, last = data["name"].partition(" ")
+    user = sign_up_participant(
+        phone=conversation.phone,
+        first_name=first,
+        last_name=last or None,
+        language=conversation.language,
+        municipality=_find_municipality(data["municipality"]),
+        sectors=data.get("sectors", []),
+        programme_consent=True,
+        sms_consent=True,
+        via="sms",
+        consent_method="sms",
+        now=now,
+    )
+    user.pending_review = True
+    # The consent is the exact SMS they answered YES to.
+    from civic_app.people.models import Consent
+
+    for consent in db.session.scalars(db.select(Consent).where(Consent.user_id == user.id)):
+        if consent.purpose == "programme":
+            consent.text = data.get("consent_text", consent.text)
+    record("participant.signed_up", user, actor=user, details={"via": "sms"})
+    return user
+
+
+def _next_session(user, language: str, now, reply) -> None:
+    from civic_app.plans.models import HOLDS_A_PLACE, Enrolment
+    from civic_app.projects.models import ProjectSession, SessionStatus
+
+    if user is None:
+        reply("not_registered")
+        return
+    session = db.session.scalar(
+        db.select(ProjectSession)
+        .join(Enrolment, Enrolment.project_id == ProjectSession.project_id)
+        .where(
+            Enrolment.participant_id == user.id,
+            Enrolment.status.in_(HOLDS_A_PLACE),
+            ProjectSession.status == SessionStatus.SCHEDULED,
+            ProjectSession.starts_at >= now,
+        )
+        .order_by(ProjectSession.starts_at)
+        .limit(1)
+    )
+    if session is None:
+        reply("no_session")
+        return
+    project = session.project
+    with force_locale(language if language in ("it", "en", "fr", "ar") else "it"):
+        when = format_datetime(session.starts_at, "EEE d/MM HH:mm")
+    place = session.venue.address if session.venue else project.place
+    reply("next_session", when=when, place=place or "-", project=project.text(language)[0])
+
+
+def _hours(user, language: str, reply) -> None:
+    from flask_babel import format_decimal
+
+    from civic_app.plans.plan_operations import open_plan
+    from civic_app.plans.progress import hours_done
+
+    if user is None:
+        reply("not_registered")
+        return
+    plan = open_plan(user)
+    target = plan.target_hours if plan else 0
+    with force_locale(language if language in ("it", "en", "fr", "ar") else "it"):
+        done, target = (
+            format_decimal(value, "#,##0.##") for value in (hours_done(user.id), target)
+        )
+    reply("hours", done=done, target=target)
+
+
+def _rsvp(user, coming: bool, now) -> bool:
+    """Record YES/NO as the answer to the latest reminder; False if there was none to answer."""
+    from civic_app.plans.models import Rsvp
+
+    reminder = db.session.scalar(
+        db.select(Message)
+        .where(
+            Message.user_id == user.id,
+            Message.kind == "reminder",
+            Message.subject_type == "session",
+        )
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    if reminder is None:
+        return False
+    rsvp = db.session.scalar(
+        db.select(Rsvp).where(
+            Rsvp.session_id == reminder.subject_id, Rsvp.participant_id == user.id
+        )
+    )
+    if rsvp is None:
+        rsvp = Rsvp(
+            session_id=reminder.subject_id,
+            participant_id=user.id,
+            municipality_id=user.municipality_id,
+        )
+        db.session.add(rsvp)
+    rsvp.coming, rsvp.answered_at, rsvp.source = coming, now, "sms"
+    return True

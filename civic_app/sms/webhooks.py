@@ -1,0 +1,108 @@
+"""Twilio's webhooks: inbound messages and delivery status callbacks.
+
+Both are exempt from CSRF and protected instead by `X-Twilio-Signature`, checked with
+twilio's RequestValidator against the public URL Twilio called: PUBLIC_BASE_URL plus
+the path when set (recommended behind a proxy), else the request URL as ProxyFix
+rebuilt it (set PROXY_COUNT to the number of proxies in front of the app).
+"""
+
+import logging
+
+import phonenumbers
+from flask import Response, abort, current_app, request
+from twilio.request_validator import RequestValidator
+
+from civic_app.core.clock import now
+from civic_app.core.phones import mask_phone
+from civic_app.extensions import csrf, db, limiter
+from civic_app.sms import bp
+from civic_app.sms.dispatcher import deliver_after_response
+from civic_app.sms.gateways import OPTED_OUT_CODES
+from civic_app.sms.models import Message, Status
+from civic_app.sms.operations import receive_sms
+from civic_app.sms.optout import opt_out
+
+log = logging.getLogger(__name__)
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+#: A status only ever moves forward; a late "sent" never undoes "delivered".
+STATUS_RANK = {
+    Status.QUEUED: 0,
+    Status.SENDING: 1,
+    Status.UNKNOWN: 1,
+    Status.SENT: 2,
+    Status.DELIVERED: 3,
+    Status.UNDELIVERED: 3,
+    Status.FAILED: 3,
+}
+TWILIO_STATUSES = {
+    "queued": Status.QUEUED,
+    "accepted": Status.QUEUED,
+    "sending": Status.SENDING,
+    "sent": Status.SENT,
+    "delivered": Status.DELIVERED,
+    "undelivered": Status.UNDELIVERED,
+    "failed": Status.FAILED,
+}
+
+
+def webhook_limit() -> str:
+    return current_app.config.get("WEBHOOK_RATE_LIMIT", "1200 per minute")
+
+
+def check_signature() -> None:
+    """:raise 403: on a missing or wrong signature (nothing is read or changed)."""
+    token = current_app.config.get("TWILIO_AUTH_TOKEN")
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not token or not signature:
+        abort(403)
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    url = base.rstrip("/") + request.full_path.rstrip("?") if base else request.url
+    if not RequestValidator(token).validate(url, request.form.to_dict(), signature):
+        log.warning("webhook %s: bad signature", request.path)
+        abort(403)
+
+
+@bp.route("/sms/inbound", methods=["POST"])
+@csrf.exempt
+@limiter.limit(webhook_limit)
+def inbound():
+    check_signature()
+    sid = request.form.get("MessageSid", "")[:64]
+    raw_from = request.form.get("From", "")
+    body = request.form.get("Body", "")
+    try:
+        number = phonenumbers.parse(raw_from, None)
+        phone = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    except phonenumbers.NumberParseException:
+        abort(400)
+    if not sid:
+        abort(400)
+    _inbound, replies = receive_sms(phone=phone, body=body, now=now(), provider_sid=sid)
+    db.session.commit()
+    log.info("inbound SMS from %s (%s)", mask_phone(phone), sid)
+    for reply in replies:
+        deliver_after_response(reply)
+    return Response(EMPTY_TWIML, mimetype="text/xml")
+
+
+@bp.route("/sms/status", methods=["POST"])
+@csrf.exempt
+@limiter.limit(webhook_limit)
+def status_callback():
+    check_signature()
+    sid = request.form.get("MessageSid", "")[:64]
+    new_status = TWILIO_STATUSES.get(request.form.get("MessageStatus", ""))
+    if not sid or new_status is None:
+        abort(400)
+    message = db.session.scalar(db.select(Message).where(Message.provider_sid == sid))
+    if message is None:
+        return Response(status=204)
+    if STATUS_RANK.get(new_status, 0) > STATUS_RANK.get(message.status, 0):
+        message.status = new_status
+        error = request.form.get("ErrorCode") or None
+        if error:
+            message.error_code = error[:20]
+            if error in OPTED_OUT_CODES:
+                opt_out(message.phone, "twilio_" + error, now())
+        db.session.commit()
+    return Response(status=204)
