@@ -100,6 +100,15 @@ class Config:
     PERMANENT_SESSION_LIFETIME = env_int("SESSION_LIFETIME_SECONDS", 8 * 3600)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
+    #: Minutes a person on the waitlist has to take a place freed by a NO.
+    OFFER_MINUTES = env_int("OFFER_MINUTES", 120)
+    #: Days an SMS body is kept (the row, its status and cost stay).
+    SMS_BODY_RETENTION_DAYS = env_int("SMS_BODY_RETENTION_DAYS", 180)
+    #: Months after a plan ends before its participant is pseudonymised.
+    RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
+    #: How long a scheduler's lease lasts without renewal (SQLite), and how often it checks.
+    SCHEDULER_LEASE_SECONDS = env_int("SCHEDULER_LEASE_SECONDS", 30)
+    SCHEDULER_POLL_SECONDS = float(env_str("SCHEDULER_POLL_SECONDS", "5"))
     #: Run the periodic jobs inside the web process (the embedded default).
     SCHEDULER_IN_PROCESS = env_bool("SCHEDULER_IN_PROCESS", False)
     #: Dev outbox and phone simulator pages.

@@ -126,7 +126,7 @@ def _sqlite_transactions(engine) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from civic_app import attendance, core, people, plans, projects, sms
+    from civic_app import attendance, core, people, plans, projects, scheduler, sms
 
     # The views register their routes on the blueprints when imported; importing them
     # here, not in the packages, keeps models and operations importable on their own.
@@ -138,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
     from civic_app.plans import views as _plan_views  # noqa: F401
     from civic_app.projects import staff_views as _staff_views  # noqa: F401
     from civic_app.projects import views as _project_views  # noqa: F401
+    from civic_app.scheduler import views as _scheduler_views  # noqa: F401
     from civic_app.sms import inbox as _sms_inbox  # noqa: F401
     from civic_app.sms import views as _sms_views  # noqa: F401
     from civic_app.sms import webhooks as _sms_webhooks  # noqa: F401
@@ -147,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(people.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(projects.bp)
+    app.register_blueprint(scheduler.bp)
     app.register_blueprint(sms.bp)
 
 

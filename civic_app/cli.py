@@ -170,9 +170,9 @@ def scheduler():
 
 @scheduler.command("run", help="Run the periodic jobs in this process until stopped.")
 def scheduler_run():
-    from civic_app.scheduler.runner import run_forever
+    from civic_app.scheduler.runner import run_blocking
 
-    run_forever(current_app._get_current_object())
+    run_blocking(current_app._get_current_object())
 
 
 @click.group(help="SMS tools.")

@@ -17,7 +17,9 @@ from flask.testing import FlaskClient
 from flask_login.utils import _create_identifier
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
+from sqlalchemy import text as sql_text
+from twilio.request_validator import RequestValidator
 
 from civic_app import create_app
 from civic_app.core.clock import FrozenClock, SystemClock
@@ -45,8 +47,8 @@ def reset_database(engine) -> None:
                 f"refusing to wipe database {name!r}: test databases start with 'test'"
             )
         with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+            conn.execute(sql_text("DROP SCHEMA public CASCADE"))
+            conn.execute(sql_text("CREATE SCHEMA public"))
     else:
         engine.dispose()
         path = engine.url.database
@@ -270,7 +272,7 @@ def postgres_url():
     try:
         engine = create_engine(url)
         with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+            conn.execute(sql_text("SELECT 1"))
         engine.dispose()
     except Exception as exc:
         message = f"PostgreSQL is not reachable at {url}: {exc}"
@@ -286,11 +288,11 @@ def empty_postgresql(postgres_url):
     name = f"test_fresh_{uuid.uuid4().hex[:12]}"
     admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(sql_text(f'CREATE DATABASE "{name}"'))
     url = admin.url.set(database=name).render_as_string(hide_password=False)
     yield url
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sql_text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
@@ -364,3 +366,41 @@ def create_project(db, municipality):
         return project
 
     return make
+
+
+TOKEN = "test-auth-token"
+PUBLIC = "https://civic.example.org"
+
+
+@pytest.fixture
+def twilio_app(app, monkeypatch):
+    monkeypatch.setitem(app.config, "TWILIO_AUTH_TOKEN", TOKEN)
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", PUBLIC)
+    return app
+
+
+@pytest.fixture
+def twilio_post(client, twilio_app):
+    """POST as Twilio does: form fields signed with the auth token on the public URL."""
+
+    def post(path: str, params: dict, *, signature: str | None = None, url: str | None = None):
+        signed = RequestValidator(TOKEN).compute_signature(url or PUBLIC + path, params)
+        headers = {"X-Twilio-Signature": signature if signature is not None else signed}
+        return client.post(path, data=params, headers=headers)
+
+    return post
+
+
+@pytest.fixture
+def text(twilio_post):
+    """A phone texts the app; returns the response."""
+    counter = iter(range(1, 100_000))
+
+    def send(phone: str, body: str, sid: str | None = None):
+        return twilio_post(
+            "/sms/inbound",
+            {"From": phone, "To": "+15005550006", "Body": body,
+             "MessageSid": sid or f"SM{next(counter):032d}"},
+        )  # fmt: skip
+
+    return send

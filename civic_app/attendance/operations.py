@@ -57,14 +57,22 @@ def is_locked(municipality_id: int, month: str) -> bool:
 
 
 def enrolled_ids(session: ProjectSession) -> list[int]:
-    return list(
-        db.session.scalars(
-            db.select(Enrolment.participant_id).where(
-                Enrolment.project_id == session.project_id,
-                Enrolment.status.in_((EnrolmentStatus.ACCEPTED, EnrolmentStatus.COMPLETED)),
-            )
+    """Who is expected at `session`: the project's accepted people, and waitlisted people
+    who took a place freed for this session."""
+    from civic_app.plans.models import SessionOffer
+
+    enrolled = db.session.scalars(
+        db.select(Enrolment.participant_id).where(
+            Enrolment.project_id == session.project_id,
+            Enrolment.status.in_((EnrolmentStatus.ACCEPTED, EnrolmentStatus.COMPLETED)),
         )
     )
+    offered = db.session.scalars(
+        db.select(SessionOffer.participant_id).where(
+            SessionOffer.session_id == session.id, SessionOffer.status == "accepted"
+        )
+    )
+    return list(dict.fromkeys([*enrolled, *offered]))
 
 
 def parse_hours(raw, field: str = "hours") -> Decimal:

@@ -47,6 +47,7 @@ from civic_app.core.phones import normalize_phone
 from civic_app.core.timeutil import local_day_bounds, local_to_utc, to_local
 from civic_app.extensions import db
 from civic_app.people.models import User
+from civic_app.plans.models import Rsvp
 from civic_app.projects.models import Project, ProjectSession, SessionStatus, project_tutor
 
 staff_or_tutor = roles_required(Role.STAFF, Role.TUTOR)
@@ -126,6 +127,15 @@ def _roster_rows(session: ProjectSession):
     return [(p, existing.get(p.id), risky.get(p.id)) for p in people], existing
 
 
+def _answers(session: ProjectSession) -> dict[int, bool]:
+    """Who said they are coming (True) or not (False), from their replies to reminders."""
+    return dict(
+        db.session.execute(
+            db.select(Rsvp.participant_id, Rsvp.coming).where(Rsvp.session_id == session.id)
+        ).all()
+    )
+
+
 @bp.route("/tutor/sessions/<int:session_id>", methods=["GET", "POST"])
 @staff_or_tutor
 def roster(session_id: int):
@@ -195,6 +205,7 @@ def roster(session_id: int):
         labels=MARK_LABELS,
         marks=list(Mark),
         risk_labels=REASONS,
+        answers=_answers(session),
         changes=changes,
         corrections=bool(existing),
         locked=is_locked(session.municipality_id, month_of(session.starts_at)),

@@ -40,6 +40,8 @@ class Municipality(TimestampMixin, db.Model):
     #: Quiet hours for non-urgent SMS, local time "HH:MM".
     quiet_start: Mapped[str] = mapped_column(String(5), default="21:00")
     quiet_end: Mapped[str] = mapped_column(String(5), default="08:00")
+    #: Hours before a session when reminders go out, e.g. "24,2".
+    reminder_hours: Mapped[str] = mapped_column(String(20), default="24,2")
 
     def __repr__(self) -> str:
         return f"<Municipality {self.slug}>"

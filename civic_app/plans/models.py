@@ -155,3 +155,18 @@ class Rsvp(MunicipalityScoped, db.Model):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: sms or web
     source: Mapped[str] = mapped_column(String(10))
+
+
+class SessionOffer(MunicipalityScoped, db.Model):
+    """A place at one session offered to someone on the waitlist after another said NO."""
+
+    __tablename__ = "session_offer"
+    __table_args__ = (UniqueConstraint("session_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("project_session.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: open, accepted, declined, expired, taken (someone else was quicker)
+    status: Mapped[str] = mapped_column(String(10), default="open")

@@ -1,1 +1,5 @@
-"""The scheduler: the one list of periodic jobs and how they run."""
+"""The scheduler: the one list of periodic jobs, the lease, reminders and housekeeping."""
+
+from flask import Blueprint
+
+bp = Blueprint("scheduler", __name__)

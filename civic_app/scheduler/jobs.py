@@ -8,6 +8,7 @@ from flask import Flask
 
 from civic_app.core.clock import now
 from civic_app.extensions import db
+from civic_app.scheduler.models import JobRun
 
 log = logging.getLogger(__name__)
 
@@ -42,30 +43,83 @@ def expire_login_codes() -> str:
     return f"deleted {deleted} old login codes"
 
 
+def send_reminders() -> str:
+    from civic_app.plans.offers import expire_offers
+    from civic_app.scheduler.reminders import sweep
+
+    counts = sweep(now())
+    counts["expired offers"] = expire_offers(now())
+    db.session.commit()
+    return ", ".join(f"{n} {what}" for what, n in counts.items() if n)
+
+
+def prune_message_bodies() -> str:
+    from flask import current_app
+
+    from civic_app.scheduler.housekeeping import prune_message_bodies as prune
+
+    pruned = prune(now(), current_app.config["SMS_BODY_RETENTION_DAYS"])
+    db.session.commit()
+    return f"pruned {pruned} message bodies" if pruned else ""
+
+
+def pseudonymise_expired() -> str:
+    from flask import current_app
+
+    from civic_app.scheduler.housekeeping import pseudonymise_after_retention
+
+    done = pseudonymise_after_retention(now(), current_app.config["RETENTION_MONTHS"])
+    db.session.commit()
+    return f"pseudonymised {done} participants" if done else ""
+
+
+def prune_job_runs() -> str:
+    from civic_app.scheduler.housekeeping import prune_job_runs as prune
+
+    pruned = prune(now())
+    db.session.commit()
+    return f"pruned {pruned} job runs" if pruned else ""
+
+
 JOBS = [
     Job("dispatch_outbox", dispatch_outbox, seconds=5),
+    Job("send_reminders", send_reminders, seconds=300),
     Job("expire_login_codes", expire_login_codes, seconds=3600),
+    Job("prune_message_bodies", prune_message_bodies, seconds=6 * 3600),
+    Job("pseudonymise_expired", pseudonymise_expired, seconds=24 * 3600),
+    Job("prune_job_runs", prune_job_runs, seconds=3600),
 ]
 
 
-def run_job(app: Flask, job: Job) -> str:
-    """Run one job in its own app context and transaction; log what it did."""
+def run_job(app: Flask, job: Job, instance: str = "") -> str:
+    """Run one job in its own app context and transaction; log and record what it did."""
     with app.app_context():
-        started = time.monotonic()
+        started_at, started = now(), time.monotonic()
+        ok, outcome = True, ""
         try:
-            outcome = job.func()
+            outcome = job.func() or ""
+        except Exception as exc:
+            db.session.rollback()
+            ok, outcome = False, type(exc).__name__
+            log.exception("job %s failed", job.id)
+        seconds = time.monotonic() - started
+        try:
+            db.session.add(
+                JobRun(
+                    job_id=job.id,
+                    instance=instance or "-",
+                    started_at=started_at,
+                    seconds=seconds,
+                    ok=ok,
+                    outcome=outcome[:500],
+                )
+            )
+            db.session.commit()
         except Exception:
             db.session.rollback()
-            log.exception("job %s failed", job.id)
-            raise
+            log.exception("could not record the run of job %s", job.id)
         finally:
             db.session.remove()
         level = logging.INFO if outcome else logging.DEBUG
-        log.log(
-            level,
-            "job %s: %s (%.2fs)",
-            job.id,
-            outcome or "nothing to do",
-            time.monotonic() - started,
-        )
+        log.log(level, "job %s: %s (%.2fs)", job.id, outcome or "nothing to do", seconds)
         return outcome

@@ -10,6 +10,7 @@ from flask_babel import force_locale, format_datetime
 
 from civic_app.core.models import Municipality
 from civic_app.extensions import db
+from civic_app.plans.offers import answer_offer, offer_freed_place
 from civic_app.sms.keywords import keyword, normalize
 from civic_app.sms.limits import spend_join
 from civic_app.sms.models import Conversation, Message
@@ -76,6 +77,12 @@ def answer(inbound: Message, user, now) -> list[Message]:
         _next_session(user, language, now, reply)
     elif word == "hours":
         _hours(user, language, reply)
+    elif (
+        word in ("yes", "no")
+        and user is not None
+        and (template := answer_offer(user, word == "yes", now))
+    ):
+        reply(template)
     elif word in ("yes", "no") and user is not None and _rsvp(user, word == "yes", now):
         reply("rsvp_yes" if word == "yes" else "rsvp_no")
     else:
@@ -286,4 +293,9 @@ def _rsvp(user, coming: bool, now) -> bool:
         )
         db.session.add(rsvp)
     rsvp.coming, rsvp.answered_at, rsvp.source = coming, now, "sms"
+    db.session.flush()
+    if not coming:
+        from civic_app.projects.models import ProjectSession
+
+        offer_freed_place(db.session.get(ProjectSession, reminder.subject_id), now)
     return True

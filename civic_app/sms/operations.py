@@ -98,3 +98,57 @@ def receive_sms(*, phone: str, body: str, now: datetime, provider_sid: str | Non
     db.session.flush()
     replies = answer(inbound, user, now)
     return inbound, replies
+
+
+def queue_many(rows: list[dict], now: datetime) -> int:
+    """Queue many messages at once; rows whose idempotency key exists already are skipped.
+
+    Each row: phone, body, kind, idempotency_key, and optionally user_id,
+    municipality_id, subject (type, id), urgent. Returns how many were queued. Flushes.
+    """
+    if not rows:
+        return 0
+    keys = [row["idempotency_key"] for row in rows]
+    existing = set()
+    for start in range(0, len(keys), 1000):
+        existing.update(
+            db.session.scalars(
+                db.select(Message.idempotency_key).where(
+                    Message.idempotency_key.in_(keys[start : start + 1000])
+                )
+            )
+        )
+    places = {m.id: m for m in db.session.scalars(db.select(Municipality))}
+    fresh, seen = [], set()
+    for row in rows:
+        key = row["idempotency_key"]
+        if key in existing or key in seen:
+            continue
+        seen.add(key)
+        subject = row.get("subject")
+        urgent = row.get("urgent", False)
+        municipality = places.get(row.get("municipality_id"))
+        fresh.append(
+            {
+                "direction": Direction.OUT,
+                "status": Status.QUEUED,
+                "phone": row["phone"],
+                "body": row["body"],
+                "kind": row["kind"],
+                "urgent": urgent,
+                "idempotency_key": key,
+                "user_id": row.get("user_id"),
+                "municipality_id": row.get("municipality_id"),
+                "subject_type": subject[0] if subject else None,
+                "subject_id": subject[1] if subject else None,
+                "segments": count_segments(row["body"]).segments,
+                "next_attempt_at": now if urgent else not_before(now, municipality),
+                "created_at": now,
+                "updated_at": now,
+                "attempts": 0,
+                "needs_attention": False,
+            }
+        )
+    if fresh:
+        db.session.execute(db.insert(Message), fresh)
+    return len(fresh)

@@ -202,3 +202,62 @@ TYPICAL_VALUES = {
     "target": "60",
     "text": "Ciao, domani porta i guanti.",
 }
+
+
+TEMPLATES.update(
+    {
+        "session_cancelled": {
+            "it": "civic_app: ANNULLATO il turno {when} di {project}. Scusa il disturbo.",
+            "en": "civic_app: CANCELLED the shift {when} of {project}. Sorry.",
+            "fr": "civic_app: ANNULÉ le créneau {when} de {project}. Désolés.",
+            "ar": "civic_app: أُلغيت نوبة {when} في {project}. نعتذر.",
+        },
+        "first_session": {
+            "it": "civic_app: il tuo primo turno è {when}! PROSSIMO per sapere dove.",
+            "en": "civic_app: your first shift is {when}! NEXT to know where. Good luck!",
+            "fr": "civic_app: votre premier créneau: {when} ! PROCHAIN pour savoir où.",
+            "ar": "civic_app: أول نوبة لك {when}! أرسل التالي لتعرف المكان. بالتوفيق!",
+        },
+        "half_target": {
+            "it": "civic_app: hai fatto metà delle ore del piano ({done} su {target}). Bravo!",
+            "en": "civic_app: you have done half the hours of your plan ({done} of {target}).",
+            "fr": "civic_app: vous avez fait la moitié des heures ({done} sur {target}). Bravo !",
+            "ar": "civic_app: أنجزت نصف ساعات خطتك ({done} من {target}). أحسنت!",
+        },
+        "target_reached": {
+            "it": "civic_app: hai raggiunto le {target} ore del tuo piano. Complimenti!",
+            "en": "civic_app: you have reached the {target} hours of your plan. Congratulations!",
+            "fr": "civic_app: vous avez atteint les {target} heures de votre plan. Bravo !",
+            "ar": "civic_app: وصلت إلى {target} ساعة في خطتك. تهانينا!",
+        },
+    }
+)
+
+
+TEMPLATES.update(
+    {
+        "offer": {
+            "it": "civic_app: posto libero {when} {project}. "
+            "Lo vuoi? Rispondi 1=SI entro {minutes} min.",
+            "en": "civic_app: a place is free {when} {project}. "
+            "Want it? Reply 1=YES within {minutes} min.",
+            "fr": "civic_app: place libre {when} {project}. "
+            "Vous la voulez? 1=OUI sous {minutes} min.",
+            "ar": "civic_app: مكان شاغر {when} {project}. "
+            "هل تريده؟ أرسل 1=نعم خلال {minutes} دقيقة.",
+        },
+        "offer_taken": {
+            "it": "Il posto è tuo! Ti aspettiamo.",
+            "en": "The place is yours! See you there.",
+            "fr": "La place est à vous ! Nous vous attendons.",
+            "ar": "المكان لك! ننتظرك.",
+        },
+        "offer_too_late": {
+            "it": "Peccato, il posto è già stato preso. Ti avvisiamo la prossima volta.",
+            "en": "Sorry, the place has been taken. We will tell you next time.",
+            "fr": "Dommage, la place est déjà prise. Nous vous préviendrons la prochaine fois.",
+            "ar": "للأسف، أُخذ المكان. سنخبرك في المرة القادمة.",
+        },
+    }
+)
+TYPICAL_VALUES["minutes"] = "120"

@@ -286,3 +286,20 @@ def test_recording_is_audited(client, login_as, tutor, session_today, enrolled, 
         db.select(AuditEvent).where(AuditEvent.action == "attendance.recorded")
     )
     assert event.actor_id == tutor.id and event.target_id == session_today.id
+
+
+def test_the_roster_shows_who_confirmed_by_sms(
+    client, login_as, tutor, session_today, enrolled, db, clock
+):
+    from civic_app.plans.models import Rsvp
+
+    coming, not_coming, silent = enrolled(3)
+    for person, answer in ((coming, True), (not_coming, False)):
+        db.session.add(
+            Rsvp(session_id=session_today.id, participant_id=person.id, coming=answer,
+                 municipality_id=person.municipality_id, answered_at=clock.now(), source="sms")
+        )  # fmt: skip
+    db.session.commit()
+    login_as(tutor)
+    page = client.get(f"/tutor/sessions/{session_today.id}").get_data(as_text=True)
+    assert page.count("ha confermato") == 1 and page.count("ha detto che non viene") == 1

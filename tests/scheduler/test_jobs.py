@@ -7,7 +7,7 @@ from civic_app.sms.operations import queue_sms
 def test_every_job_has_a_fixed_unique_id_and_runs_alone(app):
     ids = [job.id for job in JOBS]
     assert len(ids) == len(set(ids))
-    scheduler = build_scheduler(app)
+    scheduler = build_scheduler(app, "test")
     for job in scheduler.get_jobs():
         assert job.id in ids
         assert job.coalesce is True and job.max_instances == 1
@@ -37,14 +37,39 @@ def test_the_login_code_job_removes_old_codes(app, db, clock, client, create_par
     assert timedelta(days=1)
 
 
-def test_the_embedded_mode_runs_the_scheduler_in_the_web_process(own_session):
+def test_the_embedded_mode_runs_the_scheduler_in_the_web_process(tmp_path, own_session):
+    from flask_migrate import upgrade
+
     from civic_app import create_app
+    from civic_app.extensions import db
+    from civic_app.scheduler.models import SchedulerLease
+    from civic_app.scheduler.runner import wait_for
     from config import TestingConfig
 
-    app = create_app(type("Embedded", (TestingConfig,), {"SCHEDULER_IN_PROCESS": True}))
-    scheduler = app.extensions["civic_scheduler"]
+    config = type(
+        "Embedded",
+        (TestingConfig,),
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'embedded.db'}",
+         "SCHEDULER_POLL_SECONDS": 0.1},
+    )  # fmt: skip
+    setup = create_app(config)
+    with setup.app_context():
+        upgrade()
+    config.SCHEDULER_IN_PROCESS = True
+    app = create_app(config)
+    thread = app.extensions["civic_scheduler"]
+    assert thread.is_alive() and thread.daemon
+
+    def holds_lease():
+        with app.app_context():
+            held = db.session.get(SchedulerLease, "scheduler") is not None
+            db.session.remove()
+            return held
+
     try:
-        assert scheduler.running
-        assert {job.id for job in scheduler.get_jobs()} == {job.id for job in JOBS}
+        assert wait_for(holds_lease, timeout=10)
     finally:
-        scheduler.shutdown(wait=False)
+        app.extensions["civic_scheduler_stop"].set()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert not holds_lease()  # stopping releases the lease

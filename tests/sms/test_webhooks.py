@@ -1,6 +1,6 @@
 from civic_app.sms.models import Direction, Message, OptOut, Status
 from civic_app.sms.operations import queue_sms
-from tests.sms.conftest import PUBLIC
+from tests.conftest import PUBLIC
 
 
 def inbound_count(db):

@@ -1,0 +1,244 @@
+"""Reminders derived from the data, never stored as jobs.
+
+`sweep(now)` looks at the sessions about to start and at running plans, and queues
+what is due and not yet queued; the idempotency key (what, who, which reminder, which
+version of the session) makes a second run, or a run after a crash, queue nothing
+twice. Moving a session changes its version: reminders still waiting for the old time
+are cancelled and the new time is reminded. Cancelling one tells whoever was reminded.
+"""
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from flask_babel import force_locale, format_datetime, format_decimal
+from sqlalchemy import func
+
+from civic_app.core.models import Municipality
+from civic_app.extensions import db
+from civic_app.people.models import User
+from civic_app.plans.models import Enrolment, EnrolmentStatus, Plan, PlanStatus
+from civic_app.projects.models import Project, ProjectSession, SessionStatus
+from civic_app.sms.models import Message, Status
+from civic_app.sms.operations import queue_many
+from civic_app.sms.templates import render_sms
+
+#: Reminder offsets in hours before a session, unless a municipality sets its own.
+DEFAULT_OFFSETS = (24, 2)
+UI_LANGUAGES = ("it", "en", "fr", "ar")
+
+
+def offsets(municipality: Municipality) -> tuple[int, ...]:
+    raw = getattr(municipality, "reminder_hours", None) or ""
+    hours = sorted({int(h) for h in raw.split(",") if h.strip().isdigit()}, reverse=True)
+    return tuple(hours) or DEFAULT_OFFSETS
+
+
+def due_offset(starts_at: datetime, now: datetime, hours: tuple[int, ...]) -> int | None:
+    """The reminder due now for a session: the latest whose time has come (one at a time)."""
+    if now >= starts_at:
+        return None
+    due = [h for h in hours if starts_at - timedelta(hours=h) <= now]
+    return min(due) if due else None
+
+
+def _when(moment: datetime, language: str) -> str:
+    with force_locale(language if language in UI_LANGUAGES else "it"):
+        return format_datetime(moment, "EEE d/MM HH:mm")
+
+
+def sweep(now: datetime) -> dict[str, int]:
+    counts = {"reminders": 0, "outdated": 0, "cancellations": 0, "milestones": 0}
+    places = {m.id: m for m in db.session.scalars(db.select(Municipality))}
+    horizon = max((max(offsets(m)) for m in places.values()), default=max(DEFAULT_OFFSETS))
+    sessions = db.session.scalars(
+        db.select(ProjectSession).where(
+            ProjectSession.starts_at > now - timedelta(hours=1),
+            ProjectSession.starts_at <= now + timedelta(hours=horizon),
+        )
+    ).all()
+    project_ids = {s.project_id for s in sessions}
+    projects = {
+        p.id: p for p in db.session.scalars(db.select(Project).where(Project.id.in_(project_ids)))
+    }
+    enrolled = defaultdict(list)
+    for project_id, user_id in db.session.execute(
+        db.select(Enrolment.project_id, Enrolment.participant_id).where(
+            Enrolment.project_id.in_(project_ids), Enrolment.status == EnrolmentStatus.ACCEPTED
+        )
+    ):
+        enrolled[project_id].append(user_id)
+    people = {
+        u.id: u
+        for u in db.session.scalars(
+            db.select(User).where(User.id.in_({u for ids in enrolled.values() for u in ids}))
+        )
+    }
+    rows = []
+    for session in sessions:
+        if session.status != SessionStatus.SCHEDULED:
+            continue
+        hours = due_offset(session.starts_at, now, offsets(places.get(session.municipality_id)))
+        if hours is None:
+            continue
+        project = projects[session.project_id]
+        place = session.venue.address if session.venue else project.place
+        for user_id in enrolled[session.project_id]:
+            person = people[user_id]
+            if not person.phone:
+                continue
+            language = person.preferred_language
+            body = render_sms(
+                "reminder", language, when=_when(session.starts_at, language),
+                project=project.text(language)[0][:40], place=(place or "-")[:40],
+            )  # fmt: skip
+            rows.append(
+                {
+                    "phone": person.phone, "body": body, "kind": "reminder",
+                    "idempotency_key": (
+                        f"reminder:s{session.id}:u{user_id}:h{hours}:v{session.sequence}"
+                    ),
+                    "user_id": user_id, "municipality_id": session.municipality_id,
+                    "subject": ("session", session.id),
+                }
+            )  # fmt: skip
+    counts["reminders"] = queue_many(rows, now)
+    counts["outdated"] = _cancel_outdated(now)
+    counts["cancellations"] = _tell_cancellations(now, sessions, projects, people)
+    counts["milestones"] = _milestones(now)
+    db.session.flush()
+    return counts
+
+
+def _cancel_outdated(now: datetime) -> int:
+    """Queued reminders of a session that moved (new version) or was cancelled."""
+    waiting = db.session.execute(
+        db.select(Message, ProjectSession)
+        .join(ProjectSession, ProjectSession.id == Message.subject_id)
+        .where(
+            Message.kind == "reminder",
+            Message.subject_type == "session",
+            Message.status == Status.QUEUED,
+        )
+    ).all()
+    outdated = [
+        message.id
+        for message, session in waiting
+        if session.status == SessionStatus.CANCELLED
+        or not message.idempotency_key.endswith(f":v{session.sequence}")
+    ]
+    if outdated:
+        db.session.execute(
+            db.update(Message)
+            .where(Message.id.in_(outdated), Message.status == Status.QUEUED)
+            .values(status=Status.CANCELLED, error_code="outdated", updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return len(outdated)
+
+
+def _tell_cancellations(now, sessions, projects, people) -> int:
+    cancelled = {
+        s.id: s for s in sessions if s.status == SessionStatus.CANCELLED and s.starts_at > now
+    }
+    if not cancelled:
+        return 0
+    reminded = db.session.execute(
+        db.select(Message.subject_id, Message.user_id)
+        .where(
+            Message.kind == "reminder",
+            Message.subject_type == "session",
+            Message.subject_id.in_(list(cancelled)),
+            Message.status.in_((Status.SENT, Status.DELIVERED, Status.SENDING, Status.UNKNOWN)),
+        )
+        .distinct()
+    ).all()
+    users = {
+        u.id: u
+        for u in db.session.scalars(db.select(User).where(User.id.in_({u for _s, u in reminded})))
+    }
+    rows = []
+    for session_id, user_id in reminded:
+        session, person = cancelled[session_id], users.get(user_id)
+        if person is None or not person.phone:
+            continue
+        language = person.preferred_language
+        project = projects.get(session.project_id) or db.session.get(Project, session.project_id)
+        rows.append(
+            {
+                "phone": person.phone,
+                "body": render_sms("session_cancelled", language,
+                                   when=_when(session.starts_at, language),
+                                   project=project.text(language)[0][:40]),
+                "kind": "session_cancelled",
+                "idempotency_key": f"cancelled:s{session_id}:u{user_id}",
+                "user_id": user_id, "municipality_id": session.municipality_id,
+                "subject": ("session", session_id), "urgent": True,
+            }
+        )  # fmt: skip
+    return queue_many(rows, now)
+
+
+def _milestones(now: datetime) -> int:
+    """First session tomorrow, half of the target hours, target reached: once each per plan."""
+    from civic_app.attendance.models import Attendance
+
+    plans = db.session.scalars(db.select(Plan).where(Plan.status == PlanStatus.ACTIVE)).all()
+    if not plans:
+        return 0
+    participant_ids = [p.participant_id for p in plans]
+    done = dict(
+        db.session.execute(
+            db.select(Attendance.participant_id, func.sum(Attendance.hours))
+            .where(Attendance.participant_id.in_(participant_ids))
+            .group_by(Attendance.participant_id)
+        ).all()
+    )
+    people = {
+        u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(participant_ids)))
+    }
+    first_sessions = dict(
+        db.session.execute(
+            db.select(Enrolment.participant_id, func.min(ProjectSession.starts_at))
+            .join(ProjectSession, ProjectSession.project_id == Enrolment.project_id)
+            .where(
+                Enrolment.participant_id.in_(participant_ids),
+                Enrolment.status == EnrolmentStatus.ACCEPTED,
+                ProjectSession.status == SessionStatus.SCHEDULED,
+                ProjectSession.starts_at > now,
+            )
+            .group_by(Enrolment.participant_id)
+        ).all()
+    )
+    rows = []
+    for plan in plans:
+        person = people[plan.participant_id]
+        if not person.phone:
+            continue
+        language = person.preferred_language
+        hours = done.get(person.id) or 0
+        with force_locale(language if language in UI_LANGUAGES else "it"):
+            done_text = format_decimal(hours, "#,##0.##")
+            target_text = format_decimal(plan.target_hours, "#,##0.##")
+        upcoming = first_sessions.get(person.id)
+        if upcoming is not None and upcoming.tzinfo is None:
+            from datetime import UTC
+
+            upcoming = upcoming.replace(tzinfo=UTC)
+        milestone = None
+        if hours >= plan.target_hours:
+            milestone = ("target_reached", {"target": target_text})
+        elif hours * 2 >= plan.target_hours:
+            milestone = ("half_target", {"done": done_text, "target": target_text})
+        elif not hours and upcoming is not None and upcoming - now <= timedelta(hours=30):
+            milestone = ("first_session", {"when": _when(upcoming, language)})
+        if milestone is None:
+            continue
+        name, values = milestone
+        rows.append(
+            {
+                "phone": person.phone, "body": render_sms(name, language, **values), "kind": name,
+                "idempotency_key": f"milestone:p{plan.id}:{name}", "user_id": person.id,
+                "municipality_id": plan.municipality_id, "subject": ("plan", plan.id),
+            }
+        )  # fmt: skip
+    return queue_many(rows, now)
