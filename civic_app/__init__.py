@@ -126,12 +126,13 @@ def _sqlite_transactions(engine) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from civic_app import attendance, core, people, plans, projects, scheduler, sms
+    from civic_app import attendance, core, events, people, plans, projects, scheduler, sms
 
     # The views register their routes on the blueprints when imported; importing them
     # here, not in the packages, keeps models and operations importable on their own.
     from civic_app.attendance import views as _attendance_views  # noqa: F401
     from civic_app.core import views as _core_views  # noqa: F401
+    from civic_app.events import views as _event_views  # noqa: F401
     from civic_app.people import me_views as _me_views  # noqa: F401
     from civic_app.people import staff_views as _people_staff_views  # noqa: F401
     from civic_app.people import views as _people_views  # noqa: F401
@@ -145,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(attendance.bp)
     app.register_blueprint(core.bp)
+    app.register_blueprint(events.bp)
     app.register_blueprint(people.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(projects.bp)

@@ -41,6 +41,7 @@ def seed_network():
 def seed_demo(if_empty: bool):
     from civic_app.core.clock import now
     from civic_app.core.network import ensure_network
+    from civic_app.events.demo import seed_demo_events
     from civic_app.people.demo import seed_demo as make_demo
     from civic_app.people.models import User
     from civic_app.projects.demo import seed_demo_projects
@@ -49,6 +50,7 @@ def seed_demo(if_empty: bool):
     if not (if_empty and has_users):
         make_demo(current_app.config["DEMO_PASSWORD"])
         seed_demo_projects(ensure_network(), now())
+        seed_demo_events(ensure_network(), now())
         db.session.commit()
         click.echo("Demo data loaded.")
     else:

@@ -30,7 +30,7 @@ from civic_app.extensions import limiter
 from civic_app.people.models import User
 from civic_app.people.operations import set_password
 from civic_app.plans.models import Enrolment, EnrolmentStatus
-from civic_app.projects.models import Project, ProjectStatus, Sector, Venue
+from civic_app.projects.models import Project, ProjectSession, ProjectStatus, Sector, Venue
 from config import TestingConfig
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -404,3 +404,26 @@ def text(twilio_post):
         )  # fmt: skip
 
     return send
+
+
+@pytest.fixture
+def add_session(db):
+    def make(project, starts_at, hours=3, **kw):
+        from datetime import timedelta
+
+        from civic_app.core.timeutil import to_local
+
+        with db.session.no_autoflush:
+            session = ProjectSession(
+                project_id=project.id,
+                municipality_id=project.municipality_id,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=hours),
+                local_weekday=to_local(starts_at).weekday(),
+                **kw,
+            )
+        db.session.add(session)
+        db.session.commit()
+        return session
+
+    return make

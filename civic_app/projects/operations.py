@@ -1,5 +1,6 @@
 """Rules for projects, sessions, schedules, venues and templates. These flush; callers commit."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
@@ -107,10 +108,22 @@ def change_status(project: Project, new_status: ProjectStatus, now: datetime) ->
     db.session.flush()
 
 
+@dataclass(frozen=True)
+class Clash:
+    starts_at: datetime
+    title: str
+
+
 def venue_conflict(
-    venue_id: int | None, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None
-) -> ProjectSession | None:
-    """A scheduled session at the same venue overlapping [starts_at, ends_at), if any."""
+    venue_id: int | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    exclude_id: int | None = None,
+    exclude_event_id: int | None = None,
+) -> Clash | None:
+    """A scheduled session or community event at the venue overlapping [starts_at, ends_at)."""
+    from civic_app.events.models import CommunityEvent
+
     if venue_id is None:
         return None
     query = db.select(ProjectSession).where(
@@ -121,16 +134,28 @@ def venue_conflict(
     )
     if exclude_id is not None:
         query = query.where(ProjectSession.id != exclude_id)
-    return db.session.scalar(query.limit(1))
+    session = db.session.scalar(query.limit(1))
+    if session is not None:
+        return Clash(session.starts_at, session.project.title)
+    events = db.select(CommunityEvent).where(
+        CommunityEvent.venue_id == venue_id,
+        CommunityEvent.status == "scheduled",
+        CommunityEvent.starts_at < ends_at,
+        CommunityEvent.ends_at > starts_at,
+    )
+    if exclude_event_id is not None:
+        events = events.where(CommunityEvent.id != exclude_event_id)
+    event = db.session.scalar(events.limit(1))
+    return Clash(event.starts_at, event.title) if event is not None else None
 
 
-def _conflict_error(field: str, clash: ProjectSession) -> DomainError:
+def conflict_error(field: str, clash: Clash) -> DomainError:
     return DomainError(
         field,
         _l(
             "Il luogo è già occupato il %(when)s da «%(title)s».",
             when=format_datetime(clash.starts_at, "short"),
-            title=clash.project.title,
+            title=clash.title,
         ),
     )
 
@@ -171,7 +196,7 @@ def add_session(
     venue_id = venue.id if venue is not None else project.venue_id
     clash = venue_conflict(venue_id, starts_at, ends_at)
     if clash is not None:
-        raise _conflict_error("start_time", clash)
+        raise conflict_error("start_time", clash)
     session = _new_session(project, starts_at, ends_at, venue_id, note=note, is_exception=True)
     db.session.flush()
     return session
@@ -249,7 +274,7 @@ def add_schedule(
             ends_at = starts_at + timedelta(minutes=duration_minutes)
         clash = venue_conflict(venue_id, starts_at, ends_at)
         if clash is not None:
-            raise _conflict_error(field, clash)
+            raise conflict_error(field, clash)
         sessions.append(
             _new_session(project, starts_at, ends_at, venue_id, schedule_id=schedule.id)
         )
@@ -269,7 +294,7 @@ def move_session(
     venue_id = venue.id if venue is not None else session.venue_id
     clash = venue_conflict(venue_id, starts_at, ends_at, exclude_id=session.id)
     if clash is not None:
-        raise _conflict_error("start_time", clash)
+        raise conflict_error("start_time", clash)
     session.starts_at, session.ends_at, session.venue_id = starts_at, ends_at, venue_id
     session.local_weekday = to_local(starts_at).weekday()
     session.note = note

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import Flask
 
 from civic_app.core.clock import now
+from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
 from civic_app.scheduler.models import JobRun
 
@@ -44,11 +45,14 @@ def expire_login_codes() -> str:
 
 
 def send_reminders() -> str:
+    from civic_app.events.operations import materialize_all
     from civic_app.plans.offers import expire_offers
-    from civic_app.scheduler.reminders import sweep
+    from civic_app.scheduler.reminders import sweep, sweep_events
 
     counts = sweep(now())
     counts["expired offers"] = expire_offers(now())
+    counts["events made"] = materialize_all(to_local(now()).date())
+    counts.update(sweep_events(now()))
     db.session.commit()
     return ", ".join(f"{n} {what}" for what, n in counts.items() if n)
 

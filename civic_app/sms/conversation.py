@@ -272,14 +272,26 @@ def _rsvp(user, coming: bool, now) -> bool:
         db.select(Message)
         .where(
             Message.user_id == user.id,
-            Message.kind == "reminder",
-            Message.subject_type == "session",
+            Message.kind.in_(("reminder", "event_invite", "event_reminder")),
+            Message.subject_type.in_(("session", "event")),
         )
         .order_by(Message.id.desc())
         .limit(1)
     )
     if reminder is None:
         return False
+    if reminder.subject_type == "event":
+        from civic_app.core.errors import DomainError
+        from civic_app.events.models import CommunityEvent
+        from civic_app.events.operations import answer as answer_event
+
+        try:
+            answer_event(
+                db.session.get(CommunityEvent, reminder.subject_id), user, coming, now, "sms"
+            )
+        except DomainError:
+            return False
+        return True
     rsvp = db.session.scalar(
         db.select(Rsvp).where(
             Rsvp.session_id == reminder.subject_id, Rsvp.participant_id == user.id

@@ -261,3 +261,34 @@ TEMPLATES.update(
     }
 )
 TYPICAL_VALUES["minutes"] = "120"
+
+
+TEMPLATES.update(
+    {
+        "event_invite": {
+            "it": "civic_app: {when} {title}, {place}. Vieni? 1=SI 2=NO",
+            "en": "civic_app: {when} {title}, {place}. Coming? 1=YES 2=NO",
+            "fr": "civic_app: {when} {title}, {place}. Vous venez? 1=OUI 2=NON",
+            "ar": "civic_app: {when} {title}، {place}. هل ستأتي؟ 1=نعم 2=لا",
+        },
+        "event_reminder": {
+            "it": "civic_app: domani {when} {title}, {place}. Ti aspettiamo!",
+            "en": "civic_app: tomorrow {when} {title}, {place}. See you there!",
+            "fr": "civic_app: demain {when} {title}, {place}. Nous vous attendons !",
+            "ar": "civic_app: غدًا {when} {title}، {place}. ننتظرك!",
+        },
+    }
+)
+TYPICAL_VALUES["title"] = "Festa di quartiere"
+
+
+TEMPLATES.update(
+    {
+        "event_cancelled": {
+            "it": "civic_app: ANNULLATO {title} di {when}. Ci scusiamo.",
+            "en": "civic_app: CANCELLED {title} on {when}. Sorry.",
+            "fr": "civic_app: ANNULÉ {title} du {when}. Désolés.",
+            "ar": "civic_app: أُلغي {title} يوم {when}. نعتذر.",
+        },
+    }
+)

@@ -1,11 +1,9 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
 from civic_app.core.permissions import Role
-from civic_app.core.timeutil import to_local
 from civic_app.plans.models import EnrolmentStatus
-from civic_app.projects.models import ProjectSession
 
 
 @pytest.fixture
@@ -14,23 +12,6 @@ def tutor(create_user, project, db):
     project.tutors = [tutor]
     db.session.commit()
     return tutor
-
-
-@pytest.fixture
-def add_session(db):
-    def make(project, starts_at, hours=3):
-        session = ProjectSession(
-            project_id=project.id,
-            municipality_id=project.municipality_id,
-            starts_at=starts_at,
-            ends_at=starts_at + timedelta(hours=hours),
-            local_weekday=to_local(starts_at).weekday(),
-        )
-        db.session.add(session)
-        db.session.commit()
-        return session
-
-    return make
 
 
 @pytest.fixture

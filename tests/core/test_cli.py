@@ -97,3 +97,6 @@ def test_seed_demo_publishes_projects_with_sessions_to_come(app, db, client):
     assert db.session.scalar(db.select(db.func.count(ProjectSession.id))) > 20
     assert db.session.scalar(db.select(ProjectTemplate.id)) is not None
     assert "Cura del parco della Caffarella" in client.get("/projects").get_data(as_text=True)
+    from civic_app.events.models import CommunityEvent
+
+    assert db.session.scalar(db.select(db.func.count(CommunityEvent.id))) >= 5

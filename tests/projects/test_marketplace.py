@@ -1,34 +1,10 @@
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import event
 
 from civic_app.core.permissions import Role
 from civic_app.plans.models import Enrolment, EnrolmentStatus
-from civic_app.projects.models import ProjectSession, ProjectStatus, Sector
-
-
-@pytest.fixture
-def add_session(db):
-    def make(project, starts_at, hours=3, **kw):
-        from datetime import timedelta
-
-        from civic_app.core.timeutil import to_local
-
-        with db.session.no_autoflush:
-            session = ProjectSession(
-                project_id=project.id,
-                municipality_id=project.municipality_id,
-                starts_at=starts_at,
-                ends_at=starts_at + timedelta(hours=hours),
-                local_weekday=to_local(starts_at).weekday(),
-                **kw,
-            )
-        db.session.add(session)
-        db.session.commit()
-        return session
-
-    return make
+from civic_app.projects.models import ProjectStatus, Sector
 
 
 def fill(db, project, participants, status=EnrolmentStatus.ACCEPTED):

@@ -1,0 +1,34 @@
+"""A demo series of community events for `flask seed demo`."""
+
+from datetime import datetime, time, timedelta
+
+from civic_app.core.timeutil import to_local
+from civic_app.events.models import EventSeries
+from civic_app.events.operations import create_series
+from civic_app.extensions import db
+from civic_app.projects.operations import build_rrule, save_venue
+
+
+def seed_demo_events(municipalities: dict, now: datetime) -> int:
+    """A weekly language café in Roma, once. Flushes."""
+    if db.session.scalar(db.select(EventSeries.id).limit(1)) is not None:
+        return 0
+    roma = municipalities["roma"]
+    venue = save_venue(
+        None, roma.id,
+        {"name": "Casa di quartiere Pigneto", "address": "Via del Pigneto 22, Roma",
+         "capacity": 60, "latitude": 41.8885, "longitude": 12.5304},
+    )  # fmt: skip
+    today = to_local(now).date()
+    series = create_series(
+        roma.id,
+        {"title": "Caffè linguistico", "description": "Si chiacchiera in italiano, con calma.",
+         "event_type": "meeting", "capacity": 40, "languages": ["it", "ar", "fr", "en"],
+         "audience": "public", "audience_projects": [], "audience_language": None},
+        venue=venue,
+        rule=build_rrule([2], today + timedelta(days=120)),
+        first_start=datetime.combine(today + timedelta(days=1), time(18)),
+        minutes=90,
+        today=today,
+    )  # fmt: skip
+    return 1 if series else 0
