@@ -128,7 +128,34 @@ def seed_demo_projects(municipalities: dict, now: datetime) -> int:
             )
             change_status(project, ProjectStatus.PUBLISHED, now)
             made += 1
+        _enrol_demo_participants(municipality.id, now)
     first = db.session.scalar(db.select(Project).order_by(Project.id).limit(1))
     share_as_template(first, rrule_hint="FREQ=WEEKLY;BYDAY=TU,TH")
     db.session.flush()
     return made
+
+
+def _enrol_demo_participants(municipality_id: int, now: datetime) -> None:
+    """The municipality's demo participants hold places in its first project."""
+    from civic_app.plans.models import Enrolment, EnrolmentStatus
+
+    project = db.session.scalar(
+        db.select(Project).where(Project.municipality_id == municipality_id).order_by(Project.id)
+    )
+    people = db.session.scalars(
+        db.select(User).where(
+            User.role == Role.PARTICIPANT, User.municipality_id == municipality_id
+        )
+    ).all()
+    for person in people:
+        db.session.add(
+            Enrolment(
+                project_id=project.id,
+                participant_id=person.id,
+                municipality_id=municipality_id,
+                status=EnrolmentStatus.ACCEPTED,
+                requested_at=now,
+                decided_at=now,
+            )
+        )
+    db.session.flush()

@@ -100,3 +100,7 @@ def test_seed_demo_publishes_projects_with_sessions_to_come(app, db, client):
     from civic_app.events.models import CommunityEvent
 
     assert db.session.scalar(db.select(db.func.count(CommunityEvent.id))) >= 5
+    from civic_app.plans.models import Enrolment
+
+    # Demo tutors find people on their rosters.
+    assert db.session.scalar(db.select(db.func.count(Enrolment.id))) == 6
