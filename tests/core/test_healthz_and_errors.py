@@ -110,6 +110,16 @@ def test_error_pages_exist_for_every_code_we_send():
     assert isinstance(create_app(TestingConfig), Flask)
 
 
+def test_no_template_uses_inline_styles_or_scripts():
+    """The CSP allows neither: an inline style or script would silently not work."""
+    from pathlib import Path
+
+    for template in (Path(__file__).resolve().parents[2] / "templates").rglob("*.html"):
+        text = template.read_text()
+        assert 'style="' not in text, template
+        assert "<script>" not in text and "onclick=" not in text, template
+
+
 def test_no_page_links_outside_the_site(client):
     body = client.get("/").get_data(as_text=True)
     assert not re.search(r'(src|href)="(https?:)?//', body)

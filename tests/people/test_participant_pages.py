@@ -49,7 +49,7 @@ def test_the_home_page_shows_what_a_participant_needs(
         "openstreetmap.org/?mlat=41.9",
         "In corso",
         "0 ore fatte su 60",
-        'role="progressbar"',
+        '<progress class="progress" max="100" value="0"',
         "Benvenuta Amina",
         "Cura del parco",
     ):
