@@ -149,7 +149,8 @@ def record_marks(
             db.select(Attendance).where(Attendance.session_id == session.id)
         )
     }
-    allowed = set(enrolled_ids(session)) | set(existing) | set(walk_in_ids)
+    enrolled = set(enrolled_ids(session))
+    allowed = enrolled | set(existing) | set(walk_in_ids)
     from civic_app.people.models import User
 
     people = {
@@ -185,7 +186,7 @@ def record_marks(
                     participant_id=person.id,
                     mark=mark.mark,
                     hours=hours,
-                    walk_in=person.id in walk_in_ids and person.id not in enrolled_ids(session),
+                    walk_in=person.id in walk_in_ids and person.id not in enrolled,
                     recorded_by_id=by.id,
                     recorded_at=now,
                 )

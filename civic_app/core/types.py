@@ -41,3 +41,10 @@ def str_enum(enum_class) -> Enum:
     return Enum(
         enum_class, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
     )
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """A moment from a raw aggregate (min/max over a UTCDateTime column), made aware UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)

@@ -9,6 +9,7 @@ from sqlalchemy import func
 from civic_app.core.errors import DomainError
 from civic_app.core.permissions import Role
 from civic_app.core.timeutil import local_to_utc, local_zone
+from civic_app.core.types import as_utc
 from civic_app.events.models import (
     Audience,
     CommunityEvent,
@@ -256,19 +257,13 @@ def find_slots(
             if venue_conflict(venue.id, starts_at, ends_at) is None:
                 busy = {
                     pid for pid, s, e in busy_rows
-                    if _aware(s) < ends_at and _aware(e) > starts_at
+                    if as_utc(s) < ends_at and as_utc(e) > starts_at
                 }  # fmt: skip
                 slots.append(Slot(starts_at, len(invited) - len(busy), len(invited)))
             moment += timedelta(minutes=step)
         day += timedelta(days=1)
     slots.sort(key=lambda s: (-s.free, s.starts_at))
     return slots[:best]
-
-
-def _aware(value: datetime) -> datetime:
-    from datetime import UTC
-
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def cancel_event(event: CommunityEvent, now: datetime) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from civic_app.core.models import Municipality
 from civic_app.core.timeutil import local_day_bounds
+from civic_app.core.types import as_utc
 from civic_app.extensions import db
 from civic_app.plans.models import HOLDS_A_PLACE, Enrolment
 from civic_app.projects.models import Project, ProjectSession, ProjectStatus, SessionStatus
@@ -118,16 +119,7 @@ def search(filters: Filters, now: datetime, per_page: int = PER_PAGE) -> Page:
         else {}
     )
     cards = [
-        Card(p, max(p.capacity - taken.get(p.id, 0), 0), _aware(next_starts.get(p.id)))
+        Card(p, max(p.capacity - taken.get(p.id, 0), 0), as_utc(next_starts.get(p.id)))
         for p in projects
     ]
     return Page(cards=cards, total=total, page=page, pages=pages)
-
-
-def _aware(value):
-    """min() over a UTCDateTime column comes back raw from some drivers."""
-    from datetime import UTC
-
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)

@@ -14,6 +14,7 @@ from flask_babel import force_locale, format_datetime, format_decimal
 from sqlalchemy import func
 
 from civic_app.core.models import Municipality
+from civic_app.core.types import as_utc
 from civic_app.extensions import db
 from civic_app.people.models import User
 from civic_app.plans.models import Enrolment, EnrolmentStatus, Plan, PlanStatus
@@ -219,11 +220,7 @@ def _milestones(now: datetime) -> int:
         with force_locale(language if language in UI_LANGUAGES else "it"):
             done_text = format_decimal(hours, "#,##0.##")
             target_text = format_decimal(plan.target_hours, "#,##0.##")
-        upcoming = first_sessions.get(person.id)
-        if upcoming is not None and upcoming.tzinfo is None:
-            from datetime import UTC
-
-            upcoming = upcoming.replace(tzinfo=UTC)
+        upcoming = as_utc(first_sessions.get(person.id))
         milestone = None
         if hours >= plan.target_hours:
             milestone = ("target_reached", {"target": target_text})
