@@ -126,7 +126,17 @@ def _sqlite_transactions(engine) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from civic_app import attendance, core, events, people, plans, projects, scheduler, sms
+    from civic_app import (
+        attendance,
+        core,
+        events,
+        people,
+        plans,
+        projects,
+        reports,
+        scheduler,
+        sms,
+    )
 
     # The views register their routes on the blueprints when imported; importing them
     # here, not in the packages, keeps models and operations importable on their own.
@@ -139,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
     from civic_app.plans import views as _plan_views  # noqa: F401
     from civic_app.projects import staff_views as _staff_views  # noqa: F401
     from civic_app.projects import views as _project_views  # noqa: F401
+    from civic_app.reports import views as _report_views  # noqa: F401
     from civic_app.scheduler import views as _scheduler_views  # noqa: F401
     from civic_app.sms import inbox as _sms_inbox  # noqa: F401
     from civic_app.sms import views as _sms_views  # noqa: F401
@@ -150,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(people.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(projects.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(scheduler.bp)
     app.register_blueprint(sms.bp)
 

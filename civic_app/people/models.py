@@ -57,6 +57,18 @@ class User(UserMixin, TimestampMixin, db.Model):
     pending_review: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Personal data removed on request or after retention; the row keeps the numbers.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Facts the fund asks to count people by; all optional (None = not stated).
+    #: female, male, other, undisclosed (see core.demographics.SEXES).
+    sex: Mapped[str | None] = mapped_column(String(12))
+    birth_year: Mapped[int | None]
+    #: ISO 3166-1 alpha-2 country of citizenship, e.g. "NG".
+    citizenship: Mapped[str | None] = mapped_column(String(2))
+    #: Staff only: the programme's vulnerability categories, as ",code,code,".
+    vulnerabilities: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: Staff and coordinators: base32 secret of the optional TOTP second factor.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: When the second factor was confirmed; None while it is off.
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def is_active(self) -> bool:  # Flask-Login

@@ -1,0 +1,5 @@
+"""Reports: municipal and national indicators, charts, exports for the fund, certificates."""
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__)
