@@ -10,7 +10,7 @@ COMPILED := $(CATALOGS:.po=.mo)
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: install run test lint format translations clean node
+.PHONY: install run test lint format security translations clean node
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "civic_app needs Python 3.11 or newer: set PYTHON=python3.x")'
@@ -45,6 +45,13 @@ test: install node
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Security checks: bandit fails on any high-severity finding in our code; pip-audit
+# fails on any known vulnerability in the installed packages (see .ci/audit_dependencies.py
+# for what happens when no vulnerability data is reachable).
+security: install
+	$(BIN)/bandit -q -c pyproject.toml -r civic_app config.py wsgi.py --severity-level high
+	$(BIN)/python .ci/audit_dependencies.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -5,6 +5,7 @@ unset, so that a server started without it refuses a default secret key).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -92,13 +93,40 @@ class Config:
     LOGIN_CODES_PER_NUMBER_15MIN = env_int("LOGIN_CODES_PER_NUMBER_15MIN", 3)
     LOGIN_CODES_PER_NUMBER_DAY = env_int("LOGIN_CODES_PER_NUMBER_DAY", 10)
     LOGIN_RATE_LIMIT_PER_IP = env_str("LOGIN_RATE_LIMIT_PER_IP", "10 per minute;100 per hour")
+    #: Per IP on the last sign-up step (a desk's wifi may sign up many people in an hour).
+    SIGNUP_RATE_LIMIT_PER_IP = env_str("SIGNUP_RATE_LIMIT_PER_IP", "10 per minute;100 per hour")
+    #: Second-factor codes one pending login may try (counted in the shared storage).
+    TOTP_ATTEMPTS_LIMIT = env_str("TOTP_ATTEMPTS_LIMIT", "5 per 15 minutes")
+    #: Per IP on Twilio's webhooks (Twilio calls from many addresses; this stops floods).
+    WEBHOOK_RATE_LIMIT = env_str("WEBHOOK_RATE_LIMIT", "1200 per minute")
+    #: A Redis outage must not turn every limited page into a 500: each worker counts
+    #: in its own memory until Redis is back.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
     SESSION_COOKIE_NAME = "civic_session"
-    PERMANENT_SESSION_LIFETIME = env_int("SESSION_LIFETIME_SECONDS", 8 * 3600)
+    # Flask-Login's remember-me cookie is not used; if it ever is, it gets the same flags.
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    #: Staff, tutors and coordinators: logged out after this long without a request ...
+    SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+    #: ... and this long after logging in, whatever they do.
+    SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
+    #: Participants log in with an SMS code on their own phone: longer limits (see
+    #: docs/security.md), so that reading "when is my next shift" does not cost an SMS.
+    PARTICIPANT_SESSION_IDLE_MINUTES = env_int("PARTICIPANT_SESSION_IDLE_MINUTES", 7 * 24 * 60)
+    PARTICIPANT_SESSION_ABSOLUTE_HOURS = env_int("PARTICIPANT_SESSION_ABSOLUTE_HOURS", 30 * 24)
+    #: How long the browser keeps a participant's cookie (staff cookies end with the
+    #: browser); the limits above are what the server enforces.
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=PARTICIPANT_SESSION_IDLE_MINUTES)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    #: Coordinators must turn on the second factor (TOTP) before anything else.
+    REQUIRE_TOTP_FOR_COORDINATORS = env_bool("REQUIRE_TOTP_FOR_COORDINATORS", False)
+    #: Strict-Transport-Security max-age; 0 sends no header (production sets a year).
+    HSTS_SECONDS = env_int("HSTS_SECONDS", 0)
 
     #: Minutes a person on the waitlist has to take a place freed by a NO.
     OFFER_MINUTES = env_int("OFFER_MINUTES", 120)
@@ -106,6 +134,13 @@ class Config:
     SMS_BODY_RETENTION_DAYS = env_int("SMS_BODY_RETENTION_DAYS", 180)
     #: Months after a plan ends before its participant is pseudonymised.
     RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
+    #: The programme's vulnerability categories staff may record (codes, comma list).
+    VULNERABILITY_CATEGORIES = tuple(
+        env_list(
+            "VULNERABILITY_CATEGORIES",
+            "trafficking_victim,unaccompanied_minor_adult,disability,single_parent",
+        )
+    )
     #: How long a scheduler's lease lasts without renewal (SQLite), and how often it checks.
     SCHEDULER_LEASE_SECONDS = env_int("SCHEDULER_LEASE_SECONDS", 30)
     SCHEDULER_POLL_SECONDS = float(env_str("SCHEDULER_POLL_SECONDS", "5"))
@@ -113,6 +148,14 @@ class Config:
     SCHEDULER_IN_PROCESS = env_bool("SCHEDULER_IN_PROCESS", False)
     #: Dev outbox and phone simulator pages.
     DEV_TOOLS = env_bool("DEV_TOOLS", False)
+    #: The programme's targets, shown against the network's progress.
+    TARGET_PLANS = env_int("TARGET_PLANS", 600)
+    TARGET_PEOPLE_REACHED = env_int("TARGET_PEOPLE_REACHED", 3000)
+    #: The fund's reporting periods, "2026-S1=2026-01-01..2026-06-30;..." (default:
+    #: the semesters of this year and the two before).
+    REPORTING_PERIODS = env_str("REPORTING_PERIODS", "")
+    #: Aggregates shown to coordinators: a count of people below this reads "<5".
+    SUPPRESS_BELOW = env_int("SUPPRESS_BELOW", 5)
     #: Password of every demo account made by `flask seed demo`.
     DEMO_PASSWORD = env_str("DEMO_PASSWORD", "civic-demo-2026")
 
@@ -144,7 +187,9 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "https"
+    HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
 
     @classmethod
     def check(cls) -> list[str]:
@@ -157,6 +202,10 @@ class ProductionConfig(Config):
             )
         if env_bool("FLASK_DEBUG") or getattr(cls, "DEBUG", False):
             problems.append("Debug mode is on: unset FLASK_DEBUG in production.")
+        if not (cls.SESSION_COOKIE_SECURE and cls.REMEMBER_COOKIE_SECURE):
+            problems.append(
+                "SESSION_COOKIE_SECURE is off: login cookies would travel over plain http."
+            )
         if cls.DEV_TOOLS:
             problems.append(
                 "DEV_TOOLS is on: the dev outbox and phone simulator are not for production."

@@ -143,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     from civic_app.attendance import views as _attendance_views  # noqa: F401
     from civic_app.core import views as _core_views  # noqa: F401
     from civic_app.events import views as _event_views  # noqa: F401
+    from civic_app.people import account_views as _account_views  # noqa: F401
     from civic_app.people import me_views as _me_views  # noqa: F401
     from civic_app.people import staff_views as _people_staff_views  # noqa: F401
     from civic_app.people import views as _people_views  # noqa: F401
@@ -173,6 +174,7 @@ def register_template_helpers(app: Flask) -> None:
     from civic_app.core.i18n import LANGUAGE_NAMES, current_language, text_direction
     from civic_app.core.permissions import Role
     from civic_app.core.phones import display_phone
+    from civic_app.core.security import register_security_headers
     from civic_app.projects.forms import SPOKEN_LANGUAGES
 
     @app.context_processor
@@ -191,17 +193,4 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date_format"] = format_date
     app.jinja_env.filters["format_hours"] = lambda hours: format_decimal(hours, "#,##0.##")
 
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-            "form-action 'self'",
-        )
-        # Pages may show personal data: never kept by a shared or a back-button cache.
-        if response.mimetype == "text/html":
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    register_security_headers(app)

@@ -45,12 +45,14 @@ def seed_demo(if_empty: bool):
     from civic_app.people.demo import seed_demo as make_demo
     from civic_app.people.models import User
     from civic_app.projects.demo import seed_demo_projects
+    from civic_app.reports.demo import seed_demo_history
 
     has_users = db.session.scalar(db.select(User.id).limit(1)) is not None
     if not (if_empty and has_users):
         make_demo(current_app.config["DEMO_PASSWORD"])
         seed_demo_projects(ensure_network(), now())
         seed_demo_events(ensure_network(), now())
+        seed_demo_history(ensure_network(), now())
         db.session.commit()
         click.echo("Demo data loaded.")
     else:
@@ -116,6 +118,52 @@ def users_create(role, email, first_name, last_name, slug, password):
     db.session.add(user)
     db.session.commit()
     click.echo(f"Created {role} account {user.id}.")
+
+
+def _account(email: str):
+    from civic_app.people.models import User
+
+    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.BadParameter("no account with this email", param_hint="EMAIL")
+    return user
+
+
+@users.command("disable", help="Disable an account; its open sessions end at once.")
+@click.argument("email")
+def users_disable(email):
+    from civic_app.core.audit import record
+
+    user = _account(email)
+    user.is_active_account = False  # rotates the session token (people.models)
+    record("account.disabled", user)
+    db.session.commit()
+    click.echo(f"Disabled account {user.id}.")
+
+
+@users.command("enable", help="Enable a disabled account again.")
+@click.argument("email")
+def users_enable(email):
+    from civic_app.core.audit import record
+
+    user = _account(email)
+    user.is_active_account = True
+    record("account.enabled", user)
+    db.session.commit()
+    click.echo(f"Enabled account {user.id}.")
+
+
+@users.command("reset-totp", help="Remove an account's second factor (a lost phone).")
+@click.argument("email")
+def users_reset_totp(email):
+    from civic_app.core.audit import record
+    from civic_app.people.totp import reset_totp
+
+    user = _account(email)
+    reset_totp(user)
+    record("auth.totp_reset", user)
+    db.session.commit()
+    click.echo(f"Second factor removed from account {user.id}; it logs in with the password.")
 
 
 @click.group(help="Extract, update and compile the interface translations.")

@@ -427,3 +427,24 @@ def add_session(db):
         return session
 
     return make
+
+
+@pytest.fixture
+def count_queries(client, db):
+    """GET `url` (must answer 200) and return how many SQL statements it ran."""
+    from sqlalchemy import event
+
+    def count(url: str) -> int:
+        statements = []
+
+        def listen(*args):
+            statements.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listen)
+        return len(statements)
+
+    return count

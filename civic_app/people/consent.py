@@ -81,3 +81,58 @@ def withdraw_consent(user, purpose: str, now: datetime) -> bool:
         user.sms_opt_out_at = now
     db.session.flush()
     return True
+
+
+#: Shown to a minor who signs up (web) and on their page until a guardian has consented.
+MINOR_NOTICE = _l(
+    "Hai meno di 18 anni: un genitore o tutore deve firmare il modulo di consenso con il "
+    "personale del Comune. Fino ad allora non puoi iscriverti ai progetti."
+)
+
+
+def _guardian_consents():
+    """Programme consents on paper recorded by staff: what a minor's guardian signs."""
+    return db.select(Consent.user_id).where(
+        Consent.purpose == "programme",
+        Consent.withdrawn_at.is_(None),
+        Consent.method == "paper",
+        Consent.recorded_by_id.is_not(None),
+    )
+
+
+def needs_guardian_consent(user, year: int) -> bool:
+    """A minor in `year` (by the year of birth) without a guardian's consent on record."""
+    from civic_app.core.demographics import is_minor
+
+    if not is_minor(user.birth_year, year):
+        return False
+    query = _guardian_consents().where(Consent.user_id == user.id).limit(1)
+    return db.session.scalar(query) is None
+
+
+def missing_guardian_consent(users, year: int) -> set[int]:
+    """The ids among `users` that need a guardian's consent (one query for a whole list)."""
+    from civic_app.core.demographics import is_minor
+
+    minors = {u.id for u in users if is_minor(u.birth_year, year)}
+    if not minors:
+        return set()
+    given = set(db.session.scalars(_guardian_consents().where(Consent.user_id.in_(minors))))
+    return minors - given
+
+
+def record_guardian_consent(user, *, staff, now: datetime, sms: bool = False) -> Consent:
+    """Staff record the consent form a minor's parent or guardian signed on paper.
+
+    The text kept is the programme's, in the participant's language, as on the form.
+    Staff have met the family, so the sign-up no longer waits for review.
+    """
+    language = user.preferred_language
+    consent = give_consent(
+        user, "programme", language=language, method="paper", now=now, recorded_by=staff
+    )
+    if sms and user.phone:
+        give_consent(user, "sms", language=language, method="paper", now=now, recorded_by=staff)
+    user.pending_review = False
+    db.session.flush()
+    return consent

@@ -9,6 +9,7 @@ import csv
 import io
 from datetime import datetime
 
+from civic_app.core.demographics import vulnerability_codes, vulnerability_label
 from civic_app.core.exports import spreadsheet_safe
 from civic_app.extensions import db
 from civic_app.people.models import Consent, ErasureRequest, LoginCode, User
@@ -45,6 +46,13 @@ def export_data(user: User) -> dict:
             "created_at": _iso(user.created_at),
             "last_login_at": _iso(user.last_login_at),
             "sms_opt_out_at": _iso(user.sms_opt_out_at),
+            "sex": user.sex,
+            "birth_year": user.birth_year,
+            "citizenship": user.citizenship,
+            # Staff record these; they are the person's data all the same (right of access).
+            "vulnerabilities": [
+                vulnerability_label(code) for code in vulnerability_codes(user.vulnerabilities)
+            ],
         },
         "consents": [
             {
@@ -138,11 +146,16 @@ def erase_participant(user: User, now: datetime, *, staff=None) -> None:
 
     Kept: the row and its id, municipality, language, sectors, referral source, dates,
     enrolment and plan statuses, target hours (and attendance hours), consent versions
-    and dates. Removed: names, phone, free texts, message bodies and numbers, codes.
+    and dates. Removed: names, phone, free texts, message bodies and numbers, codes, and
+    the optional facts (sex, year of birth, citizenship, vulnerabilities).
     """
     phone = user.phone
     user.first_name = f"#{user.id}"
     user.last_name = None
+    user.sex = None
+    user.birth_year = None
+    user.citizenship = None
+    user.vulnerabilities = ""
     user.phone = None
     user.email = None
     user.password_hash = None

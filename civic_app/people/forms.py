@@ -1,8 +1,20 @@
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from civic_app.core.clock import now
+from civic_app.core.demographics import (
+    SEX_LABELS,
+    SEXES,
+    birth_year_bounds,
+    country_choices,
+    vulnerability_choices,
+)
+from civic_app.core.i18n import current_language
+from civic_app.core.timeutil import to_local
 from civic_app.projects.forms import MultiCheckboxField
 
 
@@ -42,7 +54,52 @@ def sector_choices():
     return [(k.value, v) for k, v in SECTOR_LABELS.items()]
 
 
-class SignupForm(FlaskForm):
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class OptionalFactsForm(FlaskForm):
+    """The optional facts the fund counts people by; every one may stay blank."""
+
+    sex = SelectField(_l("Sesso (facoltativo)"), choices=[], default="")
+    birth_year = StringField(
+        _l("Anno di nascita (facoltativo)"),
+        validators=[Optional()],
+        filters=[_strip],
+        render_kw={"inputmode": "numeric", "maxlength": 4, "autocomplete": "bday-year"},
+    )
+    citizenship = SelectField(_l("Cittadinanza (facoltativo)"), choices=[], default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        blank = [("", _l("— scegli —"))]
+        self.sex.choices = blank + [(code, SEX_LABELS[code]) for code in SEXES]
+        self.citizenship.choices = blank + country_choices(current_language())
+
+    def validate_birth_year(self, field):
+        from civic_app.people.operations import birth_year_message
+
+        year = to_local(now()).year
+        low, high = birth_year_bounds(year)
+        if not re.fullmatch(r"\d{4}", field.data or "") or not low <= int(field.data) <= high:
+            raise ValidationError(str(birth_year_message(year)))
+
+    def facts(self) -> dict:
+        """sex, birth_year, citizenship as the operations take them (None = not stated)."""
+        return {
+            "sex": self.sex.data or None,
+            "birth_year": int(self.birth_year.data) if self.birth_year.data else None,
+            "citizenship": self.citizenship.data or None,
+        }
+
+    def fill_facts(self, user) -> None:
+        """Show `user`'s facts (on a page that was not posted)."""
+        self.sex.data = user.sex or ""
+        self.birth_year.data = str(user.birth_year) if user.birth_year else ""
+        self.citizenship.data = user.citizenship or ""
+
+
+class SignupForm(OptionalFactsForm):
     first_name = StringField(_l("Nome"), validators=[DataRequired(), Length(max=80)])
     last_name = StringField(_l("Cognome (facoltativo)"), validators=[Optional(), Length(max=80)])
     language = SelectField(_l("La tua lingua"), choices=LANGUAGE_CHOICES)
@@ -74,11 +131,18 @@ class AssistedSignupForm(SignupForm):
             ("paper", _l("Ha firmato il modulo di consenso su carta")),
         ],
     )
+    #: Staff only: the participant never sees or sets these.
+    vulnerabilities = MultiCheckboxField(
+        _l("Situazioni di vulnerabilità"),
+        choices=[],
+        invalid_choice_message=_l("Scegli una voce dell'elenco."),
+    )
     submit = SubmitField(_l("Registra"))
 
     def __init__(self, municipalities, *args, **kwargs):
         super().__init__(municipalities, *args, **kwargs)
         del self.municipality
+        self.vulnerabilities.choices = vulnerability_choices()
         self.referral_source.choices = [
             ("one_stop_shop", _l("Sportello unico")),
             ("mobile_unit", _l("Unità mobile")),
@@ -86,6 +150,37 @@ class AssistedSignupForm(SignupForm):
             ("association", _l("Associazione")),
             ("self", _l("Da solo")),
         ]
+
+
+class ProfileForm(OptionalFactsForm):
+    """A participant's own profile: their language and the optional facts."""
+
+    language = SelectField(_l("La tua lingua"), choices=LANGUAGE_CHOICES)
+    submit = SubmitField(_l("Salva"))
+
+
+class StaffFactsForm(OptionalFactsForm):
+    """Staff correct a participant's optional facts and record vulnerabilities."""
+
+    vulnerabilities = MultiCheckboxField(
+        _l("Situazioni di vulnerabilità"),
+        choices=[],
+        invalid_choice_message=_l("Scegli una voce dell'elenco."),
+    )
+    submit = SubmitField(_l("Salva"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vulnerabilities.choices = vulnerability_choices()
+
+
+class GuardianConsentForm(FlaskForm):
+    signed = BooleanField(
+        _l("Un genitore o tutore ha firmato il modulo di consenso su carta"),
+        validators=[DataRequired(message=_l("Conferma che il modulo è firmato."))],
+    )
+    sms = BooleanField(_l("Sul modulo ha accettato anche gli SMS"))
+    submit = SubmitField(_l("Registra il consenso del genitore o tutore"))
 
 
 class ConfirmCodeForm(FlaskForm):

@@ -2,19 +2,29 @@
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from civic_app.core.audit import record
 from civic_app.core.clock import now
-from civic_app.core.errors import DomainError
+from civic_app.core.demographics import purpose_text
+from civic_app.core.errors import DomainError, put_on_form
 from civic_app.core.i18n import current_language
 from civic_app.core.permissions import Role, roles_required
+from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
 from civic_app.people import bp
-from civic_app.people.consent import active_consent, give_consent, withdraw_consent
+from civic_app.people.consent import (
+    MINOR_NOTICE,
+    active_consent,
+    give_consent,
+    needs_guardian_consent,
+    withdraw_consent,
+)
 from civic_app.people.data_rights import export_csv, export_data, request_erasure
+from civic_app.people.forms import ProfileForm
+from civic_app.people.operations import update_own_profile
 from civic_app.plans.models import (
     ENROLMENT_STATUS_LABELS,
     HOLDS_A_PLACE,
@@ -73,6 +83,35 @@ def home():
         language=current_language(),
         action=ActionForm(),
         sms_on=active_consent(user, "sms") is not None,
+        minor_notice=MINOR_NOTICE if needs_guardian_consent(user, to_local(moment).year) else None,
+    )
+
+
+@bp.route("/me/profile", methods=["GET", "POST"])
+@participant_only
+def my_profile():
+    """The participant's language and optional facts (never the staff-only ones)."""
+    user = current_user._get_current_object()
+    form = ProfileForm()
+    if request.method == "GET":
+        form.language.data = user.preferred_language
+        form.fill_facts(user)
+    if form.validate_on_submit():
+        try:
+            changed = update_own_profile(
+                user, language=form.language.data, now=now(), **form.facts()
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            put_on_form(form, exc)
+        else:
+            if changed:
+                record("participant.profile_changed", user, details={"fields": sorted(changed)})
+            db.session.commit()
+            flash(_("Dati salvati."), "success")
+            return redirect(url_for("people.my_profile"))
+    return render_template(
+        "people/profile.html", form=form, purpose_text=purpose_text(current_language())
     )
 
 

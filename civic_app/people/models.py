@@ -4,8 +4,9 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.base import NO_VALUE
 
 from civic_app.core.models import Municipality, TimestampMixin
 from civic_app.core.permissions import Role
@@ -90,6 +91,19 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+@event.listens_for(User.role, "set", active_history=True)
+@event.listens_for(User.is_active_account, "set", active_history=True)
+def _end_sessions_when_access_changes(user: User, value, oldvalue, _initiator) -> None:
+    """Disabling an account or changing its role logs it out everywhere.
+
+    Whoever makes the change (a view, the CLI, a job), every cookie that names the
+    old token stops working on its next request. Not on creation (no old value).
+    """
+    if oldvalue is NO_VALUE or oldvalue is None or value == oldvalue:
+        return
+    user.rotate_session_token()
 
 
 class LoginCode(db.Model):

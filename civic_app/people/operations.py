@@ -10,8 +10,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from civic_app.core.demographics import (
+    SEXES,
+    birth_year_bounds,
+    configured_vulnerabilities,
+    country_codes,
+)
 from civic_app.core.errors import DomainError
 from civic_app.core.permissions import Role
+from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
 from civic_app.people.models import LoginCode, User
 from civic_app.sms.limits import SmsLimitReached, spend_code_budget
@@ -206,12 +213,21 @@ def sign_up_participant(
     now: datetime,
     referral_source: str | None = None,
     recorded_by=None,
+    sex: str | None = None,
+    birth_year: int | None = None,
+    citizenship: str | None = None,
+    vulnerabilities: list[str] | tuple[str, ...] = (),
 ) -> User:
-    """Register a participant with their consents. Flushes.
+    """Register a participant with their consents and the optional facts. Flushes.
 
-    :raise DomainError: for a number already registered, a missing name or consent, or
-        a language or municipality we do not have.
+    A minor (by the year of birth) cannot consent alone: the account is made without
+    consents and waits for staff (`pending_review`), who record the consent a parent or
+    guardian signs (`consent.record_guardian_consent`).
+
+    :raise DomainError: for a number already registered, a missing name or consent, a
+        language or municipality we do not have, or a fact outside its list.
     """
+    from civic_app.core.demographics import is_minor
     from civic_app.people.consent import give_consent
     from civic_app.people.models import REFERRAL_SOURCES
     from civic_app.projects.models import Sector
@@ -223,7 +239,10 @@ def sign_up_participant(
         raise DomainError("municipality", _l("Scegli il tuo Comune."))
     if language not in PARTICIPANT_LANGUAGES:
         raise DomainError("language", _l("Scegli una lingua dell'elenco."))
-    if not programme_consent:
+    year = to_local(now).year
+    facts = clean_facts(sex=sex, birth_year=birth_year, citizenship=citizenship, year=year)
+    minor = is_minor(facts["birth_year"], year)
+    if not programme_consent and not minor:
         raise DomainError("programme_consent", _l("Per partecipare serve il tuo consenso."))
     if referral_source is not None and referral_source not in REFERRAL_SOURCES:
         raise DomainError("referral_source", _l("Scegli una voce dell'elenco."))
@@ -242,9 +261,16 @@ def sign_up_participant(
         referral_source=referral_source,
         created_at=now,
         last_login_at=now if via == "web" else None,
+        **facts,
     )
     db.session.add(user)
     db.session.flush()
+    set_vulnerabilities(user, vulnerabilities)
+    if minor:
+        user.pending_review = True
+        user.sms_opt_out_at = now
+        db.session.flush()
+        return user
     give_consent(
         user, "programme", language=language, method=consent_method, now=now,
         recorded_by=recorded_by,
@@ -258,3 +284,87 @@ def sign_up_participant(
         user.sms_opt_out_at = now
     db.session.flush()
     return user
+
+
+def birth_year_message(year: int):
+    low, high = birth_year_bounds(year)
+    return _l("Scrivi l'anno di nascita con 4 cifre, tra %(low)s e %(high)s.", low=low, high=high)
+
+
+def clean_facts(*, sex, birth_year, citizenship, year: int) -> dict:
+    """The optional facts (sex, year of birth, citizenship) checked; None = not stated.
+
+    :raise DomainError: for a value outside its list, or a year of birth outside the
+        last 100 years.
+    """
+    sex = sex or None
+    if sex is not None and sex not in SEXES:
+        raise DomainError("sex", _l("Scegli una voce dell'elenco."))
+    if birth_year is not None:
+        low, high = birth_year_bounds(year)
+        if isinstance(birth_year, bool) or not isinstance(birth_year, int):
+            raise DomainError("birth_year", birth_year_message(year))
+        if not low <= birth_year <= high:
+            raise DomainError("birth_year", birth_year_message(year))
+    citizenship = (citizenship or "").strip().upper() or None
+    if citizenship is not None and citizenship not in country_codes():
+        raise DomainError("citizenship", _l("Scegli un paese dell'elenco."))
+    return {"sex": sex, "birth_year": birth_year, "citizenship": citizenship}
+
+
+def set_facts(user: User, *, sex, birth_year, citizenship, now: datetime) -> list[str]:
+    """Set the optional facts; returns the names of those that changed. Flushes.
+
+    :raise DomainError: see `clean_facts`.
+    """
+    facts = clean_facts(
+        sex=sex, birth_year=birth_year, citizenship=citizenship, year=to_local(now).year
+    )
+    changed = [name for name, value in facts.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, facts[name])
+    db.session.flush()
+    return changed
+
+
+def set_vulnerabilities(user: User, codes) -> bool:
+    """Staff only: the programme's vulnerability categories of `user`; True if changed.
+
+    Codes no longer configured are dropped when staff save (data minimisation).
+
+    :raise DomainError: for a code that is not in VULNERABILITY_CATEGORIES.
+    """
+    allowed = configured_vulnerabilities()
+    wanted = set(codes or ())
+    if wanted - set(allowed):
+        raise DomainError("vulnerabilities", _l("Scegli una voce dell'elenco."))
+    ordered = [code for code in allowed if code in wanted]
+    value = "," + ",".join(ordered) + "," if ordered else ""
+    changed = value != (user.vulnerabilities or "")
+    user.vulnerabilities = value
+    db.session.flush()
+    return changed
+
+
+def update_own_profile(
+    user: User, *, language: str, sex, birth_year, citizenship, now: datetime
+) -> list[str]:
+    """A participant changes their language and optional facts; returns what changed.
+
+    A minor still waiting for a guardian's consent cannot change their year of birth
+    (it would lift the check); staff can correct it.
+
+    :raise DomainError: for a language or fact outside its list.
+    """
+    from civic_app.people.consent import needs_guardian_consent
+
+    if language not in PARTICIPANT_LANGUAGES:
+        raise DomainError("language", _l("Scegli una lingua dell'elenco."))
+    if birth_year != user.birth_year and needs_guardian_consent(user, to_local(now).year):
+        raise DomainError("birth_year", _l("Per correggere l'anno di nascita rivolgiti al Comune."))
+    changed = set_facts(user, sex=sex, birth_year=birth_year, citizenship=citizenship, now=now)
+    if language != user.preferred_language:
+        user.preferred_language = language
+        changed.append("language")
+    db.session.flush()
+    return changed

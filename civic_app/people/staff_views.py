@@ -8,7 +8,15 @@ from sqlalchemy import exists, func, or_
 from civic_app.attendance.at_risk import at_risk
 from civic_app.core.audit import record
 from civic_app.core.clock import now
+from civic_app.core.demographics import (
+    SEX_LABELS,
+    country_name,
+    purpose_text,
+    vulnerability_codes,
+    vulnerability_label,
+)
 from civic_app.core.errors import DomainError, put_on_form
+from civic_app.core.i18n import current_language
 from civic_app.core.permissions import (
     Role,
     current_municipality_id,
@@ -17,17 +25,31 @@ from civic_app.core.permissions import (
     scoped_select,
 )
 from civic_app.core.phones import normalize_phone
+from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
 from civic_app.people import bp
-from civic_app.people.consent import consent_text
+from civic_app.people.consent import (
+    consent_text,
+    missing_guardian_consent,
+    needs_guardian_consent,
+    record_guardian_consent,
+)
 from civic_app.people.data_rights import erase_participant
-from civic_app.people.forms import AssistedSignupForm, ConfirmCodeForm, ParticipantSearchForm
+from civic_app.people.forms import (
+    AssistedSignupForm,
+    ConfirmCodeForm,
+    GuardianConsentForm,
+    ParticipantSearchForm,
+    StaffFactsForm,
+)
 from civic_app.people.models import Consent, ErasureRequest, User
 from civic_app.people.operations import (
     TooManyCodes,
     check_code,
     issue_code,
     send_code,
+    set_facts,
+    set_vulnerabilities,
     sign_up_participant,
 )
 from civic_app.plans.models import (
@@ -114,20 +136,48 @@ def participants():
         pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
         args=args,
         pending_erasures=pending_erasures,
+        minors_waiting=missing_guardian_consent(people, to_local(now()).year),
     )
+
+
+def _participant_or_404(user_id: int) -> User:
+    """A participant of the staff member's municipality.
+
+    :raise 404: for another municipality's person, or one who is not a participant.
+    """
+    person = get_scoped_or_404(User, user_id)
+    if person.role != Role.PARTICIPANT:
+        abort(404)
+    return person
 
 
 @bp.route("/staff/participants/<int:user_id>")
 @staff_only
 def participant_profile(user_id: int):
-    person = get_scoped_or_404(User, user_id)
-    if person.role != Role.PARTICIPANT:
-        abort(404)
+    return _profile_page(_participant_or_404(user_id))
+
+
+def _profile_page(person: User, facts_form=None, guardian_form=None):
+    """The staff profile of `person` (viewing it is audited), with its two forms."""
+    if facts_form is None:
+        facts_form = StaffFactsForm(formdata=None)
+        facts_form.fill_facts(person)
+        facts_form.vulnerabilities.data = vulnerability_codes(person.vulnerabilities)
     record("participant.viewed", person)
     db.session.commit()
+    language = current_language()
     return render_template(
         "people/staff_profile.html",
         person=person,
+        facts_form=facts_form,
+        guardian_form=guardian_form or GuardianConsentForm(formdata=None),
+        needs_guardian=needs_guardian_consent(person, to_local(now()).year),
+        purpose_text=purpose_text(person.preferred_language),
+        sex_label=SEX_LABELS.get(person.sex) if person.sex else None,
+        citizenship_name=country_name(person.citizenship, language),
+        vulnerability_labels=[
+            vulnerability_label(code) for code in vulnerability_codes(person.vulnerabilities)
+        ],
         consents=db.session.scalars(
             db.select(Consent).where(Consent.user_id == person.id).order_by(Consent.id)
         ).all(),
@@ -150,6 +200,49 @@ def participant_profile(user_id: int):
         action=ActionForm(),
         EnrolmentStatus=EnrolmentStatus,
     )
+
+
+@bp.route("/staff/participants/<int:user_id>/facts", methods=["POST"])
+@staff_only
+def edit_facts(user_id: int):
+    """Staff correct the optional facts and record vulnerabilities (audited, no values)."""
+    person = _participant_or_404(user_id)
+    form = StaffFactsForm()
+    if form.validate_on_submit():
+        try:
+            changed = set_facts(person, now=now(), **form.facts())
+            if set_vulnerabilities(person, form.vulnerabilities.data):
+                changed.append("vulnerabilities")
+        except DomainError as exc:
+            db.session.rollback()
+            put_on_form(form, exc)
+        else:
+            if changed:
+                record("participant.facts_changed", person, details={"fields": sorted(changed)})
+            db.session.commit()
+            flash(_("Dati salvati."), "success")
+            return redirect(url_for("people.participant_profile", user_id=person.id))
+    return _profile_page(person, facts_form=form)
+
+
+@bp.route("/staff/participants/<int:user_id>/guardian-consent", methods=["POST"])
+@staff_only
+def guardian_consent(user_id: int):
+    """A minor's parent or guardian signed the consent form: staff record it."""
+    person = _participant_or_404(user_id)
+    if not needs_guardian_consent(person, to_local(now()).year):
+        flash(_("Questa persona non ha bisogno del consenso di un genitore o tutore."))
+        return redirect(url_for("people.participant_profile", user_id=person.id))
+    form = GuardianConsentForm()
+    if not form.validate_on_submit():
+        return _profile_page(person, guardian_form=form)
+    record_guardian_consent(
+        person, staff=current_user._get_current_object(), now=now(), sms=form.sms.data
+    )
+    record("consent.guardian_recorded", person, details={"method": "paper", "sms": form.sms.data})
+    db.session.commit()
+    flash(_("Consenso del genitore o tutore registrato."), "success")
+    return redirect(url_for("people.participant_profile", user_id=person.id))
 
 
 @bp.route("/staff/participants/new", methods=["GET", "POST"])
@@ -182,9 +275,12 @@ def assisted_signup():
                 referral_source=form.referral_source.data,
                 recorded_by=staff,
                 now=now(),
+                vulnerabilities=form.vulnerabilities.data,
+                **form.facts(),
             )
+            minor = needs_guardian_consent(person, to_local(now()).year)
             message = None
-            if not paper:
+            if not paper and not minor:
                 login_code, code = issue_code(
                     phone, purpose="assisted", now=now(), ip=request.remote_addr, user=person
                 )
@@ -198,6 +294,14 @@ def assisted_signup():
         else:
             record("participant.signed_up", person, details={"via": "assisted", "method": method})
             db.session.commit()
+            if minor:
+                flash(
+                    _(
+                        "Persona minorenne: registrata senza consenso. Registra il consenso "
+                        "quando un genitore o tutore avrà firmato il modulo."
+                    )
+                )
+                return redirect(url_for("people.participant_profile", user_id=person.id))
             if message is None:
                 flash(_("Partecipante registrato con consenso su carta."), "success")
                 return redirect(url_for("people.participant_profile", user_id=person.id))
@@ -207,6 +311,7 @@ def assisted_signup():
     return render_template(
         "people/assisted_signup.html",
         form=form,
+        purpose_text=purpose_text(form.language.data or "it"),
         programme_text=consent_text("programme", form.language.data or "it"),
         sms_text=consent_text("sms", form.language.data or "it"),
     )

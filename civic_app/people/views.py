@@ -4,14 +4,17 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from civic_app.core.audit import record
 from civic_app.core.clock import now
+from civic_app.core.demographics import purpose_text
 from civic_app.core.errors import DomainError, put_on_form
 from civic_app.core.i18n import current_language
 from civic_app.core.models import Municipality
 from civic_app.core.phones import normalize_phone
+from civic_app.core.timeutil import to_local
 from civic_app.extensions import db, limiter
 from civic_app.people import bp
-from civic_app.people.consent import consent_text
+from civic_app.people.consent import MINOR_NOTICE, consent_text, needs_guardian_consent
 from civic_app.people.forms import CodeForm, PasswordLoginForm, PhoneForm, SignupForm
+from civic_app.people.models import User
 from civic_app.people.operations import (
     TooManyCodes,
     authenticate_password,
@@ -19,11 +22,26 @@ from civic_app.people.operations import (
     sign_up_participant,
     verify_login_code,
 )
+from civic_app.people.sessions import clear_session_but_language, mark_login
+from civic_app.people.totp import code_is_right
 from civic_app.sms.dispatcher import deliver_after_response
 
 
 def ip_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT_PER_IP"]
+
+
+def signup_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT_PER_IP"]
+
+
+def totp_limit() -> str:
+    return current_app.config["TOTP_ATTEMPTS_LIMIT"]
+
+
+def pending_totp_key() -> str:
+    """Second-factor tries are counted per account, whichever browser or IP they come from."""
+    return f"totp-login:{session.get(TOTP_USER, '-')}"
 
 
 def safe_next(target: str | None) -> str | None:
@@ -33,19 +51,38 @@ def safe_next(target: str | None) -> str | None:
     return None
 
 
-def clear_session_but_language() -> None:
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-
-
 def start_session(user) -> None:
     """A fresh session for a fresh login: nothing from before survives but the language."""
     clear_session_but_language()
-    session.permanent = True
+    mark_login(user, now())
     login_user(user)
     record("auth.login", user, actor=user)
+
+
+#: Session keys of a login waiting for its second factor (the password was right).
+TOTP_USER, TOTP_SINCE = "totp_user_id", "totp_since"
+#: Seconds to type the second-factor code before starting over.
+TOTP_PENDING_SECONDS = 300
+
+
+def await_second_factor(user, target: str | None) -> None:
+    """Remember who passed the password step; nobody is logged in yet."""
+    clear_session_but_language()
+    session[TOTP_USER] = user.id
+    session[TOTP_SINCE] = now().timestamp()
+    if target:
+        session["login_next"] = target
+
+
+def pending_second_factor():
+    """The account whose password was right a moment ago, or None."""
+    user_id = session.get(TOTP_USER)
+    if not user_id or now().timestamp() - session.get(TOTP_SINCE, 0) > TOTP_PENDING_SECONDS:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active_account or user.totp_enabled_at is None:
+        return None
+    return user
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -58,11 +95,37 @@ def login():
             record("auth.login_failed", details={"method": "password"})
             db.session.commit()
             form.form_errors.append(_("Email o password sbagliate."))
+        elif user.totp_enabled_at is not None:
+            await_second_factor(user, safe_next(request.args.get("next")))
+            return redirect(url_for("people.login_totp"))
         else:
             start_session(user)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")) or url_for("core.index"))
     return render_template("people/login.html", form=form)
+
+
+@bp.route("/login/totp", methods=["GET", "POST"])
+@limiter.limit(totp_limit, key_func=pending_totp_key, methods=["POST"])
+@limiter.limit(ip_limit, methods=["POST"])
+def login_totp():
+    """The second step for accounts with a second factor: the code from the phone's app."""
+    user = pending_second_factor()
+    if user is None:
+        clear_session_but_language()
+        flash(_("Accedi di nuovo con email e password."), "error")
+        return redirect(url_for("people.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if code_is_right(user, form.code.data, now()):
+            target = safe_next(session.get("login_next"))
+            start_session(user)
+            db.session.commit()
+            return redirect(target or url_for("core.index"))
+        record("auth.totp_failed", user)
+        db.session.commit()
+        form.code.errors = [*form.code.errors, _("Codice sbagliato. Controlla l'app e riprova.")]
+    return render_template("people/login_totp.html", form=form)
 
 
 @bp.route("/login/phone", methods=["GET", "POST"])
@@ -126,6 +189,7 @@ SIGNUP_WINDOW_SECONDS = 1800
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(signup_limit, methods=["POST"])
 def signup():
     """The last step of signing up: the number is proven by its code; name, place, consent."""
     phone = session.get("signup_phone")
@@ -152,6 +216,7 @@ def signup():
                 via="web",
                 consent_method="web",
                 now=now(),
+                **form.facts(),
             )
         except DomainError as exc:
             db.session.rollback()
@@ -161,11 +226,15 @@ def signup():
             session["lang"] = user.preferred_language
             start_session(user)
             db.session.commit()
-            flash(_("Benvenuto! Ora puoi chiedere di partecipare ai progetti."), "success")
+            if needs_guardian_consent(user, to_local(now()).year):
+                flash(str(MINOR_NOTICE))
+            else:
+                flash(_("Benvenuto! Ora puoi chiedere di partecipare ai progetti."), "success")
             return redirect(url_for("people.home"))
     return render_template(
         "people/signup.html",
         form=form,
+        purpose_text=purpose_text(current_language()),
         programme_text=consent_text("programme", form.language.data or current_language()),
         sms_text=consent_text("sms", form.language.data or current_language()),
     )

@@ -34,10 +34,22 @@ def request_to_join(project: Project, participant, now: datetime) -> Enrolment:
 
     Asking twice returns the enrolment already there.
 
-    :raise DomainError: when the project is not open or is of another municipality.
+    :raise DomainError: when the project is not open or is of another municipality, or
+        the participant is a minor still without a guardian's consent.
     """
+    from civic_app.core.timeutil import to_local
+    from civic_app.people.consent import needs_guardian_consent
+
     if participant.role != Role.PARTICIPANT:
         raise DomainError(None, _l("Solo i partecipanti possono iscriversi ai progetti."))
+    if needs_guardian_consent(participant, to_local(now).year):
+        raise DomainError(
+            None,
+            _l(
+                "Per chi ha meno di 18 anni serve prima il consenso firmato da un genitore "
+                "o tutore con il personale del Comune."
+            ),
+        )
     if project.status != ProjectStatus.PUBLISHED:
         raise DomainError(None, _l("Questo progetto non accetta iscrizioni."))
     if participant.municipality_id != project.municipality_id:

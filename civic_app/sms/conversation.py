@@ -4,11 +4,14 @@
 them (flushes; the caller commits).
 """
 
+import re
 from datetime import timedelta
 
 from flask_babel import force_locale, format_datetime
 
+from civic_app.core.demographics import birth_year_bounds, is_minor
 from civic_app.core.models import Municipality
+from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
 from civic_app.plans.offers import answer_offer, offer_freed_place
 from civic_app.sms.keywords import keyword, normalize
@@ -146,36 +149,56 @@ def _sign_up_step(conversation: Conversation, inbound: Message, now, reply) -> N
             reply(lang=language, template="signup_sector")
             return
         data["sectors"] = sectors
+        conversation.state = "signup_birth_year"
+        reply(lang=language, template="signup_birth_year")
+    elif state == "signup_birth_year":
+        # Optional: a year, or SKIP (NO works too). Anything else asks again.
+        if keyword(text) in ("skip", "no"):
+            data["birth_year"] = None
+        elif (year := _birth_year(text, now)) is not None:
+            data["birth_year"] = year
+        else:
+            reply(lang=language, template="signup_birth_year")
+            return
         conversation.state = "signup_confirm"
-        municipality = _find_municipality(data["municipality"])
-        body = render_sms(
-            "signup_confirm", language, name=data["name"], municipality=municipality.name
-        )
-        data["consent_text"] = body
-        reply(
-            lang=language,
-            template="signup_confirm",
-            name=data["name"],
-            municipality=municipality.name,
-        )
+        _ask_confirmation(data, language, now, reply)
     elif state == "signup_confirm":
         word = keyword(text)
         if word == "yes":
             user = _create_participant(conversation, data, now)
+            template = "signup_done_minor" if _minor(data, now) else "signup_done"
             conversation.state, data = "idle", {}
-            reply(lang=language, template="signup_done", name=user.first_name)
+            reply(lang=language, template=template, name=user.first_name)
         elif word == "no":
             conversation.state, data = "idle", {}
             reply(lang=language, template="signup_cancelled")
         else:
-            municipality = _find_municipality(data["municipality"])
-            reply(
-                lang=language,
-                template="signup_confirm",
-                name=data["name"],
-                municipality=municipality.name,
-            )
+            _ask_confirmation(data, language, now, reply)
     conversation.data = data
+
+
+def _birth_year(text: str, now) -> int | None:
+    """The year of birth in a reply ("1990", "nato nel 1990"), if it is a plausible one."""
+    found = re.findall(r"(?<!\d)\d{4}(?!\d)", normalize(text))
+    if len(found) != 1:
+        return None
+    low, high = birth_year_bounds(to_local(now).year)
+    year = int(found[0])
+    return year if low <= year <= high else None
+
+
+def _minor(data: dict, now) -> bool:
+    return is_minor(data.get("birth_year"), to_local(now).year)
+
+
+def _ask_confirmation(data: dict, language: str, now, reply) -> None:
+    """Ask for YES. An adult's YES is their consent, so its exact text is kept; a minor
+    only confirms the registration (a parent or guardian consents with staff)."""
+    municipality = _find_municipality(data["municipality"])
+    template = "signup_confirm_minor" if _minor(data, now) else "signup_confirm"
+    values = {"name": data["name"], "municipality": municipality.name}
+    data["consent_text"] = render_sms(template, language, **values)
+    reply(lang=language, template=template, **values)
 
 
 def _find_municipality(text: str):
@@ -205,6 +228,7 @@ def _create_participant(conversation: Conversation, data: dict, now):
         via="sms",
         consent_method="sms",
         now=now,
+        birth_year=data.get("birth_year"),
     )
     user.pending_review = True
     # The consent is the exact SMS they answered YES to.

@@ -14,6 +14,7 @@ KEYWORDS = {
     "hours": {"ore", "hours", "heures", "ساعات"},
     "yes": {"si", "yes", "y", "oui", "1", "ok", "نعم"},
     "no": {"no", "n", "non", "2", "لا"},
+    "skip": {"salta", "skip", "passer", "passe", "تخطي", "تخطى"},
 }  # fmt: skip
 
 _NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)

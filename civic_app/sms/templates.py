@@ -292,3 +292,41 @@ TEMPLATES.update(
         },
     }
 )
+
+
+# Sign-up by SMS: the optional year of birth, and the path for minors, whose consent a
+# parent or guardian signs with the municipality's staff.
+TEMPLATES.update(
+    {
+        "signup_birth_year": {
+            "it": "In che anno sei nato? Es. 1990. Serve solo per contare in forma anonima "
+            "le persone raggiunte (fondo UE). Puoi scrivere SALTA.",
+            "en": "What year were you born? E.g. 1990. Used only to count people reached, "
+            "anonymously (EU fund). You can reply SKIP.",
+            "fr": "Votre année de naissance? Ex. 1990. Seulement pour compter les personnes "
+            "anonymement (fonds UE). Vous pouvez écrire PASSER.",
+            "ar": "ما سنة ميلادك؟ مثلاً 1990. فقط لعدّ الأشخاص دون أسماء (صندوق الاتحاد "
+            "الأوروبي). يمكنك كتابة تخطي.",
+        },
+        "signup_confirm_minor": {
+            "it": "{name}, Comune di {municipality}. Hai meno di 18 anni: il consenso lo firma "
+            "un genitore o tutore in Comune. Rispondi SI per registrarti.",
+            "en": "{name}, {municipality}. You are under 18: a parent or guardian signs the "
+            "consent at the municipality. Reply YES to register.",
+            "fr": "{name}, {municipality}. Vous avez moins de 18 ans: un parent ou tuteur signe "
+            "le consentement en mairie. Répondez OUI pour vous inscrire.",
+            "ar": "{name}، {municipality}. عمرك أقل من 18: يوقّع أحد الوالدين أو الوصي "
+            "الموافقة في البلدية. أرسل نعم للتسجيل.",
+        },
+        "signup_done_minor": {
+            "it": "Grazie {name}! Un genitore o tutore deve firmare il modulo di consenso con il "
+            "personale del Comune. Il Comune ti contatterà.",
+            "en": "Thank you {name}! A parent or guardian must sign the consent form with the "
+            "municipality's staff. The municipality will contact you.",
+            "fr": "Merci {name} ! Un parent ou tuteur doit signer le formulaire de consentement "
+            "avec la mairie. La mairie vous contactera.",
+            "ar": "شكرًا {name}! يجب أن يوقّع أحد الوالدين أو الوصي استمارة الموافقة مع "
+            "موظفي البلدية. ستتصل بك البلدية.",
+        },
+    }
+)

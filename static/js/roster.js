@@ -27,12 +27,18 @@
   }
 
   function send(item) {
+    // After a new login the form's CSRF token is stale: use the one of this page.
+    var body = new URLSearchParams(item.body);
+    var meta = document.querySelector("meta[name=csrf-token]");
+    if (meta && body.has("csrf_token")) body.set("csrf_token", meta.content);
     return fetch(item.url, {
       method: "POST",
-      body: item.body,
+      body: body.toString(),
       credentials: "same-origin",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
     }).then(function (response) {
+      // Sent to the login page (the session ended meanwhile): keep it for after logging in.
+      if (response.redirected && /\/login/.test(new URL(response.url).pathname)) return false;
       // 2xx/3xx: stored (or already stored). 4xx: will never succeed; drop it.
       return response.status < 500;
     });

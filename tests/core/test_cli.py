@@ -93,7 +93,11 @@ def test_seed_demo_publishes_projects_with_sessions_to_come(app, db, client):
     app.test_cli_runner().invoke(args=["seed", "demo"])
     projects = db.session.scalars(db.select(Project)).all()
     assert len(projects) >= 4
-    assert {p.status for p in projects} == {ProjectStatus.PUBLISHED}
+    from civic_app.reports.demo import TITLE
+
+    # Published projects to join, and a closed one per municipality with past history.
+    assert {p.status for p in projects if p.title != TITLE} == {ProjectStatus.PUBLISHED}
+    assert {p.status for p in projects if p.title == TITLE} == {ProjectStatus.CLOSED}
     assert db.session.scalar(db.select(db.func.count(ProjectSession.id))) > 20
     assert db.session.scalar(db.select(ProjectTemplate.id)) is not None
     assert "Cura del parco della Caffarella" in client.get("/projects").get_data(as_text=True)
@@ -102,5 +106,8 @@ def test_seed_demo_publishes_projects_with_sessions_to_come(app, db, client):
     assert db.session.scalar(db.select(db.func.count(CommunityEvent.id))) >= 5
     from civic_app.plans.models import Enrolment
 
-    # Demo tutors find people on their rosters.
-    assert db.session.scalar(db.select(db.func.count(Enrolment.id))) == 6
+    # Demo tutors find people on their rosters (plus 3 × 18 people of the past project).
+    assert db.session.scalar(db.select(db.func.count(Enrolment.id))) == 6 + 3 * 18
+    from civic_app.attendance.models import Attendance
+
+    assert db.session.scalar(db.select(db.func.count(Attendance.id))) > 500

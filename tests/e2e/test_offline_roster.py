@@ -121,3 +121,35 @@ def test_without_javascript_the_plain_form_works(live_app, browser):
     assert "Presenze salvate" in page.content()
     assert marks(live_app, session_id)[0][yusuf_id] == Mark.LATE
     context.close()
+
+
+def test_marks_made_offline_wait_for_the_next_login_if_the_session_ended(live_app, phone_page):
+    session_id, yusuf_id = seed(live_app)
+    base = live_app.config["LIVE_URL"]
+    page = phone_page
+
+    def log_in():
+        page.goto(f"{base}/login")
+        page.fill("#email", "luca@example.org")
+        page.fill("#password", PASSWORD)
+        page.click("input[type=submit]")
+
+    log_in()
+    page.goto(f"{base}/tutor/sessions/{session_id}")
+    page.context.set_offline(True)
+    page.check(f"input[name=mark-{yusuf_id}][value=absent]")
+    page.click("input[type=submit][value='Salva le presenze']")
+    expect(page.locator("[data-offline-status]")).to_contain_text("Nessuna rete")
+
+    live_app.config["SESSION_IDLE_MINUTES"] = 0  # the session ends while the phone is offline
+    page.wait_for_timeout(1100)
+    page.context.set_offline(False)
+    # Sent, answered with the login page: kept on the phone, not dropped.
+    expect(page.locator("[data-offline-status]")).to_contain_text("In attesa di rete: 1")
+    assert marks(live_app, session_id) == ({}, 0)
+
+    live_app.config["SESSION_IDLE_MINUTES"] = 30
+    log_in()
+    page.goto(f"{base}/tutor/sessions/{session_id}")
+    expect(page.locator("[data-offline-status]")).to_contain_text("inviate", timeout=10_000)
+    assert marks(live_app, session_id)[0][yusuf_id] == Mark.ABSENT

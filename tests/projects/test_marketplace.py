@@ -1,7 +1,5 @@
 from datetime import UTC, datetime
 
-from sqlalchemy import event
-
 from civic_app.core.permissions import Role
 from civic_app.plans.models import Enrolment, EnrolmentStatus
 from civic_app.projects.models import ProjectStatus, Sector
@@ -99,21 +97,8 @@ def test_the_page_shows_places_left_and_the_next_session(
 
 
 def test_the_marketplace_runs_a_fixed_number_of_queries(
-    app, client, db, create_project, create_participant, add_session, clock
+    count_queries, db, create_project, create_participant, add_session, clock
 ):
-    def count_queries(url):
-        statements = []
-
-        def listen(*args):
-            statements.append(args[2])
-
-        event.listen(db.engine, "before_cursor_execute", listen)
-        try:
-            assert client.get(url).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listen)
-        return len(statements)
-
     create_project()
     small = count_queries("/projects?places_left=y")
     for n in range(11):

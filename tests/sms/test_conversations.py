@@ -35,13 +35,15 @@ def test_sign_up_by_sms_in_french(text, db, municipality, clock):
     text(PHONE, "roma")
     assert "1 Espaces verts" in last_reply(db)
     text(PHONE, "1 et 3")
+    assert "année de naissance" in last_reply(db) and "PASSER" in last_reply(db)
+    text(PHONE, "1990")
     confirm = last_reply(db)
     assert "Amina Diallo" in confirm and "Roma" in confirm and "OUI" in confirm
     text(PHONE, "oui")
     user = db.session.scalar(db.select(User).where(User.phone == PHONE))
     assert (user.first_name, user.last_name, user.preferred_language) == ("Amina", "Diallo", "fr")
     assert user.municipality_id == municipality.id and user.sector_codes == ["green", "safety"]
-    assert user.signed_up_via == "sms" and user.pending_review
+    assert user.signed_up_via == "sms" and user.pending_review and user.birth_year == 1990
     consent = db.session.scalar(
         db.select(Consent).where(Consent.user_id == user.id, Consent.purpose == "programme")
     )
@@ -52,7 +54,7 @@ def test_sign_up_by_sms_in_french(text, db, municipality, clock):
 
 
 def test_staff_see_the_pending_sms_sign_up(text, db, municipality, client, login_as, staff):
-    for body in ("JOIN", "2", "Yusuf Rahman", "Roma", "2", "yes"):
+    for body in ("JOIN", "2", "Yusuf Rahman", "Roma", "2", "skip", "yes"):
         text("+8801712345678", body)
     login_as(staff)
     page = client.get("/staff/participants?status=pending").get_data(as_text=True)
@@ -70,6 +72,7 @@ def test_a_sign_up_can_be_cancelled_and_times_out(text, db, municipality, clock)
     text(PHONE, "Mario")
     text(PHONE, "Roma")
     text(PHONE, "2")
+    text(PHONE, "SALTA")
     text(PHONE, "no")
     assert "Iscrizione annullata" in last_reply(db)
     assert db.session.scalar(db.select(User).where(User.phone == PHONE)) is None
@@ -208,7 +211,7 @@ def test_the_inbox_is_scoped_to_the_municipality(
 
 
 def test_staff_confirm_an_sms_sign_up(text, db, municipality, client, login_as, staff):
-    for body in ("JOIN", "2", "Yusuf", "Roma", "1", "yes"):
+    for body in ("JOIN", "2", "Yusuf", "Roma", "1", "1985", "yes"):
         text("+8801712345678", body)
     person = db.session.scalar(db.select(User).where(User.phone == "+8801712345678"))
     login_as(staff)

@@ -1,0 +1,257 @@
+"""The fund's breakdowns: each indicator by sex, age band and third-country nationality.
+
+For a reporting period, per municipality and sector, with "not stated" counted
+explicitly. Only registered participants have these facts: members of the public
+counted at events are reported as a total, not broken down.
+
+Measures (docs/reports.md):
+- reached: participants who came to a session (its project's sector) or a community
+  event (sector "community") in the period;
+- active_plan: participants whose plan, signed by both sides, runs during the period
+  (counted in the sectors of the plan's projects, or "none");
+- plans_started / plans_completed: plans first signed / completed in the period;
+- hours: hours done in the period;
+- event_participants: participants at community events in the period.
+"""
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, distinct, func, literal, select, type_coerce
+
+from civic_app.attendance.models import WAS_THERE, Attendance
+from civic_app.core.demographics import (
+    AGE_BAND_LABELS,
+    AGE_BANDS,
+    NOT_STATED,
+    SEX_LABELS,
+    SEXES,
+    age_band,
+    third_country,
+)
+from civic_app.events.models import CommunityEvent, EventAttendance
+from civic_app.extensions import db
+from civic_app.people.models import User
+from civic_app.plans.models import Plan, PlanEvent, PlanStatus, plan_project
+from civic_app.projects.models import Project
+from civic_app.reports.indicators import _dec, _signed_plans
+from civic_app.reports.period import Period
+
+MEASURES = (
+    ("reached", _l("Persone raggiunte")),
+    ("active_plan", _l("Con un piano in corso")),
+    ("plans_started", _l("Piani avviati")),
+    ("plans_completed", _l("Piani completati")),
+    ("hours", _l("Ore")),
+    ("event_participants", _l("Partecipanti agli eventi")),
+)
+
+NOT_STATED_LABEL = _l("Non indicato")
+
+DIMENSIONS = {
+    "sex": [*SEXES, NOT_STATED],
+    "age_band": [code for code, _low, _high in AGE_BANDS] + [NOT_STATED],
+    "third_country": ["yes", "no", NOT_STATED],
+}
+
+
+def category_label(dimension: str, code: str) -> str:
+    if code == NOT_STATED:
+        return str(NOT_STATED_LABEL)
+    if dimension == "sex":
+        return str(SEX_LABELS[code])
+    if dimension == "age_band":
+        return str(AGE_BAND_LABELS[code])
+    return str(_l("Sì") if code == "yes" else _l("No"))
+
+
+def reporting_periods(moment: datetime) -> list[tuple[str, Period]]:
+    """The fund's reporting periods from `REPORTING_PERIODS`, or the semesters of this
+    year and the last two ("2026-S1", ...)."""
+    configured = current_app.config.get("REPORTING_PERIODS") or ""
+    out = []
+    for item in configured.split(";"):
+        name, _sep, span = item.partition("=")
+        first, _sep, last = span.partition("..")
+        try:
+            out.append(
+                (
+                    name.strip(),
+                    Period(
+                        datetime.fromisoformat(first.strip()).date(),
+                        datetime.fromisoformat(last.strip()).date(),
+                    ),
+                )
+            )
+        except ValueError:
+            continue
+    if out:
+        return out
+    from datetime import date
+
+    year = moment.year
+    for y in (year, year - 1, year - 2):
+        out += [
+            (f"{y}-S2", Period(date(y, 7, 1), date(y, 12, 31))),
+            (f"{y}-S1", Period(date(y, 1, 1), date(y, 6, 30))),
+        ]
+    return out
+
+
+def _people_rows(query) -> list[tuple]:
+    """Rows (municipality, sector, sex, birth_year, citizenship, value)."""
+    return db.session.execute(query).all()
+
+
+def collect_breakdowns(period: Period, municipality_id: int | None = None) -> dict:
+    """{measure: {(municipality, sector): {dimension: {category: value}}}}.
+
+    Seven grouped queries whatever the size; people are counted once per cell.
+    """
+
+    def where_m(column):
+        return [] if municipality_id is None else [column == municipality_id]
+
+    person = (User.sex, User.birth_year, User.citizenship)
+    was_there = Attendance.mark.in_(WAS_THERE)
+    in_period = period.contains(Attendance.session_starts_at)
+    sessions = (
+        select(
+            Attendance.municipality_id,
+            type_coerce(Project.sector, String).label("sector"),
+            Attendance.participant_id,
+        )
+        .join(Project, Project.id == Attendance.project_id)
+        .where(was_there, in_period, *where_m(Attendance.municipality_id))
+    )
+    event_held = period.contains(CommunityEvent.starts_at) & (CommunityEvent.status == "scheduled")
+    events = (
+        select(
+            EventAttendance.municipality_id,
+            literal("community").label("sector"),
+            EventAttendance.participant_id,
+        )
+        .join(CommunityEvent, CommunityEvent.id == EventAttendance.event_id)
+        .where(event_held, *where_m(EventAttendance.municipality_id))
+    )
+    rows: dict[str, list] = {}
+    for name, source in (("reached", sessions.union(events)), ("event_participants", events)):
+        sub = source.subquery()
+        rows[name] = _people_rows(
+            select(sub.c.municipality_id, sub.c.sector, *person, func.count(distinct(User.id)))
+            .join(User, User.id == sub.c.participant_id)
+            .group_by(sub.c.municipality_id, sub.c.sector, *person)
+        )
+    rows["hours"] = [
+        (*row[:-1], _dec(row[-1]))
+        for row in _people_rows(
+            select(Attendance.municipality_id, Project.sector, *person, func.sum(Attendance.hours))
+            .join(Project, Project.id == Attendance.project_id)
+            .join(User, User.id == Attendance.participant_id)
+            .where(in_period, *where_m(Attendance.municipality_id))
+            .group_by(Attendance.municipality_id, Project.sector, *person)
+        )
+    ]
+    signed = _signed_plans()
+    plan_sector = (
+        select(
+            Plan.id.label("plan_id"),
+            func.coalesce(type_coerce(Project.sector, String), literal("none")).label("sector"),
+        )
+        .select_from(Plan)
+        .outerjoin(plan_project, plan_project.c.plan_id == Plan.id)
+        .outerjoin(Project, Project.id == plan_project.c.project_id)
+        .subquery()
+    )
+
+    def plan_counts(*conditions, join_signed=True):
+        query = (
+            select(
+                Plan.municipality_id,
+                plan_sector.c.sector,
+                *person,
+                func.count(distinct(Plan.participant_id)),
+            )
+            .join(plan_sector, plan_sector.c.plan_id == Plan.id)
+            .join(User, User.id == Plan.participant_id)
+        )
+        if join_signed:
+            query = query.join(signed, signed.c.plan_id == Plan.id)
+        return _people_rows(
+            query.where(*conditions, *where_m(Plan.municipality_id)).group_by(
+                Plan.municipality_id, plan_sector.c.sector, *person
+            )
+        )
+
+    rows["active_plan"] = plan_counts(
+        signed.c.first < period.utc_end,
+        Plan.start_date <= period.end,
+        Plan.end_date >= period.start,
+        Plan.status.in_(
+            (PlanStatus.SIGNED, PlanStatus.ACTIVE, PlanStatus.SUSPENDED, PlanStatus.COMPLETED)
+        ),
+    )
+    rows["plans_started"] = plan_counts(period.contains(signed.c.first))
+    completed = select(PlanEvent.plan_id).where(
+        PlanEvent.to_status == PlanStatus.COMPLETED.value, period.contains(PlanEvent.at)
+    )
+    rows["plans_completed"] = plan_counts(Plan.id.in_(completed), join_signed=False)
+
+    year = period.end.year
+    out: dict = {}
+    for measure, measure_rows in rows.items():
+        cells: dict = defaultdict(lambda: {d: defaultdict(int) for d in DIMENSIONS})
+        for m, sector, sex, birth_year, citizenship, value in measure_rows:
+            cell = cells[(m, str(sector))]
+            cell["sex"][sex if sex in SEXES else NOT_STATED] += value
+            cell["age_band"][age_band(birth_year, year)] += value
+            cell["third_country"][third_country(citizenship)] += value
+        out[measure] = {key: {d: dict(v) for d, v in cell.items()} for key, cell in cells.items()}
+    return out
+
+
+def network_table(breakdowns: dict, dimension: str) -> list[tuple[str, str, list]]:
+    """Rows (category, label, [value per measure]) summed over municipalities and sectors.
+
+    People counted in two sectors are counted once per sector here as in the fund's sheet;
+    the dashboard says so.
+    """
+    table = []
+    for category in DIMENSIONS[dimension]:
+        values = []
+        for measure, _label in MEASURES:
+            total = sum(
+                (cell[dimension].get(category, 0) for cell in breakdowns.get(measure, {}).values()),
+                Decimal(0) if measure == "hours" else 0,
+            )
+            values.append(total)
+        table.append((category, category_label(dimension, category), values))
+    return table
+
+
+def fund_rows(breakdowns: dict, names: dict[int, tuple[str, str]]) -> list[dict]:
+    """The XLSX sheet: one row per municipality, sector, measure, dimension and category."""
+    out = []
+    for measure, _label in MEASURES:
+        cells = breakdowns.get(measure, {})
+        for m, sector in sorted(cells, key=lambda k: (names.get(k[0], ("",))[0], k[1])):
+            if m not in names:
+                continue
+            for dimension, categories in DIMENSIONS.items():
+                for category in categories:
+                    value = cells[(m, sector)][dimension].get(category, 0)
+                    out.append(
+                        {
+                            "municipality": names[m][0],
+                            "istat_code": names[m][1],
+                            "sector": sector,
+                            "measure": measure,
+                            "dimension": dimension,
+                            "category": category,
+                            "value": value,
+                        }
+                    )
+    return out

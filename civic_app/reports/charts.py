@@ -1,0 +1,115 @@
+"""Charts drawn on the server as SVG: no JavaScript, no library, no inline styles.
+
+Each chart is decorative for screen readers (`aria-hidden`): the page puts the
+same numbers in a table beside it. Colours come from classes in app.css.
+"""
+
+from decimal import Decimal
+
+from flask_babel import format_decimal
+from markupsafe import Markup, escape
+
+WIDTH = 600
+BAR_HEIGHT = 22
+GAP = 8
+LABEL_WIDTH = 200
+VALUE_WIDTH = 70
+
+
+def _number(value) -> str:
+    """A short number in the page's language: no decimals from 100 up."""
+    if isinstance(value, Decimal):
+        return format_decimal(value, "#,##0" if value >= 100 else "#,##0.#")
+    return format_decimal(value, "#,##0")
+
+
+def _short(text: str, limit: int = 26) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def bar_chart(items, *, rtl: bool = False, shown=None) -> Markup:
+    """Horizontal bars for `items`: (label, value) pairs; None draws no bar.
+
+    :param shown: how a value is written at the end of its bar (default: the number);
+        a suppressed count is passed as None and written as `shown(None)`.
+    """
+    shown = shown or (lambda v: _number(v))
+    values = [v for _label, v in items if v is not None]
+    top = max([*values, 0]) or 1
+    room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    height = len(items) * (BAR_HEIGHT + GAP) + GAP
+    parts = []
+    for n, (label, value) in enumerate(items):
+        y = GAP + n * (BAR_HEIGHT + GAP)
+        length = 0 if value is None else round(float(value) / float(top) * room, 1)
+        mid = y + BAR_HEIGHT / 2 + 5
+        if rtl:
+            label_x, anchor = WIDTH - 4, "start"
+            bar_x = WIDTH - LABEL_WIDTH - length
+            value_x, value_anchor = bar_x - 6, "end"
+        else:
+            label_x, anchor = 4, "start"
+            bar_x = LABEL_WIDTH
+            value_x, value_anchor = LABEL_WIDTH + length + 6, "start"
+        direction = ' direction="rtl"' if rtl else ""
+        parts.append(
+            f'<text x="{label_x}" y="{mid}" text-anchor="{anchor}"{direction} class="chart-label">'
+            f"{escape(_short(str(label)))}</text>"
+        )
+        if value is None:
+            parts.append(
+                f'<rect x="{bar_x if not rtl else WIDTH - LABEL_WIDTH - 12}" y="{y}" '
+                f'width="12" height="{BAR_HEIGHT}" class="chart-bar chart-bar-hidden"/>'
+            )
+            value_x = value_x + (12 if not rtl else -12)
+        elif length:
+            parts.append(
+                f'<rect x="{bar_x}" y="{y}" width="{length}" height="{BAR_HEIGHT}" '
+                f'class="chart-bar"/>'
+            )
+        parts.append(
+            f'<text x="{value_x}" y="{mid}" text-anchor="{value_anchor}" class="chart-value">'
+            f"{escape(shown(value))}</text>"
+        )
+    return _svg(height, parts)
+
+
+def column_chart(items, *, shown=None) -> Markup:
+    """Vertical columns over time: (label, value) pairs, left to right in every language."""
+    shown = shown or (lambda v: _number(v))
+    values = [v for _label, v in items if v is not None]
+    top = max([*values, 0]) or 1
+    plot_top, plot_bottom = 24, 180
+    height = plot_bottom + 40
+    slot = WIDTH / max(len(items), 1)
+    width = max(slot * 0.6, 4)
+    parts = [
+        f'<line x1="0" y1="{plot_bottom}" x2="{WIDTH}" y2="{plot_bottom}" class="chart-axis"/>'
+    ]
+    for n, (label, value) in enumerate(items):
+        x = n * slot + (slot - width) / 2
+        size = 0 if value is None else float(value) / float(top) * (plot_bottom - plot_top)
+        if size:
+            parts.append(
+                f'<rect x="{x:.1f}" y="{plot_bottom - size:.1f}" width="{width:.1f}" '
+                f'height="{size:.1f}" class="chart-bar"/>'
+            )
+        centre = x + width / 2
+        parts.append(
+            f'<text x="{centre:.1f}" y="{plot_bottom - size - 6:.1f}" text-anchor="middle" '
+            f'class="chart-value">{escape(shown(value))}</text>'
+        )
+        parts.append(
+            f'<text x="{centre:.1f}" y="{plot_bottom + 18}" text-anchor="middle" '
+            f'class="chart-label">{escape(str(label))}</text>'
+        )
+    return _svg(height, parts)
+
+
+def _svg(height: float, parts: list[str]) -> Markup:
+    # Numbers are formatted here and every text goes through escape() above.
+    return Markup(  # noqa: S704
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height:.0f}" '
+        f'preserveAspectRatio="xMinYMin meet" aria-hidden="true" focusable="false" '
+        f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
+    )

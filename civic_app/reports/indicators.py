@@ -1,0 +1,295 @@
+"""The programme's indicators, counted in SQL with a fixed number of grouped queries.
+
+`collect` runs every query once, grouped by municipality, and returns `Figures`:
+plain rows that `Figures.scope` sums for one municipality or for the whole network.
+The number of queries never depends on how much data there is.
+
+Definitions (docs/reports.md explains them for the people who read the numbers):
+
+- signed up: participant accounts created in the period (with a project chosen:
+  people who asked to join it in the period);
+- active: participants marked present, late or left early at least once in the period;
+- individual plan: a plan signed by both the participant and the staff (any version);
+- people reached: participants who came to a session or a community event, plus the
+  members of the public counted at events;
+- events held: scheduled community events that started in the period, before now.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import distinct, func, literal, select, union
+
+from civic_app.attendance.models import WAS_THERE, Attendance
+from civic_app.core.permissions import Role
+from civic_app.events.models import CommunityEvent, EventAttendance
+from civic_app.extensions import db
+from civic_app.people.models import User
+from civic_app.plans.models import Enrolment, Plan, PlanSignature, plan_project
+from civic_app.projects.models import Project
+from civic_app.reports.period import Period
+from civic_app.sms.models import Message
+
+ZERO = Decimal("0.00")
+
+
+def _dec(value) -> Decimal:
+    return ZERO if value is None else Decimal(str(value)).quantize(ZERO)
+
+
+@dataclass
+class Figures:
+    """Raw grouped rows; every row starts with its municipality id."""
+
+    period: Period
+    rows: dict[str, list[tuple]] = field(default_factory=dict)
+
+    def scope(self, municipality_id: int | None) -> "Figures":
+        """The rows of one municipality (None: all of them, i.e. the network)."""
+        if municipality_id is None:
+            return self
+        return Figures(
+            self.period,
+            {
+                name: [row for row in rows if row[0] == municipality_id]
+                for name, rows in self.rows.items()
+            },
+        )
+
+    def total(self, name: str, *, value: int = -1) -> int | Decimal:
+        return sum((row[value] for row in self.rows.get(name, [])), 0)
+
+    def by(self, name: str, key: int, *, value: int = -1) -> dict:
+        """Sum column `value` of rows `name`, grouped by column `key`."""
+        out: dict = defaultdict(int)
+        for row in self.rows.get(name, []):
+            out[row[key]] += row[value]
+        return dict(out)
+
+    def municipality_ids(self) -> set[int]:
+        return {row[0] for rows in self.rows.values() for row in rows}
+
+
+def _participant_filter(project_id: int | None, period: Period):
+    """Conditions on User for "signed up in the period" (or asked to join the project)."""
+    if project_id is None:
+        return [period.contains(User.created_at)]
+    asked = select(Enrolment.participant_id).where(
+        Enrolment.project_id == project_id, period.contains(Enrolment.requested_at)
+    )
+    return [User.id.in_(asked)]
+
+
+def collect(
+    period: Period,
+    moment: datetime,
+    *,
+    municipality_id: int | None = None,
+    project_id: int | None = None,
+    by_project: bool = False,
+    network: bool = False,
+) -> Figures:
+    """Count everything a dashboard shows; `network` adds targets and monthly trends.
+
+    :param municipality_id: only this municipality (None: every municipality).
+    :param project_id: only this project where the figure is about projects.
+    :param by_project: also group hours by project (the municipal dashboard).
+    """
+
+    def where_municipality(column):
+        return [] if municipality_id is None else [column == municipality_id]
+
+    def where_project(column):
+        return [] if project_id is None else [column == project_id]
+
+    rows: dict[str, list[tuple]] = {}
+    run = db.session.execute
+    was_there = Attendance.mark.in_(WAS_THERE)
+    in_period = period.contains(Attendance.session_starts_at)
+
+    # Participants signed up, by language and referral source.
+    rows["signed_up"] = run(
+        select(User.municipality_id, User.preferred_language, User.referral_source, func.count())
+        .where(
+            User.role == Role.PARTICIPANT,
+            *_participant_filter(project_id, period),
+            *where_municipality(User.municipality_id),
+        )
+        .group_by(User.municipality_id, User.preferred_language, User.referral_source)
+    ).all()
+
+    # Active participants: distinct people, so each grouping is its own query.
+    active = (
+        select(Attendance.municipality_id)
+        .where(
+            was_there,
+            in_period,
+            *where_municipality(Attendance.municipality_id),
+            *where_project(Attendance.project_id),
+        )
+        .group_by(Attendance.municipality_id)
+    )
+    rows["active"] = run(active.add_columns(func.count(distinct(Attendance.participant_id)))).all()
+    rows["active_by_sector"] = run(
+        active.join(Project, Project.id == Attendance.project_id)
+        .add_columns(Project.sector, func.count(distinct(Attendance.participant_id)))
+        .group_by(Project.sector)
+    ).all()
+    rows["active_by_language"] = run(
+        active.join(User, User.id == Attendance.participant_id)
+        .add_columns(
+            User.preferred_language,
+            User.referral_source,
+            func.count(distinct(Attendance.participant_id)),
+        )
+        .group_by(User.preferred_language, User.referral_source)
+    ).all()
+    active_month = period.month_of(Attendance.session_starts_at)
+    rows["active_by_month"] = run(
+        active.add_columns(active_month, func.count(distinct(Attendance.participant_id))).group_by(
+            active_month
+        )
+    ).all()
+
+    # Plans by status (as they are now).
+    plan_filter = where_municipality(Plan.municipality_id)
+    if project_id is not None:
+        plan_filter.append(
+            Plan.id.in_(
+                select(plan_project.c.plan_id).where(plan_project.c.project_id == project_id)
+            )
+        )
+    rows["plans"] = run(
+        select(Plan.municipality_id, Plan.status, func.count())
+        .where(*plan_filter)
+        .group_by(Plan.municipality_id, Plan.status)
+    ).all()
+
+    # Marks and hours by month, sector (and project).
+    month = period.month_of(Attendance.session_starts_at)
+    keys = [Attendance.municipality_id, month, Project.sector, Attendance.mark]
+    if by_project:
+        keys.append(Attendance.project_id)
+    rows["marks"] = [
+        # (municipality, month, sector, mark, count, hours, project or None)
+        (*row[:4], row[-2], _dec(row[-1]), row[4] if by_project else None)
+        for row in run(
+            select(*keys, func.count(), func.sum(Attendance.hours))
+            .join(Project, Project.id == Attendance.project_id)
+            .where(
+                in_period,
+                *where_municipality(Attendance.municipality_id),
+                *where_project(Attendance.project_id),
+            )
+            .group_by(*keys)
+        ).all()
+    ]
+
+    # Community events held (or cancelled) in the period, and who came.
+    held = period.contains(CommunityEvent.starts_at) & (CommunityEvent.starts_at <= moment)
+    rows["events"] = run(
+        select(
+            CommunityEvent.municipality_id,
+            CommunityEvent.event_type,
+            CommunityEvent.status,
+            func.count(),
+            func.coalesce(func.sum(CommunityEvent.public_guests), 0),
+        )
+        .where(held, *where_municipality(CommunityEvent.municipality_id))
+        .group_by(CommunityEvent.municipality_id, CommunityEvent.event_type, CommunityEvent.status)
+    ).all()
+    rows["event_people"] = run(
+        select(
+            CommunityEvent.municipality_id,
+            CommunityEvent.event_type,
+            func.count(),
+            func.count(distinct(EventAttendance.participant_id)),
+        )
+        .join(EventAttendance, EventAttendance.event_id == CommunityEvent.id)
+        .where(
+            held,
+            CommunityEvent.status == "scheduled",
+            *where_municipality(CommunityEvent.municipality_id),
+        )
+        .group_by(CommunityEvent.municipality_id, CommunityEvent.event_type)
+    ).all()
+
+    # SMS by direction and status, with segments.
+    rows["sms"] = run(
+        select(
+            Message.municipality_id,
+            Message.direction,
+            Message.status,
+            func.count(),
+            func.coalesce(func.sum(Message.segments), 0),
+        )
+        .where(
+            period.contains(Message.created_at),
+            Message.municipality_id.is_not(None),
+            *where_municipality(Message.municipality_id),
+        )
+        .group_by(Message.municipality_id, Message.direction, Message.status)
+    ).all()
+
+    if network:
+        rows.update(_network_rows(period, moment, where_municipality))
+    return Figures(period, rows)
+
+
+def _signed_plans():
+    """Plans signed by both sides: (plan_id, first signature time)."""
+    return (
+        select(PlanSignature.plan_id, func.min(PlanSignature.signed_at).label("first"))
+        .group_by(PlanSignature.plan_id)
+        .having(func.count(distinct(PlanSignature.signer_role)) == 2)
+        .subquery()
+    )
+
+
+def _network_rows(period: Period, moment: datetime, where_municipality) -> dict:
+    """Targets (all time, up to now) and monthly trends (in the period)."""
+    run = db.session.execute
+    rows = {}
+    signed = _signed_plans()
+    signed_month = period.month_of(signed.c.first)
+    rows["plans_signed_all"] = run(
+        select(Plan.municipality_id, func.count())
+        .join(signed, signed.c.plan_id == Plan.id)
+        .where(*where_municipality(Plan.municipality_id))
+        .group_by(Plan.municipality_id)
+    ).all()
+    rows["plans_signed_by_month"] = run(
+        select(Plan.municipality_id, signed_month, func.count())
+        .join(signed, signed.c.plan_id == Plan.id)
+        .where(period.contains(signed.c.first), *where_municipality(Plan.municipality_id))
+        .group_by(Plan.municipality_id, signed_month)
+    ).all()
+
+    # People reached up to now: participants who came to anything, and public guests.
+    came = union(
+        select(Attendance.municipality_id, Attendance.participant_id).where(
+            Attendance.mark.in_(WAS_THERE), *where_municipality(Attendance.municipality_id)
+        ),
+        select(EventAttendance.municipality_id, EventAttendance.participant_id).where(
+            *where_municipality(EventAttendance.municipality_id)
+        ),
+    ).subquery()
+    rows["reached_participants_all"] = run(
+        select(came.c.municipality_id, func.count()).group_by(came.c.municipality_id)
+    ).all()
+    rows["public_guests_all"] = run(
+        select(
+            CommunityEvent.municipality_id,
+            literal("all"),
+            func.coalesce(func.sum(CommunityEvent.public_guests), 0),
+        )
+        .where(
+            CommunityEvent.status == "scheduled",
+            CommunityEvent.starts_at <= moment,
+            *where_municipality(CommunityEvent.municipality_id),
+        )
+        .group_by(CommunityEvent.municipality_id)
+    ).all()
+    return rows

@@ -1,0 +1,37 @@
+import re
+
+import pytest
+
+from civic_app.sms.models import Message
+from tests.conftest import PASSWORD, CivicClient
+
+
+@pytest.fixture
+def new_client(app):
+    """Another browser (or device): its own cookies."""
+
+    def make() -> CivicClient:
+        app.test_client_class = CivicClient
+        return app.test_client()
+
+    return make
+
+
+def log_in(client, user, password=PASSWORD):
+    """Log in through the login page, as a person would."""
+    return client.post_form("/login", {"email": user.email, "password": password})
+
+
+def log_in_by_sms(client, db, participant):
+    client.post_form("/login/phone", {"phone": participant.phone})
+    message = db.session.scalar(
+        db.select(Message).where(Message.phone == participant.phone).order_by(Message.id.desc())
+    )
+    code = re.search(r"\b(\d{6})\b", message.body).group(1)
+    return client.post_form("/login/code", {"code": code})
+
+
+def is_logged_in(client) -> bool:
+    """Whether the client's cookie still logs someone in (the page offers to log out)."""
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
+    return 'action="/logout"' in page
