@@ -147,7 +147,8 @@ def erase_participant(user: User, now: datetime, *, staff=None) -> None:
     Kept: the row and its id, municipality, language, sectors, referral source, dates,
     enrolment and plan statuses, target hours (and attendance hours), consent versions
     and dates. Removed: names, phone, free texts, message bodies and numbers, codes, and
-    the optional facts (sex, year of birth, citizenship, vulnerabilities).
+    the optional facts (sex, year of birth, citizenship, vulnerabilities), and the
+    initials on certificates.
     """
     phone = user.phone
     user.first_name = f"#{user.id}"
@@ -167,6 +168,13 @@ def erase_participant(user: User, now: datetime, *, staff=None) -> None:
     for consent in db.session.scalars(db.select(Consent).where(Consent.user_id == user.id)):
         consent.text = ERASED
         consent.withdrawn_at = consent.withdrawn_at or now
+    from civic_app.reports.models import Certificate
+
+    # Certificates stay verifiable (hours and dates) but no longer name anyone.
+    for certificate in db.session.scalars(
+        db.select(Certificate).where(Certificate.participant_id == user.id)
+    ):
+        certificate.initials = "—"
     for plan in db.session.scalars(db.select(Plan).where(Plan.participant_id == user.id)):
         plan.goals = ERASED
         plan.goals_translated = ""

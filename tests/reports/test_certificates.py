@@ -145,3 +145,19 @@ def test_staff_of_another_municipality_see_nothing(client, login_as, known):
     person = known.people["A"]
     assert client.get(f"/staff/participants/{person.id}/certificates").status_code == 404
     assert client.post_form(f"/staff/participants/{person.id}/certificates").status_code == 404
+
+
+def test_erasure_removes_the_initials_but_the_certificate_still_verifies(
+    app, client, login_as, known, db
+):
+    from civic_app.people.data_rights import erase_participant
+
+    certificate = issue(client, login_as, known)
+    erase_participant(known.people["A"], known.people["A"].created_at)
+    db.session.commit()
+    with app.test_request_context():
+        token = certificate_token(certificate)
+    body = client.get(f"/verify/{token}").get_data(as_text=True)
+    assert "Certificato autentico." in body
+    assert re.search(r'id="initials">—<', body)
+    assert re.search(r'id="hours">7,75<', body)
