@@ -114,13 +114,12 @@ def load_certificate(token: str) -> Certificate | None:
 
 
 def verification_url(certificate: Certificate) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or ""
-    path = url_for("reports.verify", token=certificate_token(certificate))
-    return (
-        base.rstrip("/") + path
-        if base
-        else url_for("reports.verify", token=certificate_token(certificate), _external=True)
-    )
+    """The public page's address: on PUBLIC_BASE_URL when set, else this request's host."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    token = certificate_token(certificate)
+    if base:
+        return base.rstrip("/") + url_for("reports.verify", token=token)
+    return url_for("reports.verify", token=token, _external=True)
 
 
 def certificate_languages(participant_language: str | None) -> list[str]:

@@ -43,10 +43,18 @@ class Column:
     people: bool = False
 
 
-SECTOR_MONTH = [
+#: The columns that say which municipality (and month) a row is about.
+WHERE = [
     Column("municipality", _l("Comune"), _l("Nome del Comune.")),
     Column("istat_code", _l("Codice ISTAT"), _l("Codice ISTAT del Comune.")),
+]
+WHERE_WHEN = [
+    *WHERE,
     Column("month", _l("Mese"), _l("Mese di calendario (ora italiana), AAAA-MM.")),
+]
+
+SECTOR_MONTH = [
+    *WHERE_WHEN,
     Column("sector", _l("Settore"), _l("green, care o safety: il settore del progetto.")),
     Column(
         "participants_active",
@@ -70,9 +78,7 @@ SECTOR_MONTH = [
 ]
 
 MONTH = [
-    Column("municipality", _l("Comune"), _l("Nome del Comune.")),
-    Column("istat_code", _l("Codice ISTAT"), _l("Codice ISTAT del Comune.")),
-    Column("month", _l("Mese"), _l("Mese di calendario (ora italiana), AAAA-MM.")),
+    *WHERE_WHEN,
     Column(
         "participants_signed_up",
         _l("Nuovi iscritti"),
@@ -130,8 +136,7 @@ PARTICIPANTS = [
 ]
 
 BREAKDOWNS = [
-    Column("municipality", _l("Comune"), _l("Nome del Comune.")),
-    Column("istat_code", _l("Codice ISTAT"), _l("Codice ISTAT del Comune.")),
+    *WHERE,
     Column(
         "sector",
         _l("Settore"),
@@ -160,15 +165,17 @@ TABLES = {"sector_month": SECTOR_MONTH, "month": MONTH, "breakdowns": BREAKDOWNS
 def breakdown_rows(period: Period, municipality_id: int | None) -> list[dict]:
     from civic_app.reports.breakdowns import collect_breakdowns, fund_rows
 
-    names = {
-        m.id: (m.name, m.istat_code or "")
-        for m in db.session.scalars(
-            select(Municipality).where(
-                *([] if municipality_id is None else [Municipality.id == municipality_id])
-            )
-        )
-    }
-    return fund_rows(collect_breakdowns(period, municipality_id), names)
+    return fund_rows(
+        collect_breakdowns(period, municipality_id), municipality_names(municipality_id)
+    )
+
+
+def municipality_names(municipality_id: int | None) -> dict[int, tuple[str, str]]:
+    """{id: (name, ISTAT code)} of one municipality, or of all when None."""
+    query = select(Municipality)
+    if municipality_id is not None:
+        query = query.where(Municipality.id == municipality_id)
+    return {m.id: (m.name, m.istat_code or "") for m in db.session.scalars(query)}
 
 
 def fund_tables(
@@ -182,10 +189,7 @@ def fund_tables(
         if municipality_id is None
         else (lambda column: [column == municipality_id])
     )
-    names = {
-        m.id: (m.name, m.istat_code or "")
-        for m in db.session.scalars(select(Municipality).where(*where_m(Municipality.id)))
-    }
+    names = municipality_names(municipality_id)
     month = period.month_of(Attendance.session_starts_at)
     sector_rows: dict[tuple, dict] = defaultdict(dict)
     for m, mon, sector, mark, count, hours in run(
