@@ -52,7 +52,9 @@ class Config:
     ENV_NAME = "base"
     SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{BASE_DIR / 'instance' / 'civic_app.db'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: hide_parameters: a database error (logged with its SQL) never shows the values,
+    #: which may be names and phone numbers.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     #: console (log + dev outbox), fake (tests) or twilio.
     SMS_BACKEND = env_str("SMS_BACKEND", "console")
@@ -156,6 +158,8 @@ class Config:
     REPORTING_PERIODS = env_str("REPORTING_PERIODS", "")
     #: Aggregates shown to coordinators: a count of people below this reads "<5".
     SUPPRESS_BELOW = env_int("SUPPRESS_BELOW", 5)
+    #: Seconds the coordinator's national figures are reused (reports/cache.py); 0: off.
+    NATIONAL_CACHE_SECONDS = env_int("NATIONAL_CACHE_SECONDS", 300)
     #: Password of every demo account made by `flask seed demo`.
     DEMO_PASSWORD = env_str("DEMO_PASSWORD", "civic-demo-2026")
 
@@ -177,9 +181,14 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = database_url("sqlite:///" + str(BASE_DIR / "instance" / "test.db"))
     SMS_BACKEND = "fake"
+    #: The fake gateway also writes what it takes to this file (tests with processes).
+    FAKE_SMS_LOG = env_str("FAKE_SMS_LOG")
+    #: Seconds the fake gateway takes to answer, after taking a message.
+    FAKE_SMS_LATENCY = float(env_str("FAKE_SMS_LATENCY", "0"))
     SCHEDULER_IN_PROCESS = False
     DEV_TOOLS = True
     RATELIMIT_STORAGE_URI = "memory://"
+    NATIONAL_CACHE_SECONDS = 0  # every test sees the figures of its own data
     DEMO_PASSWORD = "demo-password"  # noqa: S105
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashing, in tests only
 

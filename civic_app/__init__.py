@@ -2,6 +2,7 @@
 
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -35,6 +36,9 @@ def create_app(config_class=None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
 
     init_extensions(app)
+    from civic_app.core.inputs import register_input_checks
+
+    register_input_checks(app)
     register_blueprints(app)
     register_template_helpers(app)
 
@@ -64,9 +68,26 @@ def configure_logging(app: Flask) -> None:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
-    # Our jobs log what they did; the libraries' per-run chatter is noise.
-    for noisy in ("apscheduler", "alembic.runtime.plugins"):
+    # Our jobs log what they did; the libraries' per-run chatter is noise. SQLAlchemy's
+    # engine would log every row read (names, phones) once the root logger is at DEBUG:
+    # SQLALCHEMY_ECHO=true is the way to see the SQL (its values hidden: hide_parameters).
+    for noisy in ("apscheduler", "alembic.runtime.plugins", "sqlalchemy.engine", "sqlalchemy.pool"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    requests_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, DropQueryStrings) for f in requests_log.filters):
+        requests_log.addFilter(DropQueryStrings())
+
+
+class DropQueryStrings(logging.Filter):
+    """The development server's request log, without query strings (a staff search may
+    carry a name or a number there)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and args and isinstance(args[0], str) and "?" in args[0]:
+            line = re.sub(r"\?.*?(?= HTTP/\S+$|$)", "?…", args[0])
+            record.args = (line, *args[1:])
+        return True
 
 
 def init_extensions(app: Flask) -> None:
@@ -109,7 +130,11 @@ def _sqlite_transactions(engine) -> None:
     """Let SQLite run real transactions and savepoints, and enforce foreign keys.
 
     pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; the
-    SQLAlchemy recipe is to turn it off and emit BEGIN ourselves.
+    SQLAlchemy recipe is to turn it off and emit BEGIN ourselves. It is BEGIN IMMEDIATE:
+    a deferred transaction that read first and writes later fails at once ("database is
+    locked", no busy wait) when another connection is writing, which the threaded
+    embedded server does all the time (e.g. a login code sent after the response while
+    the next page writes its audit row). Taking the write lock up front makes them wait.
     """
 
     @event.listens_for(engine, "connect")
@@ -122,7 +147,7 @@ def _sqlite_transactions(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def register_blueprints(app: Flask) -> None:

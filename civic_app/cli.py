@@ -60,6 +60,60 @@ def seed_demo(if_empty: bool):
     print_demo_logins()
 
 
+@seed.command("scale", help="Fill an empty database with N times the programme's size.")
+@click.option(
+    "--factor",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="1 = 18 municipalities, 3000 participants, 600 plans and a year of activity.",
+)
+@click.option("--seed", "seed_value", type=int, default=2026, show_default=True,
+              help="Random seed: the same seed gives the same data.")  # fmt: skip
+@click.option("--force", is_flag=True, help="Delete everything in the database first.")
+def seed_scale_command(factor: float, seed_value: int, force: bool):
+    import time as clock_time
+
+    from civic_app.core.clock import now
+    from civic_app.reports.scale import (
+        EMAIL_DOMAIN,
+        ScaleError,
+        Sizes,
+        check_database,
+        seed_scale,
+        table_counts,
+        wipe,
+    )
+
+    try:
+        sizes = Sizes.for_factor(factor)
+        check_database(force)
+    except ScaleError as exc:
+        raise click.UsageError(str(exc)) from None
+    if force:
+        wipe()
+    password = current_app.config["DEMO_PASSWORD"]
+    started = clock_time.monotonic()
+    label = (
+        f"Seeding {sizes.municipalities} municipalities, {sizes.participants} participants, "
+        f"{sizes.plans} plans"
+    )
+    with click.progressbar(length=sizes.municipalities, label=label, file=sys.stderr) as bar:
+        seed_scale(factor, seed=seed_value, now=now(), password=password, progress=bar.update)
+    elapsed = clock_time.monotonic() - started
+    click.echo(f"Done in {elapsed:.1f} s.")
+    for name, count in table_counts().items():
+        if count:
+            click.echo(f"  {name:<24} {count:>10}")
+    click.echo(
+        f"\nLogins (at /login), password {password}:\n"
+        f"  coordinator@{EMAIL_DOMAIN}\n"
+        f"  staff1.<slug>@{EMAIL_DOMAIN}, staff2.<slug>@{EMAIL_DOMAIN}   e.g. staff1.roma@...\n"
+        f"  tutor1.<slug>@{EMAIL_DOMAIN} ...                       (slug: roma, milano-2, ...)\n"
+        "  participants: +393480000001 ... (log in by SMS code at /login/phone)"
+    )
+
+
 def print_demo_logins() -> None:
     from civic_app.people.demo import DEMO_PEOPLE
 
@@ -230,19 +284,23 @@ def sms():
     pass
 
 
-@sms.command("segments", help="What each SMS template costs, per language, with typical values.")
-def sms_segments():
-    from civic_app.sms.segments import count_segments
-    from civic_app.sms.templates import TEMPLATES, TYPICAL_VALUES
+@sms.command("templates", help="What each SMS template costs, per language, with typical values.")
+def sms_templates():
+    from civic_app.sms.costs import template_costs
 
-    click.echo(f"{'template':<28} {'lang':<4} {'encoding':<8} {'units':>5} {'segments':>8}")
-    for name, texts in sorted(TEMPLATES.items()):
-        for language, text in sorted(texts.items()):
-            counted = count_segments(text.format(**TYPICAL_VALUES))
-            click.echo(
-                f"{name:<28} {language:<4} {counted.encoding:<8} {counted.units:>5} "
-                f"{counted.segments:>8}"
-            )
+    click.echo(
+        f"{'template':<28} {'lang':<4} {'encoding':<8} {'chars':>5} {'units':>5} "
+        f"{'segments':>8} {'budget':>6}"
+    )
+    for row in template_costs():
+        click.echo(
+            f"{row.template:<28} {row.language:<4} {row.encoding:<8} {row.characters:>5} "
+            f"{row.units:>5} {row.segments:>8} {row.budget:>6}"
+            + ("  OVER BUDGET" if row.over_budget else "")
+        )
+
+
+sms.add_command(sms_templates, "segments")  # its former name
 
 
 @sms.command("dispatch", help="Send the SMS that are due now, once (the scheduler does it too).")

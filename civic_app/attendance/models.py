@@ -37,6 +37,7 @@ class Attendance(MunicipalityScoped, db.Model):
     __table_args__ = (
         UniqueConstraint("session_id", "participant_id"),
         Index("ix_attendance_participant_time", "participant_id", "session_starts_at"),
+        Index("ix_attendance_municipality_time", "municipality_id", "session_starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -103,17 +103,22 @@ def _check_hours(session: ProjectSession, mark: MarkInput, name: str) -> Decimal
     return hours.quantize(Decimal("0.01"))
 
 
-def _hours_elsewhere_that_day(participant_id: int, session: ProjectSession) -> Decimal:
+def _hours_elsewhere_that_day(participant_ids: list[int], session: ProjectSession) -> dict:
+    """{participant id: hours at other sessions on the local day of `session`}, in one query."""
+    if not participant_ids:
+        return {}
     start, end = local_day_bounds(to_local(session.starts_at).date())
-    total = db.session.scalar(
-        db.select(func.coalesce(func.sum(Attendance.hours), 0)).where(
-            Attendance.participant_id == participant_id,
+    rows = db.session.execute(
+        db.select(Attendance.participant_id, func.sum(Attendance.hours))
+        .where(
+            Attendance.participant_id.in_(participant_ids),
             Attendance.session_starts_at >= start,
             Attendance.session_starts_at < end,
             Attendance.session_id != session.id,
         )
+        .group_by(Attendance.participant_id)
     )
-    return Decimal(total)
+    return {pid: Decimal(total or 0) for pid, total in rows}
 
 
 def record_marks(
@@ -160,6 +165,8 @@ def record_marks(
         )
     }
     reason = (reason or "").strip()
+    elsewhere = _hours_elsewhere_that_day(list(people), session)
+    new_rows = []
     for mark in marks:
         person = people.get(mark.participant_id)
         if (
@@ -170,26 +177,26 @@ def record_marks(
         ):
             raise DomainError(None, _l("Questa persona non è nell'elenco del turno."))
         hours = _check_hours(session, mark, person.display_name)
-        if hours and _hours_elsewhere_that_day(person.id, session) + hours > MAX_HOURS_A_DAY:
+        if hours and elsewhere.get(person.id, Decimal(0)) + hours > MAX_HOURS_A_DAY:
             raise DomainError(
                 None,
                 _l("%(name)s: più di 12 ore in un giorno.", name=person.display_name),
             )
         attendance = existing.get(person.id)
         if attendance is None:
-            db.session.add(
-                Attendance(
-                    session_id=session.id,
-                    session_starts_at=session.starts_at,
-                    project_id=session.project_id,
-                    municipality_id=session.municipality_id,
-                    participant_id=person.id,
-                    mark=mark.mark,
-                    hours=hours,
-                    walk_in=person.id in walk_in_ids and person.id not in enrolled,
-                    recorded_by_id=by.id,
-                    recorded_at=now,
-                )
+            new_rows.append(
+                {
+                    "session_id": session.id,
+                    "session_starts_at": session.starts_at,
+                    "project_id": session.project_id,
+                    "municipality_id": session.municipality_id,
+                    "participant_id": person.id,
+                    "mark": mark.mark,
+                    "hours": hours,
+                    "walk_in": person.id in walk_in_ids and person.id not in enrolled,
+                    "recorded_by_id": by.id,
+                    "recorded_at": now,
+                }
             )
         elif (attendance.mark, attendance.hours) != (mark.mark, hours):
             if not reason:
@@ -207,6 +214,9 @@ def record_marks(
                 )
             )
             attendance.mark, attendance.hours = mark.mark, hours
+    if new_rows:
+        # One INSERT for the whole roster, however long it is.
+        db.session.execute(db.insert(Attendance), new_rows)
     db.session.add(
         AttendanceSubmission(key=key, session_id=session.id, submitted_by_id=by.id, received_at=now)
     )

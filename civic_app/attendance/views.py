@@ -9,6 +9,7 @@ from decimal import Decimal
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from civic_app.attendance import bp
 from civic_app.attendance.at_risk import REASONS, at_risk
@@ -36,6 +37,7 @@ from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.errors import DomainError, put_on_form
 from civic_app.core.exports import spreadsheet_safe
+from civic_app.core.inputs import MAX_ID
 from civic_app.core.permissions import (
     Role,
     current_municipality_id,
@@ -75,9 +77,16 @@ def tutor_home():
     assigned = db.select(project_tutor.c.project_id).where(
         project_tutor.c.user_id == current_user.id
     )
-    base = db.select(ProjectSession).where(
-        ProjectSession.project_id.in_(assigned),
-        ProjectSession.status == SessionStatus.SCHEDULED,
+    base = (
+        db.select(ProjectSession)
+        .options(
+            selectinload(ProjectSession.project).selectinload(Project.venue),
+            selectinload(ProjectSession.venue),
+        )
+        .where(
+            ProjectSession.project_id.in_(assigned),
+            ProjectSession.status == SessionStatus.SCHEDULED,
+        )
     )
     upcoming = db.session.scalars(
         base.where(ProjectSession.ends_at >= today_start)
@@ -188,6 +197,7 @@ def roster(session_id: int):
     walk_in.key.data = secrets.token_hex(16)
     changes = db.session.scalars(
         db.select(AttendanceChange)
+        .options(selectinload(AttendanceChange.changed_by))
         .join(Attendance, Attendance.id == AttendanceChange.attendance_id)
         .where(Attendance.session_id == session.id)
         .order_by(AttendanceChange.id)
@@ -315,6 +325,8 @@ def export_csv():
     project_id = request.args.get("project", type=int)
     if project_id is None:
         abort(400)
+    if not 0 < project_id <= MAX_ID:  # no such id: the database would refuse the number
+        abort(404)
     project = get_scoped_or_404(Project, project_id)
     month = request.args.get("month", "")
     try:

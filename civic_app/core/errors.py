@@ -61,13 +61,16 @@ def render_error(code: int):
     if code in (500, 503):
         # The page names nobody: do not reach for the user (the database may be down).
         g._login_user = login_manager.anonymous_user()
+    # A database outage is usually short: say when to try again.
+    headers = {"Retry-After": "60"} if code == 503 else {}
     if request.path.startswith("/sms/") or request.accept_mimetypes.best == "application/json":
-        return jsonify(error=code), code
+        return jsonify(error=code), code, headers
     try:
-        return render_template("errors/error.html", code=code, title=title, text=text), code
+        page = render_template("errors/error.html", code=code, title=title, text=text)
+        return page, code, headers
     except Exception:  # the page itself failed (e.g. no database for the user): plain text
         log.exception("error page %s could not render", code)
-        return f"{code}", code, {"Content-Type": "text/plain; charset=utf-8"}
+        return f"{code}", code, {"Content-Type": "text/plain; charset=utf-8", **headers}
 
 
 def rollback_quietly() -> None:

@@ -34,5 +34,12 @@ def current_language() -> str:
     return str(babel_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def remember_page_language(language: str) -> None:
+    """Keep this browser's pages in `language`; for a language only SMS speak (Bengali,
+    Urdu ...), keep them in the language they are shown in now."""
+    pages = current_app.config["LANGUAGES"]
+    session["lang"] = language if language in pages else current_language()
+
+
 def text_direction() -> str:
     return "rtl" if current_language() in current_app.config["RTL_LANGUAGES"] else "ltr"

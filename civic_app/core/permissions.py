@@ -75,9 +75,28 @@ def get_scoped_or_404(model, ident: int):
         two are indistinguishable on purpose).
     """
     obj = db.session.get(model, ident)
-    if obj is None or obj.municipality_id != current_municipality_id():
+    if obj is None:
+        abort(404)
+    municipality_id = current_municipality_id()
+    if obj.municipality_id != municipality_id:
+        _audit_out_of_scope(obj, municipality_id)
         abort(404)
     return obj
+
+
+def _audit_out_of_scope(obj, municipality_id: int) -> None:
+    """Record a reach into another municipality's record (the person only sees a 404)."""
+    from civic_app.core.audit import record
+
+    # The request ends in a 404: nothing it did so far is kept, only this row.
+    db.session.rollback()
+    record(
+        "auth.out_of_scope",
+        obj,
+        municipality_id=municipality_id,
+        details={"record_municipality_id": obj.municipality_id},
+    )
+    db.session.commit()
 
 
 def can_see_outbox(user) -> bool:

@@ -1,4 +1,4 @@
-from flask import jsonify, redirect, render_template, request, session, url_for
+from flask import current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -32,7 +32,10 @@ def set_language():
     form = LanguageForm()
     if form.validate_on_submit():
         session["lang"] = form.lang.data
-        if current_user.is_authenticated:
+        # The account's language is also its SMS language: one the pages do not have
+        # (Bengali ...) stays, and only this browser's pages change.
+        pages = current_app.config["LANGUAGES"]
+        if current_user.is_authenticated and current_user.preferred_language in pages:
             current_user.preferred_language = form.lang.data
             db.session.commit()
     target = request.form.get("next", "")

@@ -71,7 +71,10 @@ class EventSeries(EventFields, MunicipalityScoped, TimestampMixin, db.Model):
 
 class CommunityEvent(EventFields, MunicipalityScoped, TimestampMixin, db.Model):
     __tablename__ = "community_event"
-    __table_args__ = (Index("ix_community_event_venue_time", "venue_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_community_event_venue_time", "venue_id", "starts_at"),
+        Index("ix_community_event_municipality_time", "municipality_id", "starts_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int | None] = mapped_column(ForeignKey("event_series.id"), index=True)

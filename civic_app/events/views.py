@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from civic_app.core.audit import record
 from civic_app.core.clock import now
@@ -36,7 +37,7 @@ from civic_app.events.operations import (
     create_series,
     find_slots,
     invited_query,
-    is_invited,
+    invited_to,
     record_attendance,
 )
 from civic_app.extensions import db
@@ -93,7 +94,7 @@ def new_event():
             ).time()
             form.venue_id.data = request.args.get("venue", type=int)
             form.audience.data = request.args.get("audience") or "all"
-        except ValueError:
+        except (ValueError, OverflowError):  # a time or a length no calendar holds
             pass
     if form.validate_on_submit():
         try:
@@ -237,6 +238,7 @@ def my_events():
     moment = now()
     upcoming = db.session.scalars(
         db.select(CommunityEvent)
+        .options(selectinload(CommunityEvent.venue))
         .where(
             CommunityEvent.municipality_id == current_user.municipality_id,
             CommunityEvent.status == "scheduled",
@@ -245,7 +247,8 @@ def my_events():
         .order_by(CommunityEvent.starts_at)
         .limit(30)
     ).all()
-    mine = [e for e in upcoming if e.audience == Audience.PUBLIC or is_invited(e, current_user)]
+    invited = invited_to(upcoming, current_user)
+    mine = [e for e in upcoming if e.audience == Audience.PUBLIC or e.id in invited]
     answers = dict(
         db.session.execute(
             db.select(EventRsvp.event_id, EventRsvp.coming).where(

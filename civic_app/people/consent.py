@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from civic_app.core.i18n import current_language
 from civic_app.extensions import db
 from civic_app.people.models import Consent
 
@@ -31,9 +32,11 @@ CONSENT_TEXTS = {
 
 
 def consent_text(purpose: str, language: str) -> str:
-    """The text of `purpose` as a person reading `language` sees it (Italian if we lack it)."""
+    """The text of `purpose` as a person reading `language` sees it. For a language the
+    pages do not have (one only SMS speak), the page's own language: what is shown is
+    what is kept."""
     if language not in current_app.config["LANGUAGES"]:
-        language = current_app.config["BABEL_DEFAULT_LOCALE"]
+        language = current_language()
     with force_locale(language):
         return str(CONSENT_TEXTS[purpose])
 

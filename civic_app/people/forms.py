@@ -15,7 +15,7 @@ from civic_app.core.demographics import (
 )
 from civic_app.core.i18n import current_language
 from civic_app.core.timeutil import to_local
-from civic_app.projects.forms import MultiCheckboxField
+from civic_app.projects.forms import SPOKEN_LANGUAGES, MultiCheckboxField
 
 
 class PasswordLoginForm(FlaskForm):
@@ -45,7 +45,12 @@ class CodeForm(FlaskForm):
     submit = SubmitField(_l("Entra"))
 
 
-LANGUAGE_CHOICES = [("it", "Italiano"), ("en", "English"), ("fr", "Français"), ("ar", "العربية")]
+#: A participant's language, for SMS (all eight) and pages (those the site has).
+LANGUAGE_CHOICES = list(SPOKEN_LANGUAGES)
+LANGUAGE_HINT = _l(
+    "Gli SMS ti arrivano in questa lingua. Se il sito non ha questa lingua, le pagine restano "
+    "nella lingua scelta in alto."
+)
 
 
 def sector_choices():
@@ -102,7 +107,7 @@ class OptionalFactsForm(FlaskForm):
 class SignupForm(OptionalFactsForm):
     first_name = StringField(_l("Nome"), validators=[DataRequired(), Length(max=80)])
     last_name = StringField(_l("Cognome (facoltativo)"), validators=[Optional(), Length(max=80)])
-    language = SelectField(_l("La tua lingua"), choices=LANGUAGE_CHOICES)
+    language = SelectField(_l("La tua lingua"), choices=LANGUAGE_CHOICES, description=LANGUAGE_HINT)
     municipality = SelectField(_l("Il tuo Comune"), choices=[], validators=[DataRequired()])
     sectors = MultiCheckboxField(_l("Cosa ti interessa?"), choices=[])
     programme_consent = BooleanField(_l("Accetto"))
@@ -155,7 +160,7 @@ class AssistedSignupForm(SignupForm):
 class ProfileForm(OptionalFactsForm):
     """A participant's own profile: their language and the optional facts."""
 
-    language = SelectField(_l("La tua lingua"), choices=LANGUAGE_CHOICES)
+    language = SelectField(_l("La tua lingua"), choices=LANGUAGE_CHOICES, description=LANGUAGE_HINT)
     submit = SubmitField(_l("Salva"))
 
 

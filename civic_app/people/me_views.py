@@ -5,12 +5,13 @@ import json
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.demographics import purpose_text
 from civic_app.core.errors import DomainError, put_on_form
-from civic_app.core.i18n import current_language
+from civic_app.core.i18n import current_language, remember_page_language
 from civic_app.core.permissions import Role, roles_required
 from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
@@ -36,7 +37,7 @@ from civic_app.plans.operations import withdraw_enrolment
 from civic_app.plans.plan_operations import open_plan
 from civic_app.plans.progress import hours_done
 from civic_app.projects.forms import ActionForm
-from civic_app.projects.models import ProjectSession, SessionStatus
+from civic_app.projects.models import Project, ProjectSession, SessionStatus
 from civic_app.sms.models import Message
 
 participant_only = roles_required(Role.PARTICIPANT)
@@ -49,6 +50,7 @@ def home():
     moment = now()
     enrolments = db.session.scalars(
         db.select(Enrolment)
+        .options(selectinload(Enrolment.project))
         .where(
             Enrolment.participant_id == user.id,
             Enrolment.status.in_((*HOLDS_A_PLACE, EnrolmentStatus.WAITLISTED)),
@@ -58,6 +60,10 @@ def home():
     with_place = [e.project_id for e in enrolments if e.status in HOLDS_A_PLACE]
     sessions = db.session.scalars(
         db.select(ProjectSession)
+        .options(
+            selectinload(ProjectSession.project).selectinload(Project.venue),
+            selectinload(ProjectSession.venue),
+        )
         .where(
             ProjectSession.project_id.in_(with_place),
             ProjectSession.ends_at >= moment,
@@ -69,7 +75,11 @@ def home():
     plan = open_plan(user)
     done = hours_done(user.id)
     messages = db.session.scalars(
-        db.select(Message).where(Message.user_id == user.id).order_by(Message.id.desc()).limit(5)
+        # One-time codes are not worth re-reading, and a phone lent to someone shows fewer.
+        db.select(Message)
+        .where(Message.user_id == user.id, Message.kind != "login_code")
+        .order_by(Message.id.desc())
+        .limit(5)
     ).all()
     return render_template(
         "people/home.html",
@@ -107,6 +117,7 @@ def my_profile():
         else:
             if changed:
                 record("participant.profile_changed", user, details={"fields": sorted(changed)})
+            remember_page_language(user.preferred_language)
             db.session.commit()
             flash(_("Dati salvati."), "success")
             return redirect(url_for("people.my_profile"))

@@ -23,7 +23,7 @@ from civic_app.extensions import db
 from civic_app.people.models import LoginCode, User
 from civic_app.sms.limits import SmsLimitReached, spend_code_budget
 from civic_app.sms.operations import queue_sms
-from civic_app.sms.templates import render_sms
+from civic_app.sms.templates import SMS_LANGUAGES, render_sms
 
 # Compared against when the email is unknown, so both cases take the same time.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(8))
@@ -194,8 +194,9 @@ def expire_login_codes(now: datetime, keep: timedelta = timedelta(days=1)) -> in
     return result.rowcount
 
 
-#: Languages a participant can choose: the interface speaks them all.
-PARTICIPANT_LANGUAGES = ("it", "en", "fr", "ar")
+#: Languages a participant can choose: SMS speak them all; pages show those they have
+#: (config LANGUAGES) and another one otherwise (core.i18n.select_locale).
+PARTICIPANT_LANGUAGES = SMS_LANGUAGES
 
 
 def sign_up_participant(

@@ -17,6 +17,7 @@ from civic_app.core.demographics import (
 )
 from civic_app.core.errors import DomainError, put_on_form
 from civic_app.core.i18n import current_language
+from civic_app.core.inputs import MAX_ID
 from civic_app.core.permissions import (
     Role,
     current_municipality_id,
@@ -70,14 +71,23 @@ staff_only = roles_required(Role.STAFF)
 PER_PAGE = 25
 
 
-@bp.route("/staff/participants")
+@bp.route("/staff/participants", methods=["GET", "POST"])
 @staff_only
 def participants():
+    """The municipality's participants, filtered.
+
+    A name or phone number is searched by POST only, so that it never sits in a URL
+    (browser history, proxy and access logs); the other filters also work as links.
+    """
     projects = db.session.scalars(scoped_select(Project).order_by(Project.title)).all()
-    form = ParticipantSearchForm(formdata=request.args)
+    posted = request.method == "POST"  # CSRFProtect has checked the token
+    formdata = request.form if posted else request.args
+    form = ParticipantSearchForm(formdata=formdata)
+    if not posted:
+        form.q.data = ""
     form.project.choices = [("", _("Tutti"))] + [(str(p.id), p.title) for p in projects]
     query = scoped_select(User).where(User.role == Role.PARTICIPANT, User.erased_at.is_(None))
-    if request.args and form.validate():
+    if formdata and form.validate():
         if form.q.data:
             needle = f"%{form.q.data.strip().lower()}%"
             digits = "".join(ch for ch in form.q.data if ch.isdigit())
@@ -115,7 +125,8 @@ def participants():
                     )
                 )
             )
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    # Past MAX_ID the offset would overflow the database; such a page is empty anyway.
+    page = min(max(formdata.get("page", 1, type=int) or 1, 1), MAX_ID)
     total = db.session.scalar(db.select(func.count()).select_from(query.subquery()))
     people = db.session.scalars(
         query.order_by(User.first_name, User.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
@@ -126,7 +137,9 @@ def participants():
             ErasureRequest.processed_at.is_(None),
         )
     )
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    # What the pager carries to the next page (by POST, with the search text).
+    args = {name: form[name].data for name in ("q", "status", "language", "project")}
+    args = {name: value for name, value in args.items() if value}
     return render_template(
         "people/staff_participants.html",
         form=form,
@@ -321,7 +334,7 @@ def assisted_signup():
 @staff_only
 def assisted_confirm(user_id: int):
     """The person reads out the code they received: their consent is confirmed by SMS."""
-    person = get_scoped_or_404(User, user_id)
+    person = _participant_or_404(user_id)
     form = ConfirmCodeForm()
     if form.validate_on_submit():
         try:
@@ -382,7 +395,7 @@ def process_erasure(request_id: int):
 @staff_only
 def mark_reviewed(user_id: int):
     """A sign-up by SMS has been checked (name, municipality) by staff."""
-    person = get_scoped_or_404(User, user_id)
+    person = _participant_or_404(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     person.pending_review = False

@@ -6,7 +6,7 @@ from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.demographics import purpose_text
 from civic_app.core.errors import DomainError, put_on_form
-from civic_app.core.i18n import current_language
+from civic_app.core.i18n import current_language, remember_page_language
 from civic_app.core.models import Municipality
 from civic_app.core.phones import normalize_phone
 from civic_app.core.timeutil import to_local
@@ -59,6 +59,14 @@ def start_session(user) -> None:
     record("auth.login", user, actor=user)
 
 
+def account_tried(*, email: str | None = None, phone: str | None = None) -> User | None:
+    """The account a failed login aimed at, if one exists: the audit row names it by id."""
+    column, value = (User.email, email) if email is not None else (User.phone, phone)
+    if not value:
+        return None
+    return db.session.scalar(db.select(User).where(column == value))
+
+
 #: Session keys of a login waiting for its second factor (the password was right).
 TOTP_USER, TOTP_SINCE = "totp_user_id", "totp_since"
 #: Seconds to type the second-factor code before starting over.
@@ -92,7 +100,11 @@ def login():
     if form.validate_on_submit():
         user = authenticate_password(form.email.data, form.password.data)
         if user is None:
-            record("auth.login_failed", details={"method": "password"})
+            record(
+                "auth.login_failed",
+                account_tried(email=form.email.data.strip().lower()),
+                details={"method": "password"},
+            )
             db.session.commit()
             form.form_errors.append(_("Email o password sbagliate."))
         elif user.totp_enabled_at is not None:
@@ -165,7 +177,7 @@ def login_code():
         try:
             user = verify_login_code(phone, form.code.data, now=now())
         except DomainError as exc:
-            record("auth.login_failed", details={"method": "sms_code"})
+            record("auth.login_failed", account_tried(phone=phone), details={"method": "sms_code"})
             db.session.commit()
             put_on_form(form, exc)
         else:
@@ -223,7 +235,7 @@ def signup():
             put_on_form(form, exc)
         else:
             record("participant.signed_up", user, actor=user, details={"via": "web"})
-            session["lang"] = user.preferred_language
+            remember_page_language(user.preferred_language)
             start_session(user)
             db.session.commit()
             if needs_guardian_consent(user, to_local(now()).year):

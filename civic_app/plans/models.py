@@ -85,6 +85,7 @@ plan_project = Table(
     db.metadata,
     Column("plan_id", ForeignKey("plan.id", ondelete="CASCADE"), primary_key=True),
     Column("project_id", ForeignKey("project.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_plan_project_project", "project_id"),
 )
 
 

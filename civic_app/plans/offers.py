@@ -8,14 +8,13 @@ next person is asked. These flush; callers commit.
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import force_locale, format_datetime
 from sqlalchemy import func
 
 from civic_app.extensions import db
 from civic_app.plans.models import Enrolment, EnrolmentStatus, Rsvp, SessionOffer
 from civic_app.projects.models import ProjectSession, SessionStatus
 from civic_app.sms.operations import queue_sms
-from civic_app.sms.templates import render_sms
+from civic_app.sms.templates import render_sms, sms_when
 
 #: A YES this long after an offer that passed to someone else still gets "too late".
 LATE_REPLY = timedelta(days=1)
@@ -78,8 +77,7 @@ def offer_freed_place(session: ProjectSession, now: datetime) -> SessionOffer | 
     db.session.flush()
     person = enrolment.participant
     language = person.preferred_language
-    with force_locale(language if language in ("it", "en", "fr", "ar") else "it"):
-        when = format_datetime(session.starts_at, "EEE d/MM HH:mm")
+    when = sms_when(session.starts_at, language)
     queue_sms(
         phone=person.phone,
         body=render_sms(

@@ -101,9 +101,8 @@ def _notify(enrolment: Enrolment, template: str, now: datetime, **values) -> Non
 
 
 def _next_session_text(project: Project, language: str, now: datetime) -> str:
-    from flask_babel import force_locale, format_datetime
-
     from civic_app.projects.models import ProjectSession, SessionStatus
+    from civic_app.sms.templates import sms_when
 
     starts = db.session.scalar(
         db.select(func.min(ProjectSession.starts_at)).where(
@@ -114,8 +113,7 @@ def _next_session_text(project: Project, language: str, now: datetime) -> str:
     )
     if starts is None:
         return "-"
-    with force_locale(language):
-        return format_datetime(starts, "EEE d MMM HH:mm")
+    return sms_when(starts, language, "EEE d MMM HH:mm")
 
 
 #: What staff may decide, and from which statuses.

@@ -42,6 +42,14 @@ def content_hash(plan: Plan) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
+#: The reasons the system writes itself, stored as keys and shown in the reader's language.
+EVENT_REASONS = {
+    "created": _l("piano creato"),
+    "new version": _l("nuova versione"),
+    "signed by both": _l("firmato da entrambi"),
+}
+
+
 def _event(plan: Plan, to_status: PlanStatus, reason: str, actor, now: datetime) -> None:
     db.session.add(
         PlanEvent(

@@ -30,6 +30,7 @@ from civic_app.plans.models import (
 )
 from civic_app.plans.operations import decide_enrolment, withdraw_enrolment
 from civic_app.plans.plan_operations import (
+    EVENT_REASONS,
     PLAN_TRANSITIONS,
     ask_to_sign,
     change_plan_status,
@@ -174,6 +175,7 @@ def staff_plan(plan_id: int):
         signed=signatures_of_current_version(plan),
         hours=hours_done(plan.participant_id),
         labels=PLAN_STATUS_LABELS,
+        reasons=EVENT_REASONS,
         action=ActionForm(),
         status_form=status_form,
         PlanStatus=PlanStatus,

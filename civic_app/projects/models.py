@@ -51,6 +51,8 @@ project_tutor = Table(
     db.metadata,
     Column("project_id", ForeignKey("project.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    # The primary key starts with project_id; a tutor's projects need their own index.
+    Index("ix_project_tutor_user", "user_id"),
 )
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from civic_app.core.audit import record
 from civic_app.core.clock import now
@@ -80,6 +81,7 @@ def detail(project_id: int):
     moment = now()
     sessions = db.session.scalars(
         db.select(ProjectSession)
+        .options(selectinload(ProjectSession.venue))
         .where(ProjectSession.project_id == project.id, ProjectSession.ends_at >= moment)
         .order_by(ProjectSession.starts_at)
         .limit(10)

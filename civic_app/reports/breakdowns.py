@@ -138,7 +138,9 @@ def collect_breakdowns(period: Period, municipality_id: int | None = None) -> di
         .where(event_held, *where_m(EventAttendance.municipality_id))
     )
     rows: dict[str, list] = {}
-    for name, source in (("reached", sessions.union(events)), ("event_participants", events)):
+    # UNION ALL, not UNION: the count of distinct people below removes the duplicates, and
+    # deduplicating 400,000 rows first only cost time.
+    for name, source in (("reached", sessions.union_all(events)), ("event_participants", events)):
         sub = source.subquery()
         rows[name] = _people_rows(
             select(sub.c.municipality_id, sub.c.sector, *person, func.count(distinct(User.id)))

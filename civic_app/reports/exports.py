@@ -28,7 +28,7 @@ from civic_app.extensions import db
 from civic_app.people.models import User
 from civic_app.plans.models import Plan
 from civic_app.projects.models import Project
-from civic_app.reports.indicators import ZERO, _dec, _signed_plans
+from civic_app.reports.indicators import _dec, _signed_plans
 from civic_app.reports.period import Period
 from civic_app.sms.models import Direction, Message, Status
 
@@ -192,27 +192,15 @@ def fund_tables(
     names = municipality_names(municipality_id)
     month = period.month_of(Attendance.session_starts_at)
     sector_rows: dict[tuple, dict] = defaultdict(dict)
-    for m, mon, sector, mark, count, hours in run(
+    # One pass over the period's attendance: marks by kind, hours, people and sessions.
+    marks = list(Mark)
+    for m, mon, sector, *values in run(
         select(
             Attendance.municipality_id,
             month,
             Project.sector,
-            Attendance.mark,
-            func.count(),
+            *(func.count(case((Attendance.mark == mark, 1))) for mark in marks),
             func.sum(Attendance.hours),
-        )
-        .join(Project, Project.id == Attendance.project_id)
-        .where(period.contains(Attendance.session_starts_at), *where_m(Attendance.municipality_id))
-        .group_by(Attendance.municipality_id, month, Project.sector, Attendance.mark)
-    ):
-        row = sector_rows[(m, mon, str(sector))]
-        row[f"marks_{mark}"] = row.get(f"marks_{mark}", 0) + count
-        row["hours"] = row.get("hours", ZERO) + _dec(hours)
-    for m, mon, sector, active, sessions in run(
-        select(
-            Attendance.municipality_id,
-            month,
-            Project.sector,
             func.count(distinct(case((Attendance.mark.in_(WAS_THERE), Attendance.participant_id)))),
             func.count(distinct(Attendance.session_id)),
         )
@@ -220,7 +208,11 @@ def fund_tables(
         .where(period.contains(Attendance.session_starts_at), *where_m(Attendance.municipality_id))
         .group_by(Attendance.municipality_id, month, Project.sector)
     ):
+        counts, (hours, active, sessions) = values[: len(marks)], values[len(marks) :]
         row = sector_rows[(m, mon, str(sector))]
+        for mark, count in zip(marks, counts, strict=True):
+            row[f"marks_{mark}"] = count
+        row["hours"] = _dec(hours)
         row["participants_active"] = active
         row["sessions_held"] = sessions
 

@@ -50,13 +50,23 @@ class Figures:
         """The rows of one municipality (None: all of them, i.e. the network)."""
         if municipality_id is None:
             return self
+        per_municipality = self._by_municipality()
         return Figures(
             self.period,
-            {
-                name: [row for row in rows if row[0] == municipality_id]
-                for name, rows in self.rows.items()
-            },
+            {name: per_municipality.get((name, municipality_id), []) for name in self.rows},
         )
+
+    def _by_municipality(self) -> dict[tuple[str, int], list[tuple]]:
+        """{(name, municipality): rows}, built once: the national page scopes the same
+        figures for every municipality, and filtering every list each time was quadratic."""
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = defaultdict(list)
+            for name, rows in self.rows.items():
+                for row in rows:
+                    index[(name, row[0])].append(row)
+            self.__dict__["_index"] = index
+        return index
 
     def total(self, name: str, *, value: int = -1) -> int | Decimal:
         return sum((row[value] for row in self.rows.get(name, [])), 0)
@@ -120,7 +130,10 @@ def collect(
         .group_by(User.municipality_id, User.preferred_language, User.referral_source)
     ).all()
 
-    # Active participants: distinct people, so each grouping is its own query.
+    # Active participants: distinct people, so each grouping is its own query (a person
+    # counted in two sectors or months must not be added twice). The total per
+    # municipality is the sum of the groups by language and referral source, which are
+    # the person's own (one group per person): no query of its own.
     active = (
         select(Attendance.municipality_id)
         .where(
@@ -131,7 +144,6 @@ def collect(
         )
         .group_by(Attendance.municipality_id)
     )
-    rows["active"] = run(active.add_columns(func.count(distinct(Attendance.participant_id)))).all()
     rows["active_by_sector"] = run(
         active.join(Project, Project.id == Attendance.project_id)
         .add_columns(Project.sector, func.count(distinct(Attendance.participant_id)))
@@ -146,6 +158,10 @@ def collect(
         )
         .group_by(User.preferred_language, User.referral_source)
     ).all()
+    active_total: dict[int, int] = defaultdict(int)
+    for row in rows["active_by_language"]:
+        active_total[row[0]] += row[-1]
+    rows["active"] = sorted(active_total.items())
     active_month = period.month_of(Attendance.session_starts_at)
     rows["active_by_month"] = run(
         active.add_columns(active_month, func.count(distinct(Attendance.participant_id))).group_by(

@@ -1,6 +1,7 @@
 """Dashboards, exports for the fund, and certificates."""
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,6 +17,7 @@ from civic_app.core.permissions import (
     roles_required,
     scoped_select,
 )
+from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
 from civic_app.people.models import User
 from civic_app.projects.forms import ActionForm
@@ -25,9 +27,11 @@ from civic_app.reports.breakdowns import (
     DIMENSIONS,
     MEASURES,
     collect_breakdowns,
+    fund_rows,
     network_table,
     reporting_periods,
 )
+from civic_app.reports.cache import cached
 from civic_app.reports.certificates import (
     certificate_languages,
     engagement,
@@ -46,6 +50,7 @@ from civic_app.reports.exports import (
     breakdown_rows,
     export_notes,
     fund_tables,
+    municipality_names,
     participant_rows,
     suppress_rows,
     to_csv,
@@ -76,6 +81,16 @@ def _filters(projects=()) -> tuple[ReportFilterForm, Period, int | None]:
         return form, default, None
     project_id = int(form.project.data) if form.project.data else None
     return form, form.period(default), project_id
+
+
+def _filter_args(form) -> dict:
+    """The filters asked for, to carry into the export links: the form's own fields only
+    (another parameter, e.g. `table` or `fmt`, would clash with the links' own)."""
+    return {
+        f.name: request.args[f.name]
+        for f in form
+        if f.name != "submit" and request.args.get(f.name)
+    }
 
 
 def _download(body, fmt: str, filename: str) -> Response:
@@ -114,7 +129,7 @@ def municipal():
         project_chosen=project_id is not None,
         below=0,
         charts=_charts(board),
-        args={k: v for k, v in request.args.items() if v and k != "submit"},
+        args=_filter_args(form),
     )
 
 
@@ -148,27 +163,44 @@ def municipal_fund_export(fmt: str):
 
 
 def _fund_response(tables, period, fmt, slug, scope, suppress_below):
+    table = _fund_table(fmt)
+    body, rows_total = _fund_body(tables, period, fmt, table, scope, suppress_below, now())
+    return _send_fund(body, rows_total, period, fmt, table, slug)
+
+
+def _fund_table(fmt: str) -> str:
     table = request.args.get("table", "sector_month")
     if fmt == "csv" and table not in TABLES:
         abort(404)
+    return table
+
+
+def _fund_body(tables, period, fmt, table, scope, suppress_below, generated):
+    """(file body, number of rows) of the fund's tables in `fmt`."""
     if suppress_below:
         tables = {
             name: suppress_rows(rows, TABLES[name], suppress_below) for name, rows in tables.items()
         }
     rows_total = sum(len(rows) for rows in tables.values())
-    record("report.exported", details={"kind": "fund", "format": fmt, "rows": rows_total})
-    db.session.commit()
-    filename = f"civic-fund-{slug}-{period.start.isoformat()}-{period.end.isoformat()}"
     if fmt == "csv":
-        return _download(to_csv(tables[table], TABLES[table]), fmt, f"{filename}-{table}")
+        return to_csv(tables[table], TABLES[table]), rows_total
     body = to_xlsx(
         {
             "sector_month": (tables["sector_month"], SECTOR_MONTH),
             "month": (tables["month"], MONTH),
             "breakdowns": (tables["breakdowns"], BREAKDOWNS),
         },
-        export_notes(period, scope, now(), suppress_below),
+        export_notes(period, scope, generated, suppress_below),
     )
+    return body, rows_total
+
+
+def _send_fund(body, rows_total, period, fmt, table, slug):
+    record("report.exported", details={"kind": "fund", "format": fmt, "rows": rows_total})
+    db.session.commit()
+    filename = f"civic-fund-{slug}-{period.start.isoformat()}-{period.end.isoformat()}"
+    if fmt == "csv":
+        return _download(body, fmt, f"{filename}-{table}")
     return _download(body, fmt, filename)
 
 
@@ -218,9 +250,8 @@ def _national_filters(municipalities):
 def national():
     municipalities = db.session.scalars(db.select(Municipality).order_by(Municipality.name)).all()
     form, period, chosen = _national_filters(municipalities)
-    moment = now()
-    figures = collect(period, moment, network=True)
-    breakdowns = collect_breakdowns(period, chosen.id if chosen else None)
+    figures, figures_at = _network_figures(period)
+    breakdowns, breakdowns_at = _network_breakdowns(period, chosen.id if chosen else None)
     network = Dashboard(figures)
     below = current_app.config["SUPPRESS_BELOW"]
     boards = [(m, Dashboard(figures, m.id)) for m in municipalities]
@@ -239,8 +270,20 @@ def national():
         chosen=chosen,
         measures=MEASURES,
         breakdown_tables={d: network_table(breakdowns, d) for d in DIMENSIONS},
-        args={k: v for k, v in request.args.items() if v and k != "submit"},
+        args=_filter_args(form),
+        figures_time=to_local(min(figures_at, breakdowns_at)).strftime("%H:%M"),
     )
+
+
+def _network_figures(period: Period):
+    """The network's indicators, (figures, computed at), cached a few minutes."""
+    key = ("figures", period.start, period.end)
+    return cached(key, lambda: collect(period, now(), network=True))
+
+
+def _network_breakdowns(period: Period, municipality_id: int | None):
+    key = ("breakdowns", period.start, period.end, municipality_id)
+    return cached(key, lambda: collect_breakdowns(period, municipality_id))
 
 
 def _national_charts(network: Dashboard, boards, below: int) -> dict:
@@ -282,10 +325,24 @@ def national_fund_export(fmt: str):
         abort(404)
     municipalities = db.session.scalars(db.select(Municipality).order_by(Municipality.name)).all()
     _form, period, _chosen = _national_filters(municipalities)
-    tables = fund_tables(period, now())
-    tables["breakdowns"] = breakdown_rows(period, None)
+    table = _fund_table(fmt)
     below = current_app.config["SUPPRESS_BELOW"]
-    return _fund_response(tables, period, fmt, "network", _("Rete nazionale"), below)
+
+    def build():
+        # The file itself is kept too: writing 75,000 XLSX rows takes seconds.
+        tables, tables_at = cached(
+            ("fund_tables", period.start, period.end), lambda: fund_tables(period, now())
+        )
+        tables = dict(tables)
+        breakdowns, breakdowns_at = _network_breakdowns(period, None)
+        tables["breakdowns"] = fund_rows(breakdowns, municipality_names(None))
+        generated = min(tables_at, breakdowns_at)
+        scope = _("Rete nazionale")
+        return _fund_body(tables, period, fmt, table, scope, below, generated)
+
+    key = ("fund_file", period.start, period.end, fmt, table, below, str(get_locale()))
+    (body, rows_total), _at = cached(key, build)
+    return _send_fund(body, rows_total, period, fmt, table, "network")
 
 
 # Certificates -----------------------------------------------------------------------

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func
 
+from civic_app.core.audit import record
 from civic_app.extensions import db
 from civic_app.people.data_rights import erase_participant
 from civic_app.people.models import User
@@ -49,6 +50,7 @@ def pseudonymise_after_retention(now: datetime, months: int) -> int:
     ).all()
     for person in people:
         erase_participant(person, now)
+        record("data.erased", person, details={"reason": "retention"})
     return len(people)
 
 

@@ -10,7 +10,6 @@ are cancelled and the new time is reminded. Cancelling one tells whoever was rem
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from flask_babel import force_locale, format_datetime, format_decimal
 from sqlalchemy import func
 
 from civic_app.core.models import Municipality
@@ -21,11 +20,10 @@ from civic_app.plans.models import Enrolment, EnrolmentStatus, Plan, PlanStatus
 from civic_app.projects.models import Project, ProjectSession, SessionStatus
 from civic_app.sms.models import Message, Status
 from civic_app.sms.operations import queue_many
-from civic_app.sms.templates import render_sms
+from civic_app.sms.templates import render_sms, sms_number, sms_when
 
 #: Reminder offsets in hours before a session, unless a municipality sets its own.
 DEFAULT_OFFSETS = (24, 2)
-UI_LANGUAGES = ("it", "en", "fr", "ar")
 
 
 def offsets(municipality: Municipality) -> tuple[int, ...]:
@@ -43,8 +41,7 @@ def due_offset(starts_at: datetime, now: datetime, hours: tuple[int, ...]) -> in
 
 
 def _when(moment: datetime, language: str) -> str:
-    with force_locale(language if language in UI_LANGUAGES else "it"):
-        return format_datetime(moment, "EEE d/MM HH:mm")
+    return sms_when(moment, language)  # in the person's SMS language, whichever of the eight
 
 
 def sweep(now: datetime) -> dict[str, int]:
@@ -83,15 +80,18 @@ def sweep(now: datetime) -> dict[str, int]:
             continue
         project = projects[session.project_id]
         place = session.venue.address if session.venue else project.place
+        bodies: dict[str, str] = {}  # one text per language: formatting dates is the cost
         for user_id in enrolled[session.project_id]:
             person = people[user_id]
             if not person.phone:
                 continue
             language = person.preferred_language
-            body = render_sms(
-                "reminder", language, when=_when(session.starts_at, language),
-                project=project.text(language)[0][:40], place=(place or "-")[:40],
-            )  # fmt: skip
+            body = bodies.get(language)
+            if body is None:
+                body = bodies[language] = render_sms(
+                    "reminder", language, when=_when(session.starts_at, language),
+                    project=project.text(language)[0][:40], place=(place or "-")[:40],
+                )  # fmt: skip
             rows.append(
                 {
                     "phone": person.phone, "body": body, "kind": "reminder",
@@ -112,8 +112,11 @@ def sweep(now: datetime) -> dict[str, int]:
 
 def _cancel_outdated(now: datetime) -> int:
     """Queued reminders of a session that moved (new version) or was cancelled."""
+    # Columns, not objects: every queued reminder is read (100,000 on a busy evening).
     waiting = db.session.execute(
-        db.select(Message, ProjectSession)
+        db.select(
+            Message.id, Message.idempotency_key, ProjectSession.status, ProjectSession.sequence
+        )
         .join(ProjectSession, ProjectSession.id == Message.subject_id)
         .where(
             Message.kind == "reminder",
@@ -122,10 +125,9 @@ def _cancel_outdated(now: datetime) -> int:
         )
     ).all()
     outdated = [
-        message.id
-        for message, session in waiting
-        if session.status == SessionStatus.CANCELLED
-        or not message.idempotency_key.endswith(f":v{session.sequence}")
+        message_id
+        for message_id, key, status, sequence in waiting
+        if status == SessionStatus.CANCELLED or not key.endswith(f":v{sequence}")
     ]
     if outdated:
         db.session.execute(
@@ -217,9 +219,8 @@ def _milestones(now: datetime) -> int:
             continue
         language = person.preferred_language
         hours = done.get(person.id) or 0
-        with force_locale(language if language in UI_LANGUAGES else "it"):
-            done_text = format_decimal(hours, "#,##0.##")
-            target_text = format_decimal(plan.target_hours, "#,##0.##")
+        done_text = sms_number(hours, language)
+        target_text = sms_number(plan.target_hours, language)
         upcoming = as_utc(first_sessions.get(person.id))
         milestone = None
         if hours >= plan.target_hours:

@@ -7,7 +7,7 @@ them (flushes; the caller commits).
 import re
 from datetime import timedelta
 
-from flask_babel import force_locale, format_datetime
+from sqlalchemy.exc import IntegrityError
 
 from civic_app.core.demographics import birth_year_bounds, is_minor
 from civic_app.core.models import Municipality
@@ -19,9 +19,10 @@ from civic_app.sms.limits import spend_join
 from civic_app.sms.models import Conversation, Message
 from civic_app.sms.operations import queue_sms
 from civic_app.sms.optout import opt_in, opt_out
-from civic_app.sms.templates import render_sms
+from civic_app.sms.templates import SMS_LANGUAGES, render_sms, sms_number, sms_when
 
-LANGUAGE_MENU = {"1": "it", "2": "en", "3": "fr", "4": "ar"}
+#: The sign-up menu ("signup_language" lists them in this order): 1 Italiano … 8 Українська.
+LANGUAGE_MENU = {str(n): code for n, code in enumerate(SMS_LANGUAGES, start=1)}
 SECTOR_MENU = {"1": "green", "2": "care", "3": "safety"}
 #: A sign-up left half-way starts again after this.
 CONVERSATION_TIMEOUT = timedelta(hours=24)
@@ -31,7 +32,15 @@ def _conversation(phone: str, now):
     conversation = db.session.scalar(db.select(Conversation).where(Conversation.phone == phone))
     if conversation is None:
         conversation = Conversation(phone=phone, state="idle", data={}, updated_at=now)
-        db.session.add(conversation)
+        # Two messages from one number at the same moment (a double send, a long text in
+        # parts): the unique phone decides, and the loser reads the winner's row.
+        try:
+            with db.session.begin_nested():
+                db.session.add(conversation)
+        except IntegrityError:
+            conversation = db.session.scalar(
+                db.select(Conversation).where(Conversation.phone == phone)
+            )
     elif conversation.updated_at < now - CONVERSATION_TIMEOUT:
         conversation.state, conversation.data = "idle", {}
     return conversation
@@ -264,15 +273,12 @@ def _next_session(user, language: str, now, reply) -> None:
         reply("no_session")
         return
     project = session.project
-    with force_locale(language if language in ("it", "en", "fr", "ar") else "it"):
-        when = format_datetime(session.starts_at, "EEE d/MM HH:mm")
+    when = sms_when(session.starts_at, language)
     place = session.venue.address if session.venue else project.place
     reply("next_session", when=when, place=place or "-", project=project.text(language)[0])
 
 
 def _hours(user, language: str, reply) -> None:
-    from flask_babel import format_decimal
-
     from civic_app.plans.plan_operations import open_plan
     from civic_app.plans.progress import hours_done
 
@@ -280,12 +286,11 @@ def _hours(user, language: str, reply) -> None:
         reply("not_registered")
         return
     plan = open_plan(user)
-    target = plan.target_hours if plan else 0
-    with force_locale(language if language in ("it", "en", "fr", "ar") else "it"):
-        done, target = (
-            format_decimal(value, "#,##0.##") for value in (hours_done(user.id), target)
-        )
-    reply("hours", done=done, target=target)
+    done = sms_number(hours_done(user.id), language)
+    if plan is None:
+        reply("hours_no_plan", done=done)
+        return
+    reply("hours", done=done, target=sms_number(plan.target_hours, language))
 
 
 def _rsvp(user, coming: bool, now) -> bool:

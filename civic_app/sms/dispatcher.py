@@ -1,22 +1,31 @@
 """The dispatcher: sends due outbox rows through the gateway.
 
-Each row is claimed (queued -> sending) and committed before the gateway is
-called, and the answer is committed right after. A dispatcher that dies between
-the two leaves the row in `sending`; `mark_stale_sending` turns it into
-`unknown` rather than sending it again: a message may be lost to a crash at that
-exact point (and is shown to staff), but it is never sent twice.
-"""
+A dispatcher first reserves a batch (`claim_batch`: a lease, one transaction). Then,
+for each row, one statement moves it queued -> sending (or -> cancelled, when the
+number said STOP or its owner withdrew consent, checked in that statement) and
+returns what sending needs; it is committed before the gateway is called. The answer
+is written with the next row's take (one commit per message; on PostgreSQL one
+statement, in autocommit), at the end of the batch, or at once after a gateway error
+or when rate-limited. So a row is `sending` only while it may be with the gateway,
+and a dispatcher that dies leaves at most one: `mark_stale_sending` turns it into
+`unknown` rather than sending it again; its other reserved rows are still `queued` and
+go out once the lease has passed. A gateway call that may have reached the provider
+without an answer (a read timeout) is `unknown` at once, for the same reason. An
+`unknown` row is never resent: when the provider did take it, its status callback
+(which carries our message id) records the SID and moves it on; when it did not,
+staff see it as "esito sconosciuto". Never sent twice."""
 
 import logging
 import time
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import Engine, and_, bindparam, case, literal, literal_column, or_, update
 
+from civic_app.core.models import _now
 from civic_app.extensions import db
 from civic_app.sms.gateways import OPTED_OUT_CODES, GatewayError
-from civic_app.sms.models import ESSENTIAL_KINDS, Direction, Message, Status
-from civic_app.sms.optout import is_opted_out, opt_out
+from civic_app.sms.models import ESSENTIAL_KINDS, Direction, Message, OptOut, Status
+from civic_app.sms.optout import opt_out
 from civic_app.sms.quiet import not_before
 
 log = logging.getLogger(__name__)
@@ -66,7 +75,7 @@ def claim_batch(now: datetime, limit: int, lease: timedelta) -> list[int]:
         .order_by(Message.urgent.desc(), Message.next_attempt_at, Message.id)
         .limit(limit)
     )
-    if db.engine.dialect.name == "postgresql":
+    if _is_postgresql():
         query = query.with_for_update(skip_locked=True)
     candidates = list(db.session.scalars(query))
     if not candidates:
@@ -87,41 +96,150 @@ def claim_batch(now: datetime, limit: int, lease: timedelta) -> list[int]:
     return sorted(claimed, key=candidates.index)
 
 
+#: The outbox table: the per-message statements below are Core, not ORM (cheaper).
+_OUTBOX = Message.__table__
+
+
+def _take_statement(now: datetime):
+    """One statement per message, committed before the gateway call: queued -> sending,
+    or queued -> cancelled when the number said STOP or its owner withdrew SMS consent
+    (checked at that moment: an opt-out stops all but SENT_DESPITE_STOP; withdrawn consent
+    stops what is neither urgent nor essential). Returns what sending needs."""
+    from civic_app.people.models import User
+
+    stopped = db.select(OptOut.id).where(OptOut.phone == _OUTBOX.c.phone, OptOut.active).exists()
+    withdrawn = (
+        db.select(User.sms_opt_out_at)
+        .where(User.id == _OUTBOX.c.user_id)
+        .scalar_subquery()
+        .is_not(None)
+    )
+    unwanted = or_(
+        and_(_OUTBOX.c.kind.not_in(_literals(SENT_DESPITE_STOP)), stopped),
+        and_(
+            _OUTBOX.c.urgent.is_not(True),  # not urgent (NULL included, as in Python)
+            _OUTBOX.c.kind.not_in(_literals(ESSENTIAL_KINDS)),
+            _OUTBOX.c.user_id.is_not(None),
+            withdrawn,
+        ),
+    )
+    status_type = _OUTBOX.c.status.type
+    return (
+        update(_OUTBOX)
+        .where(_OUTBOX.c.id == bindparam("message_id"), _OUTBOX.c.status == Status.QUEUED)
+        .values(
+            status=case(
+                (unwanted, literal(Status.CANCELLED, status_type)),
+                else_=literal(Status.SENDING, status_type),
+            ),
+            error_code=case((unwanted, literal("opted_out")), else_=_OUTBOX.c.error_code),
+            attempts=_OUTBOX.c.attempts + 1,
+            updated_at=now,
+            claimed_until=None,
+        )
+        .returning(
+            _OUTBOX.c.id,
+            _OUTBOX.c.status,
+            _OUTBOX.c.attempts,
+            _OUTBOX.c.phone,
+            _OUTBOX.c.body,
+            _OUTBOX.c.urgent,
+            _OUTBOX.c.municipality_id,
+        )
+    )
+
+
+def _literals(words) -> list:
+    """Constant kinds written into the statement: no list parameter to expand each time."""
+    assert all(word.replace("_", "").isalnum() for word in words)  # noqa: S101
+    return [literal_column(f"'{word}'") for word in sorted(words)]
+
+
+def _take(statement, message_id: int, answer: dict | None = None):
+    """Run the take statement for one message (not committed); None when not ours."""
+    params = {"message_id": message_id, **(answer or {})}
+    return db.session.connection().execute(statement, params).first()
+
+
+def _is_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+#: An executemany of answers by message id.
+_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("b_id"))
+    .values(
+        status=Status.SENT,
+        provider_sid=bindparam("b_sid"),
+        sent_at=bindparam("b_sent_at"),
+        error_code=None,
+        updated_at=bindparam("b_updated_at"),
+    )
+)
+
+
+def _record_sent(sent: list[dict]) -> None:
+    """Write the answers of messages the gateway took, by id, in one executemany."""
+    if sent:
+        db.session.connection().execute(_SENT, sent)
+
+
+def _hand_over(row, gateway, now: datetime, max_attempts: int, sent: list[dict]) -> Status:
+    """Call the gateway for a taken row. A success is appended to `sent` (written with
+    the next statement); a gateway error is written at once. Returns the new status."""
+    try:
+        result = gateway.send(row.phone, row.body, ref=row.id)
+    except GatewayError as exc:
+        status = _record_error(row, exc, now, max_attempts)
+        db.session.commit()
+        return status
+    sent.append({"b_id": row.id, "b_sid": result.sid, "b_sent_at": now, "b_updated_at": _now()})
+    return Status.SENT
+
+
+def _record_error(row, exc: GatewayError, now: datetime, max_attempts: int) -> Status:
+    values = {"error_code": exc.code, "updated_at": _now()}
+    if exc.ambiguous:
+        # It may have gone: sending it again could send it twice.
+        status = Status.UNKNOWN
+    elif exc.transient and row.attempts < max_attempts:
+        status = Status.QUEUED
+        retry_at = now + backoff(row.attempts)
+        values["next_attempt_at"] = retry_at if row.urgent else not_before(retry_at, _place(row))
+    else:
+        status = Status.FAILED
+        if exc.code in OPTED_OUT_CODES:
+            # The provider says this number unsubscribed: our own list learns it too.
+            opt_out(row.phone, "twilio_" + exc.code, now)
+            log.info("message %s: recipient has unsubscribed at the provider", row.id)
+    db.session.execute(
+        update(Message)
+        .where(Message.id == row.id)
+        .values(status=status, **values)
+        .execution_options(synchronize_session=False)
+    )
+    log.warning(
+        "message %s: gateway error %s on attempt %s, now %s",
+        row.id, exc.code, row.attempts, status,
+    )  # fmt: skip
+    return status
+
+
 def send_one(message_id: int, gateway, now: datetime, max_attempts: int) -> Status | None:
     """Claim and send one message; returns its new status, or None if it was not ours."""
-    if not _claim(message_id, now):
-        return None
-    message = db.session.get(Message, message_id)
-    if _unwanted(message):
-        message.status = Status.CANCELLED
-        message.error_code = "opted_out"
-        db.session.commit()
-        return message.status
-    try:
-        result = gateway.send(message.phone, message.body)
-    except GatewayError as exc:
-        message.error_code = exc.code
-        if exc.transient and message.attempts < max_attempts:
-            message.status = Status.QUEUED
-            retry_at = now + backoff(message.attempts)
-            message.next_attempt_at = (
-                retry_at if message.urgent else not_before(retry_at, _place(message))
-            )
-        else:
-            message.status = Status.FAILED
-            if exc.code in OPTED_OUT_CODES:
-                # The provider says this number unsubscribed: our own list learns it too.
-                opt_out(message.phone, "twilio_" + exc.code, now)
-                log.info("message %s: recipient has unsubscribed at the provider", message.id)
-        db.session.commit()
-        log.warning("message %s not sent (%s, attempt %s)", message.id, exc.code, message.attempts)
-        return message.status
-    message.status = Status.SENT
-    message.provider_sid = result.sid
-    message.sent_at = now
-    message.error_code = None
+    row = _take(_take_statement(now), message_id)
     db.session.commit()
-    return message.status
+    if row is None:
+        return None
+    if row.status == Status.CANCELLED:
+        return row.status
+    sent: list[dict] = []
+    status = _hand_over(row, gateway, now, max_attempts, sent)
+    if sent:
+        _record_sent(sent)
+        db.session.commit()
+    return status
 
 
 #: Sent even to a number on the opt-out list: the codes someone asks for, and the
@@ -129,20 +247,7 @@ def send_one(message_id: int, gateway, now: datetime, max_attempts: int) -> Stat
 SENT_DESPITE_STOP = frozenset({"login_code", "stop_confirmation"})
 
 
-def _unwanted(message: Message) -> bool:
-    """Checked at send time: the number said STOP, or a non-essential message to someone
-    who withdrew SMS consent."""
-    if message.kind not in SENT_DESPITE_STOP and is_opted_out(message.phone):
-        return True
-    if message.urgent or message.kind in ESSENTIAL_KINDS or message.user_id is None:
-        return False
-    from civic_app.people.models import User
-
-    opted_out = db.session.scalar(db.select(User.sms_opt_out_at).where(User.id == message.user_id))
-    return opted_out is not None
-
-
-def _place(message: Message):
+def _place(message):
     from civic_app.core.models import Municipality
 
     return (
@@ -178,17 +283,92 @@ def dispatch_due(
     mark_stale_sending(now)
     interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
     lease = timedelta(seconds=60 + limit * interval)
+    statement = _take_statement(now)
+    # PostgreSQL writes the previous answer and takes the next message in one statement.
+    combined = statement.add_cte(_SENT.cte("answer")) if _is_postgresql() else None
+    results: list[dict] = []  # the answer not yet written: goes with the next take
     sent = 0
     last = None
-    for message_id in claim_batch(now, limit, lease):
-        if interval and last is not None:
-            wait = interval - (time.monotonic() - last)
-            if wait > 0:
-                sleep(wait)
-        last = time.monotonic()
-        if send_one(message_id, gateway, now, max_attempts) == Status.SENT:
-            sent += 1
+    with _Outbox() as outbox:
+        for message_id in claim_batch(now, limit, lease):
+            if interval and last is not None:
+                wait = interval - (time.monotonic() - last)
+                if wait > 0:
+                    sleep(wait)
+            last = time.monotonic()
+            try:
+                # The previous answer and this message's take: committed before the call.
+                if combined is not None and len(results) == 1:
+                    row = outbox.execute(combined, {"message_id": message_id, **results[0]})
+                else:
+                    if results:
+                        outbox.execute(_SENT, results)
+                    row = outbox.execute(statement, {"message_id": message_id})
+                row = row.first()
+                outbox.commit()
+            except Exception:
+                outbox.rollback()
+                outbox.write_alone(results)
+                raise
+            results.clear()
+            if row is None or row.status == Status.CANCELLED:
+                continue
+            if _hand_over(row, gateway, now, max_attempts, results) == Status.SENT:
+                sent += 1
+                if interval:  # not left waiting while we wait
+                    outbox.execute(_SENT, results)
+                    outbox.commit()
+                    results.clear()
+        if results:
+            outbox.execute(_SENT, results)
+            outbox.commit()
     return sent
+
+
+class _Outbox:
+    """Where dispatch_due's per-message statements run and commit.
+
+    On an engine, one connection held for the whole batch (no pool checkout and ping per
+    message); on PostgreSQL in autocommit, each single statement being its own
+    transaction (one round trip per message). When the session is bound to a connection
+    of its own (a test's transaction), the session.
+    """
+
+    def __init__(self):
+        self.connection = None
+
+    def __enter__(self):
+        bind = db.session.get_bind()
+        if isinstance(bind, Engine):
+            self.connection = bind.connect()
+            if bind.dialect.name == "postgresql":
+                self.connection = self.connection.execution_options(isolation_level="AUTOCOMMIT")
+        return self
+
+    def __exit__(self, *exc):
+        if self.connection is not None:
+            self.connection.close()
+
+    def execute(self, statement, params):
+        connection = self.connection or db.session.connection()
+        return connection.execute(statement, params)
+
+    def commit(self):
+        (self.connection or db.session).commit()
+
+    def rollback(self):
+        (self.connection or db.session).rollback()
+
+    def write_alone(self, results: list[dict]) -> None:
+        """After a failed take, still record the answers the gateway already gave."""
+        if not results:
+            return
+        try:
+            self.execute(_SENT, results)
+            self.commit()
+        except Exception:
+            self.rollback()
+            log.exception("could not record %s sent message(s): left in sending", len(results))
 
 
 def deliver_after_response(message: Message) -> None:

@@ -1,13 +1,20 @@
-"""SMS gateways: one method, `send(to, body) -> SendResult`, picked by SMS_BACKEND.
+"""SMS gateways: one method, `send(to, body, ref=None) -> SendResult`, picked by SMS_BACKEND.
 
-- console: logs the message (the dev outbox page shows it); the embedded default.
+`ref` is our Message id: Twilio gets it back in the status callback, so a message
+whose answer we never recorded (a timeout, a dispatcher killed) is still matched.
+
+- console: logs that a message went, never its text (the dev outbox page shows it);
+  the embedded default.
 - fake: keeps what it sent in memory and can be told to fail; for tests.
 - twilio: the official client, with a Messaging Service SID or a sender number.
 """
 
 import itertools
 import logging
+import secrets
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from civic_app.core.phones import mask_phone
 
@@ -21,16 +28,28 @@ class SendResult:
 
 
 class GatewayError(Exception):
-    """The gateway refused or could not take a message."""
+    """The gateway refused or could not take a message.
 
-    def __init__(self, code: str, *, transient: bool, detail: str = ""):
+    `ambiguous`: the request reached the provider and no answer came back (a read
+    timeout, a connection cut mid-answer): it may have been accepted, so it must not
+    be sent again.
+    """
+
+    def __init__(self, code: str, *, transient: bool, detail: str = "", ambiguous: bool = False):
         super().__init__(f"{code}: {detail}" if detail else code)
         self.code = code
         self.transient = transient
+        self.ambiguous = ambiguous
 
 
 #: Twilio error codes after which the number will never take our messages.
 OPTED_OUT_CODES = frozenset({"21610"})
+
+
+def _process_tag() -> str:
+    """Random hex digits in every id a local gateway makes: gateways in several processes
+    (gunicorn workers, dispatchers) must not make the same id, unique in the outbox."""
+    return secrets.token_hex(4)
 
 
 class ConsoleGateway:
@@ -38,32 +57,67 @@ class ConsoleGateway:
 
     def __init__(self, config):
         self._ids = itertools.count(1)
+        self._tag = _process_tag()
 
-    def send(self, to: str, body: str) -> SendResult:
-        sid = f"CONSOLE{next(self._ids):010d}"
-        log.info("SMS to %s (%s): %s", mask_phone(to), sid, body)
+    def send(self, to: str, body: str, ref: int | None = None) -> SendResult:
+        sid = f"CONSOLE{self._tag}{next(self._ids):010d}"
+        # Never the text: it holds names and login codes (the dev outbox page shows it).
+        log.info("SMS to %s (%s, message %s): %d characters", mask_phone(to), sid, ref, len(body))
         return SendResult(sid=sid)
 
 
 @dataclass
 class FakeGateway:
-    """Records messages; `fail_next(code, transient)` makes the next sends fail."""
+    """Records messages; `fail_next(code, transient)` makes the next sends fail.
+
+    `fail_next(..., accepted=True)` takes the message (it counts as sent) and then
+    fails, as a provider does when it times out after accepting. With FAKE_SMS_LOG
+    set, every message taken is also appended to that file (`ref<TAB>to<TAB>body`),
+    so that tests see what a dispatcher in another process sent; FAKE_SMS_LATENCY
+    seconds pass after taking each message, before answering.
+    """
 
     config: object = None
     name: str = "fake"
     sent: list[tuple[str, str, str]] = field(default_factory=list)
-    _failures: list[GatewayError] = field(default_factory=list)
+    _failures: list[tuple[GatewayError, bool]] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _tag: str = field(default_factory=_process_tag)
 
-    def send(self, to: str, body: str) -> SendResult:
-        if self._failures:
-            raise self._failures.pop(0)
-        sid = f"SMFAKE{next(self._ids):026d}"
+    def __post_init__(self):
+        config = self.config or {}
+        log_path = config.get("FAKE_SMS_LOG")
+        self.log_path = Path(log_path) if log_path else None
+        self.latency = float(config.get("FAKE_SMS_LATENCY") or 0)
+
+    def send(self, to: str, body: str, ref: int | None = None) -> SendResult:
+        failure, accepted = self._failures.pop(0) if self._failures else (None, False)
+        if failure is not None and not accepted:
+            raise failure
+        sid = f"SMFAKE{self._tag}{next(self._ids):018d}"
         self.sent.append((to, body, sid))
+        if self.log_path is not None:
+            with self.log_path.open("a", encoding="utf-8") as f:
+                f.write(f"{ref}\t{to}\t{body}\n")
+        if self.latency:
+            time.sleep(self.latency)
+        if failure is not None:
+            raise failure
         return SendResult(sid=sid)
 
-    def fail_next(self, code: str = "500", *, transient: bool = True, times: int = 1) -> None:
-        self._failures.extend(GatewayError(code, transient=transient) for _ in range(times))
+    def fail_next(
+        self,
+        code: str = "500",
+        *,
+        transient: bool = True,
+        times: int = 1,
+        accepted: bool = False,
+    ) -> None:
+        """Make the next `times` sends fail; `accepted`: after taking the message."""
+        self._failures.extend(
+            (GatewayError(code, transient=transient, ambiguous=accepted), accepted)
+            for _ in range(times)
+        )
 
     def reset(self) -> None:
         self.sent.clear()
@@ -84,7 +138,7 @@ class TwilioGateway:
             config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], http_client=http_client
         )
 
-    def send(self, to: str, body: str) -> SendResult:
+    def send(self, to: str, body: str, ref: int | None = None) -> SendResult:
         from requests.exceptions import ConnectionError as RequestsConnectionError
         from requests.exceptions import Timeout
         from twilio.base.exceptions import TwilioRestException
@@ -95,15 +149,35 @@ class TwilioGateway:
         else:
             kwargs["from_"] = self.from_number
         if self.status_callback:
-            kwargs["status_callback"] = self.status_callback
+            # Our id comes back with every status: it matches a message whose SID we
+            # never got to record.
+            suffix = f"?m={ref}" if ref is not None else ""
+            kwargs["status_callback"] = self.status_callback + suffix
         try:
             message = self.client.messages.create(**kwargs)
         except TwilioRestException as exc:
             transient = exc.status == 429 or exc.status >= 500
             raise GatewayError(str(exc.code or exc.status), transient=transient) from exc
         except (Timeout, RequestsConnectionError) as exc:
-            raise GatewayError("network", transient=True, detail=type(exc).__name__) from exc
+            raise GatewayError(
+                "network",
+                transient=True,
+                detail=type(exc).__name__,
+                ambiguous=request_may_have_arrived(exc),
+            ) from exc
         return SendResult(sid=message.sid)
+
+
+def request_may_have_arrived(exc: Exception) -> bool:
+    """False only when the connection was never made (nothing reached the provider)."""
+    from requests.exceptions import ConnectTimeout
+    from urllib3.exceptions import NewConnectionError
+
+    if isinstance(exc, ConnectTimeout):
+        return False
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError wraps the cause
+    return not isinstance(reason, NewConnectionError | ConnectionRefusedError)
 
 
 GATEWAYS = {"console": ConsoleGateway, "fake": FakeGateway, "twilio": TwilioGateway}

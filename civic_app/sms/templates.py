@@ -1,9 +1,31 @@
-"""SMS texts in every language we speak, kept short (one GSM-7 segment where possible).
+"""SMS texts in every language a participant can choose, kept short.
 
-SMS go to phones, not browsers: the texts live here per language rather than in
-the web catalogs, so that languages the interface does not have yet (Bengali,
-Urdu ...) can still be texted.
+SMS go to phones, not browsers: the texts live here per language rather than in the
+web catalogs, so that languages the web interface does not have (Spanish, Bengali,
+Urdu, Ukrainian) are texted too. Dates and numbers inside them come from Babel's own
+locale data, which has every one of these languages (`sms_when`, `sms_number`).
+
+Budgets (`civic_app/sms/costs.py`, the staff page /staff/sms/templates and
+`flask sms templates` show them): Italian, English, French and Spanish stay in GSM-7,
+where a reminder is one segment (160 characters); Arabic, Bengali, Urdu and Ukrainian
+are UCS-2 (70 characters, 67 per part), where a reminder is two segments at most.
+The Spanish texts avoid á, í, ó, ú (not in GSM-7; é and ñ are) so as to stay there.
 """
+
+import unicodedata
+from datetime import datetime
+
+from babel.dates import format_datetime as babel_format_datetime
+
+from civic_app.sms.segments import is_gsm7
+
+#: Every language SMS are written in, the order of the sign-up menu.
+SMS_LANGUAGES = ("it", "en", "fr", "ar", "es", "bn", "ur", "uk")
+#: Languages whose texts stay in GSM-7; the others are UCS-2.
+GSM_LANGUAGES = ("it", "en", "fr", "es")
+#: Written once for everyone: the menu goes out before a language is chosen; staff
+#: replies are staff's own words.
+MULTILINGUAL = frozenset({"signup_language", "staff_reply"})
 
 TEMPLATES: dict[str, dict[str, str]] = {
     "login_code": {
@@ -12,8 +34,447 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "fr": "civic_app: votre code est {code}. Il expire dans 10 minutes. "
         "Ne le donnez à personne.",
         "ar": "civic_app: رمزك هو {code}. ينتهي خلال 10 دقائق. لا تشاركه.",
+        "es": "civic_app: tu clave de acceso es {code}. Caduca en 10 minutos. No la compartas.",
+        "bn": "civic_app: আপনার কোড {code}। মেয়াদ 10 মিনিট। কাউকে জানাবেন না।",
+        "ur": "civic_app: آپ کا کوڈ {code} ہے۔ 10 منٹ میں ختم ہو گا۔ کسی کو نہ بتائیں۔",
+        "uk": "civic_app: ваш код {code}. Діє 10 хвилин. Нікому його не повідомляйте.",
+    },
+    # Enrolments and plans.
+    "enrolment_accepted": {
+        "it": 'civic_app: sei stato accettato in "{project}". Prossimo turno: {when}.',
+        "en": 'civic_app: you are accepted in "{project}". Next shift: {when}.',
+        "fr": 'civic_app: demande pour "{project}" acceptée. Prochain créneau: {when}.',
+        "ar": 'civic_app: تم قبولك في "{project}". النوبة القادمة: {when}.',
+        "es": 'civic_app: te han aceptado en "{project}". Siguiente turno: {when}.',
+        "bn": 'civic_app: আপনাকে "{project}"-এ নেওয়া হয়েছে। পরের শিফট: {when}।',
+        "ur": 'civic_app: آپ کو "{project}" میں لے لیا گیا ہے۔ اگلی شفٹ: {when}۔',
+        "uk": 'civic_app: вас прийнято до "{project}". Наступна зміна: {when}.',
+    },
+    "enrolment_waitlisted": {
+        "it": 'civic_app: "{project}" è pieno. Sei in lista d\'attesa, ti avvisiamo noi.',
+        "en": 'civic_app: "{project}" is full. You are on the waiting list; we will text you.',
+        "fr": 'civic_app: "{project}" est complet. Vous avez une place en liste d\'attente.',
+        "ar": 'civic_app: "{project}" ممتلئ. أنت في قائمة الانتظار وسنخبرك.',
+        "es": 'civic_app: "{project}" ya no tiene plazas. Te anotamos en lista de espera '
+        "y te avisaremos.",
+        "bn": 'civic_app: "{project}"-এ জায়গা নেই। আপনি অপেক্ষার তালিকায় আছেন, আমরা জানাব।',
+        "ur": 'civic_app: "{project}" بھر گیا ہے۔ آپ انتظار کی فہرست میں ہیں، ہم بتائیں گے۔',
+        "uk": 'civic_app: у "{project}" немає місць. Ви в списку очікування, ми повідомимо.',
+    },
+    "enrolment_declined": {
+        "it": 'civic_app: per "{project}" non c\'è posto per te. Guarda gli altri progetti.',
+        "en": 'civic_app: there is no place for you in "{project}". See other projects.',
+        "fr": 'civic_app: pas de place pour vous dans "{project}". Voyez les autres projets.',
+        "ar": 'civic_app: لا يوجد مكان لك في "{project}". انظر المشاريع الأخرى.',
+        "es": 'civic_app: no hay plaza para ti en "{project}". Mira los otros proyectos.',
+        "bn": 'civic_app: "{project}"-এ আপনার জন্য জায়গা নেই। অন্য প্রকল্প দেখুন।',
+        "ur": 'civic_app: "{project}" میں آپ کے لیے جگہ نہیں۔ دوسرے پروجیکٹ دیکھیں۔',
+        "uk": 'civic_app: у "{project}" для вас немає місця. Перегляньте інші проєкти.',
+    },
+    "place_available": {
+        "it": 'civic_app: c\'è un posto libero in "{project}". Il Comune conferma presto.',
+        "en": 'civic_app: a place is free in "{project}". The municipality will confirm soon.',
+        "fr": 'civic_app: une place est libre dans "{project}". La mairie confirmera vite.',
+        "ar": 'civic_app: أصبح هناك مكان في "{project}". ستؤكد البلدية قريبًا.',
+        "es": 'civic_app: hay una plaza libre en "{project}". El Ayuntamiento te la '
+        "confirma pronto.",
+        "bn": 'civic_app: "{project}"-এ একটি জায়গা খালি। পৌরসভা শিগগির নিশ্চিত করবে।',
+        "ur": 'civic_app: "{project}" میں ایک جگہ خالی ہے۔ بلدیہ جلد تصدیق کرے گی۔',
+        "uk": 'civic_app: у "{project}" звільнилося місце. Муніципалітет скоро підтвердить.',
+    },
+    "plan_ready": {
+        "it": "civic_app: il tuo piano è pronto. Leggilo e firmalo nella tua pagina civic_app.",
+        "en": "civic_app: your plan is ready. Read and sign it on civic_app, on your page.",
+        "fr": "civic_app: votre plan vous attend. Lisez-le et signez-le sur votre page.",
+        "ar": "civic_app: خطتك جاهزة. اقرأها ووقّعها في صفحتك على civic_app.",
+        "es": "civic_app: ya puedes leer y firmar tu plan en tu perfil de civic_app.",
+        "bn": "civic_app: আপনার পরিকল্পনা তৈরি। civic_app-এ আপনার পাতায় পড়ে সই করুন।",
+        "ur": "civic_app: آپ کا منصوبہ تیار ہے۔ civic_app پر اپنے صفحے پر پڑھ کر دستخط کریں۔",
+        "uk": "civic_app: ваш план готовий. Прочитайте й підпишіть його на своїй сторінці.",
+    },
+    # Conversation replies. The keywords they name are in keywords.py, in each language.
+    "help": {
+        "it": "civic_app: ISCRIVI per iscriverti, PROSSIMO per il turno, ORE per le ore, "
+        "STOP per non ricevere SMS.",
+        "en": "civic_app: JOIN to sign up, NEXT for your next shift, HOURS for your hours, "
+        "STOP to stop SMS.",
+        "fr": "civic_app: INSCRIRE pour s'inscrire, PROCHAIN pour le prochain créneau, "
+        "HEURES, STOP pour ne plus recevoir de SMS.",
+        "ar": "civic_app: اشترك للتسجيل، التالي للنوبة القادمة، ساعات لساعاتك، STOP للإيقاف.",
+        "es": "civic_app: UNIRME para inscribirte, SIGUIENTE para tu turno, HORAS para tus "
+        "horas, STOP para no recibir SMS.",
+        "bn": "civic_app: যোগ দিতে যোগ, পরের শিফট জানতে পরবর্তী, ঘণ্টা জানতে ঘণ্টা, "
+        "SMS বন্ধ করতে STOP লিখুন।",
+        "ur": "civic_app: رجسٹریشن کے لیے شامل، اگلی شفٹ کے لیے اگلا، گھنٹوں کے لیے گھنٹے، "
+        "SMS روکنے کے لیے STOP لکھیں۔",
+        "uk": "civic_app: ЗАПИС, щоб записатися; ДАЛІ — наступна зміна; ГОДИНИ — ваші "
+        "години; STOP — без SMS.",
+    },
+    "stop_confirmation": {
+        "it": "civic_app: non riceverai altri SMS. Scrivi START per riattivarli.",
+        "en": "civic_app: you will get no more SMS. Reply START to get them again.",
+        "fr": "civic_app: vous ne recevrez plus de SMS. Envoyez START pour les reprendre.",
+        "ar": "civic_app: لن تصلك رسائل أخرى. أرسل START لإعادتها.",
+        "es": "civic_app: ya no te enviaremos SMS. Escribe START para volver a recibirlos.",
+        "bn": "civic_app: আর কোনো SMS পাবেন না। আবার পেতে START লিখুন।",
+        "ur": "civic_app: آپ کو مزید SMS نہیں آئیں گے۔ دوبارہ کے لیے START بھیجیں۔",
+        "uk": "civic_app: ви більше не отримуватимете SMS. Надішліть START, щоб поновити.",
+    },
+    "start_confirmation": {
+        "it": "civic_app: riceverai di nuovo i nostri SMS. STOP per smettere.",
+        "en": "civic_app: you will get our SMS again. STOP to stop.",
+        "fr": "civic_app: vous recevrez de nouveau nos SMS. STOP pour ne plus les recevoir.",
+        "ar": "civic_app: ستصلك رسائلنا من جديد. أرسل STOP للإيقاف.",
+        "es": "civic_app: te enviaremos SMS de nuevo. STOP para dejar de recibirlos.",
+        "bn": "civic_app: আবার আমাদের SMS পাবেন। বন্ধ করতে STOP লিখুন।",
+        "ur": "civic_app: آپ کو ہمارے SMS دوبارہ ملیں گے۔ روکنے کے لیے STOP بھیجیں۔",
+        "uk": "civic_app: ви знову отримуватимете наші SMS. STOP, щоб зупинити.",
+    },
+    # Sign-up by SMS. Each language's name is written in its own script.
+    "signup_language": {
+        "it": "1 Italiano 2 English 3 Français 4 العربية 5 Español 6 বাংলা 7 اردو "
+        "8 Українська. Rispondi col numero.",
+    },
+    "signup_name": {
+        "it": "Come ti chiami? Scrivi nome e cognome.",
+        "en": "What is your name? Write first and last name.",
+        "fr": "Comment vous appelez-vous ? Écrivez prénom et nom.",
+        "ar": "ما اسمك؟ اكتب الاسم واسم العائلة.",
+        "es": "Escribe tu nombre y apellido, por favor.",
+        "bn": "আপনার নাম কী? নাম ও পদবি লিখুন।",
+        "ur": "آپ کا نام کیا ہے؟ پہلا اور آخری نام لکھیں۔",
+        "uk": "Як вас звати? Напишіть ім'я та прізвище.",
+    },
+    "signup_municipality": {
+        "it": "In quale Comune vivi? Scrivi il nome, ad esempio Roma.",
+        "en": "Which municipality do you live in? Write its name, for example Roma.",
+        "fr": "Dans quelle commune vivez-vous ? Écrivez son nom, par exemple Roma.",
+        "ar": "في أي بلدية تسكن؟ اكتب اسمها، مثلاً Roma.",
+        "es": "¿En qué municipio vives? Escribe el nombre, por ejemplo Roma.",
+        "bn": "আপনি কোন পৌরসভায় থাকেন? নাম লিখুন, যেমন Roma।",
+        "ur": "آپ کس بلدیہ میں رہتے ہیں؟ اس کا نام لکھیں، مثلاً Roma۔",
+        "uk": "У якому муніципалітеті ви живете? Напишіть назву, наприклад Roma.",
+    },
+    "signup_municipality_unknown": {
+        "it": "Non conosco questo Comune. Scrivi ad esempio Roma, Milano, Palermo.",
+        "en": "I do not know this municipality. Write for example Roma, Milano, Palermo.",
+        "fr": "Commune inconnue. Écrivez par exemple Roma, Milano, Palermo.",
+        "ar": "لا أعرف هذه البلدية. اكتب مثلاً Roma أو Milano أو Palermo.",
+        "es": "No conozco ese municipio. Escribe por ejemplo Roma, Milano, Palermo.",
+        "bn": "এই পৌরসভা চিনি না। লিখুন যেমন Roma, Milano, Palermo।",
+        "ur": "یہ بلدیہ معلوم نہیں۔ مثلاً Roma، Milano یا Palermo لکھیں۔",
+        "uk": "Не знаю такого муніципалітету. Напишіть, наприклад, Roma, Milano, Palermo.",
+    },
+    "signup_sector": {
+        "it": "Cosa ti interessa? 1 Cura del verde, 2 Cura della persona, 3 Sicurezza.",
+        "en": "What interests you? 1 Green spaces, 2 Personal care, 3 Safety.",
+        "fr": "Qu'est-ce qui vous intéresse ? 1 Espaces verts, 2 Aide à la personne, 3 Sécurité.",
+        "ar": "ما الذي يهمك؟ 1 المساحات الخضراء، 2 رعاية الأشخاص، 3 الأمن.",
+        "es": "¿Qué te interesa? 1 Zonas verdes, 2 Cuidado de personas, 3 Seguridad.",
+        "bn": "আপনার আগ্রহ কীসে? 1 সবুজ এলাকা, 2 মানুষের যত্ন, 3 নিরাপত্তা।",
+        "ur": "آپ کی دلچسپی کس میں ہے؟ 1 سبز مقامات، 2 لوگوں کی دیکھ بھال، 3 حفاظت۔",
+        "uk": "Що вас цікавить? 1 Зелені зони, 2 Догляд за людьми, 3 Безпека.",
+    },
+    "signup_birth_year": {
+        "it": "In che anno sei nato? Es. 1990. Serve solo per contare in forma anonima "
+        "le persone raggiunte (fondo UE). Puoi scrivere SALTA.",
+        "en": "What year were you born? E.g. 1990. Used only to count people reached, "
+        "anonymously (EU fund). You can reply SKIP.",
+        "fr": "Votre année de naissance? Ex. 1990. Seulement pour compter les personnes "
+        "anonymement (fonds UE). Vous pouvez écrire PASSER.",
+        "ar": "ما سنة ميلادك؟ مثلاً 1990. فقط لعدّ الأشخاص دون أسماء (صندوق الاتحاد "
+        "الأوروبي). يمكنك كتابة تخطي.",
+        "es": "¿En qué año naciste? Ej. 1990. Solo sirve para contar sin nombres a las "
+        "personas atendidas (fondo UE). Puedes escribir SALTAR.",
+        "bn": "আপনার জন্মসাল? যেমন 1990। শুধু নাম ছাড়া মানুষ গোনার জন্য (ইইউ তহবিল)। বলতে না চাইলে বাদ লিখুন।",
+        "ur": "آپ کس سال پیدا ہوئے؟ مثلاً 1990۔ صرف گمنام گنتی کے لیے (یورپی فنڈ)۔ "
+        "نہ بتانا ہو تو چھوڑیں لکھیں۔",
+        "uk": "Якого року ви народилися? Напр. 1990. Лише для анонімного підрахунку "
+        "(фонд ЄС). Можна написати ПРОПУСТИТИ.",
+    },
+    "signup_confirm": {
+        "it": "{name}, Comune di {municipality}. Rispondi SI per iscriverti: il Comune usa "
+        "nome e numero solo per il programma.",
+        "en": "{name}, {municipality}. Reply YES to sign up: the municipality uses your name "
+        "and number only for the programme.",
+        "fr": "{name}, {municipality}. Répondez OUI pour vous inscrire: la commune utilise "
+        "nom et numéro seulement pour le programme.",
+        "ar": "{name}، {municipality}. أرسل نعم للتسجيل: تستخدم البلدية اسمك ورقمك للبرنامج فقط.",
+        "es": "{name}, {municipality}. Responde SI para inscribirte: el Ayuntamiento usa tu "
+        "nombre y tu teléfono solo para el programa.",
+        "bn": "{name}, {municipality}। নিবন্ধনের জন্য হ্যাঁ লিখুন: পৌরসভা আপনার নাম ও নম্বর "
+        "শুধু এই কর্মসূচিতে ব্যবহার করবে।",
+        "ur": "{name}، {municipality}۔ رجسٹریشن کے لیے ہاں بھیجیں: بلدیہ آپ کا نام اور نمبر "
+        "صرف اس پروگرام کے لیے استعمال کرے گی۔",
+        "uk": "{name}, {municipality}. Відповідайте ТАК, щоб записатися: муніципалітет "
+        "використовує ім'я та номер лише для програми.",
+    },
+    # A minor's consent is signed by a parent or guardian with the municipality's staff.
+    "signup_confirm_minor": {
+        "it": "{name}, Comune di {municipality}. Hai meno di 18 anni: il consenso lo firma "
+        "un genitore o tutore in Comune. Rispondi SI per registrarti.",
+        "en": "{name}, {municipality}. You are under 18: a parent or guardian signs the "
+        "consent at the municipality. Reply YES to register.",
+        "fr": "{name}, {municipality}. Vous avez moins de 18 ans: un parent ou tuteur signe "
+        "le consentement en mairie. Répondez OUI pour vous inscrire.",
+        "ar": "{name}، {municipality}. عمرك أقل من 18: يوقّع أحد الوالدين أو الوصي "
+        "الموافقة في البلدية. أرسل نعم للتسجيل.",
+        "es": "{name}, {municipality}. Tienes menos de 18 años: el consentimiento lo firma "
+        "tu madre, padre o tutor en el Ayuntamiento. Responde SI para registrarte.",
+        "bn": "{name}, {municipality}। আপনার বয়স 18-এর কম: সম্মতিতে পৌরসভায় বাবা-মা বা "
+        "অভিভাবক সই করবেন। নিবন্ধনের জন্য হ্যাঁ লিখুন।",
+        "ur": "{name}، {municipality}۔ آپ کی عمر 18 سے کم ہے: رضامندی پر والدین یا سرپرست "
+        "بلدیہ میں دستخط کریں گے۔ رجسٹریشن کے لیے ہاں بھیجیں۔",
+        "uk": "{name}, {municipality}. Вам менше 18: згоду підписує батько, мати чи опікун "
+        "у муніципалітеті. Відповідайте ТАК, щоб зареєструватися.",
+    },
+    "signup_done": {
+        "it": "Benvenuto {name}! Il Comune ti contatterà. PROSSIMO per i turni, STOP per "
+        "non ricevere SMS.",
+        "en": "Welcome {name}! The municipality will contact you. NEXT for shifts, STOP to "
+        "stop SMS.",
+        "fr": "Bienvenue {name} ! La commune vous contactera. PROCHAIN pour les créneaux.",
+        "ar": "أهلاً {name}! ستتصل بك البلدية. التالي للنوبات، STOP للإيقاف.",
+        "es": "¡Bienvenido/a, {name}! El Ayuntamiento te contacta pronto. SIGUIENTE para "
+        "tus turnos, STOP para no recibir SMS.",
+        "bn": "স্বাগতম {name}! পৌরসভা যোগাযোগ করবে। শিফট জানতে পরবর্তী, SMS বন্ধ করতে STOP।",
+        "ur": "خوش آمدید {name}! بلدیہ آپ سے رابطہ کرے گی۔ شفٹوں کے لیے اگلا، روکنے کے لیے STOP۔",
+        "uk": "Вітаємо, {name}! Муніципалітет зв'яжеться з вами. ДАЛІ — ваші зміни, "
+        "STOP — без SMS.",
+    },
+    "signup_done_minor": {
+        "it": "Grazie {name}! Un genitore o tutore deve firmare il modulo di consenso con il "
+        "personale del Comune. Il Comune ti contatterà.",
+        "en": "Thank you {name}! A parent or guardian must sign the consent form with the "
+        "municipality's staff. The municipality will contact you.",
+        "fr": "Merci {name} ! Un parent ou tuteur doit signer le formulaire de consentement "
+        "avec la mairie. La mairie vous contactera.",
+        "ar": "شكرًا {name}! يجب أن يوقّع أحد الوالدين أو الوصي استمارة الموافقة مع "
+        "موظفي البلدية. ستتصل بك البلدية.",
+        "es": "¡Gracias, {name}! Tu madre, padre o tutor debe firmar el consentimiento con "
+        "el personal del Ayuntamiento. Te contactaremos pronto.",
+        "bn": "ধন্যবাদ {name}! বাবা-মা বা অভিভাবককে পৌরসভার কর্মীদের সাথে সম্মতিপত্রে সই "
+        "করতে হবে। পৌরসভা যোগাযোগ করবে।",
+        "ur": "شکریہ {name}! والدین یا سرپرست کو بلدیہ کے عملے کے ساتھ رضامندی فارم پر "
+        "دستخط کرنے ہوں گے۔ بلدیہ رابطہ کرے گی۔",
+        "uk": "Дякуємо, {name}! Батько, мати чи опікун має підписати згоду з працівниками "
+        "муніципалітету. Ми з вами зв'яжемося.",
+    },
+    "signup_cancelled": {
+        "it": "Iscrizione annullata. Scrivi ISCRIVI quando vuoi.",
+        "en": "Sign-up cancelled. Write JOIN whenever you like.",
+        "fr": "Inscription annulée. Écrivez INSCRIRE quand vous voulez.",
+        "ar": "تم إلغاء التسجيل. اكتب اشترك متى شئت.",
+        "es": "Registro cancelado. Escribe UNIRME cuando quieras.",
+        "bn": "নিবন্ধন বাতিল হয়েছে। যখন চান যোগ লিখুন।",
+        "ur": "رجسٹریشن منسوخ ہو گئی۔ جب چاہیں شامل لکھیں۔",
+        "uk": "Запис скасовано. Напишіть ЗАПИС, коли захочете.",
+    },
+    "already_registered": {
+        "it": "Sei già iscritto. PROSSIMO per il prossimo turno, ORE per le tue ore.",
+        "en": "You are already signed up. NEXT for your next shift, HOURS for your hours.",
+        "fr": "Votre inscription est faite. PROCHAIN pour le créneau, HEURES pour vos heures.",
+        "ar": "أنت مسجل بالفعل. التالي للنوبة القادمة، ساعات لساعاتك.",
+        "es": "Ya te has inscrito. SIGUIENTE para tu turno, HORAS para tus horas.",
+        "bn": "আপনি আগেই নিবন্ধিত। পরের শিফটের জন্য পরবর্তী, ঘণ্টার জন্য ঘণ্টা লিখুন।",
+        "ur": "آپ پہلے سے رجسٹرڈ ہیں۔ اگلی شفٹ کے لیے اگلا، گھنٹوں کے لیے گھنٹے لکھیں۔",
+        "uk": "Ви вже зареєстровані. ДАЛІ — наступна зміна, ГОДИНИ — ваші години.",
+    },
+    "not_registered": {
+        "it": "Non sei ancora iscritto. Scrivi ISCRIVI per iscriverti.",
+        "en": "You are not signed up yet. Write JOIN to sign up.",
+        "fr": "Vous n'avez pas encore de compte. Écrivez INSCRIRE.",
+        "ar": "لست مسجلاً بعد. اكتب اشترك للتسجيل.",
+        "es": "No te has inscrito. Escribe UNIRME para inscribirte.",
+        "bn": "আপনি এখনও নিবন্ধিত নন। নিবন্ধনের জন্য যোগ লিখুন।",
+        "ur": "آپ ابھی رجسٹرڈ نہیں ہیں۔ رجسٹریشن کے لیے شامل لکھیں۔",
+        "uk": "Ви ще не зареєстровані. Напишіть ЗАПИС, щоб записатися.",
+    },
+    "next_session": {
+        "it": "Prossimo turno: {when}, {place}. {project}",
+        "en": "Next shift: {when}, {place}. {project}",
+        "fr": "Prochain créneau: {when}, {place}. {project}",
+        "ar": "النوبة القادمة: {when}، {place}. {project}",
+        "es": "Siguiente turno: {when}, {place}. {project}",
+        "bn": "পরের শিফট: {when}, {place}। {project}",
+        "ur": "اگلی شفٹ: {when}، {place}۔ {project}",
+        "uk": "Наступна зміна: {when}, {place}. {project}",
+    },
+    "no_session": {
+        "it": "Nessun turno in programma. Cerca un progetto su civic_app.",
+        "en": "No shift planned. Look for a project on civic_app.",
+        "fr": "Aucun créneau prévu. Cherchez un projet sur civic_app.",
+        "ar": "لا توجد نوبات. ابحث عن مشروع في civic_app.",
+        "es": "No tienes turnos. Busca un proyecto en civic_app.",
+        "bn": "কোনো শিফট নেই। civic_app-এ একটি প্রকল্প খুঁজুন।",
+        "ur": "کوئی شفٹ طے نہیں۔ civic_app پر کوئی پروجیکٹ تلاش کریں۔",
+        "uk": "Змін не заплановано. Знайдіть проєкт на civic_app.",
+    },
+    "hours": {
+        "it": "Hai fatto {done} ore su {target}.",
+        "en": "You have done {done} hours of {target}.",
+        "fr": "Vous avez fait {done} heures sur {target}.",
+        "ar": "أنجزت {done} ساعة من {target}.",
+        "es": "Llevas {done} horas de {target}.",
+        "bn": "আপনি {target} ঘণ্টার মধ্যে {done} ঘণ্টা করেছেন।",
+        "ur": "آپ نے {target} میں سے {done} گھنٹے پورے کیے ہیں۔",
+        "uk": "Ви відпрацювали {done} год із {target}.",
+    },
+    "hours_no_plan": {
+        "it": "Hai fatto {done} ore. Il tuo piano non è ancora firmato.",
+        "en": "You have done {done} hours. Your plan is not signed yet.",
+        "fr": "Vous avez fait {done} heures. Votre plan n'est pas encore signé.",
+        "ar": "أنجزت {done} ساعة. خطتك لم تُوقَّع بعد.",
+        "es": "Llevas {done} horas. Tu plan aun no esta firmado.",
+        "bn": "আপনি {done} ঘণ্টা করেছেন। আপনার পরিকল্পনা এখনও স্বাক্ষরিত হয়নি।",
+        "ur": "آپ نے {done} گھنٹے پورے کیے ہیں۔ آپ کا منصوبہ ابھی دستخط شدہ نہیں۔",
+        "uk": "Ви відпрацювали {done} год. Ваш план ще не підписано.",
+    },
+    "rsvp_yes": {
+        "it": "Grazie, ti aspettiamo!",
+        "en": "Thank you, see you there!",
+        "fr": "Merci, nous vous attendons !",
+        "ar": "شكرًا، ننتظرك!",
+        "es": "¡Gracias, te esperamos!",
+        "bn": "ধন্যবাদ, আপনার অপেক্ষায় থাকব!",
+        "ur": "شکریہ، ہم آپ کا انتظار کریں گے!",
+        "uk": "Дякуємо, чекаємо на вас!",
+    },
+    "rsvp_no": {
+        "it": "Grazie per averci avvisato.",
+        "en": "Thank you for letting us know.",
+        "fr": "Merci de nous avoir prévenus.",
+        "ar": "شكرًا لإخبارنا.",
+        "es": "Gracias por avisarnos.",
+        "bn": "জানানোর জন্য ধন্যবাদ।",
+        "ur": "بتانے کا شکریہ۔",
+        "uk": "Дякуємо, що повідомили.",
+    },
+    "staff_reply": {
+        "it": "{text}",
+    },
+    # Reminders and notices: one GSM-7 segment in it/en/fr/es, two UCS-2 at most otherwise.
+    "reminder": {
+        "it": "civic_app: {when} {project}, {place}. Vieni? 1=SI 2=NO",
+        "en": "civic_app: {when} {project}, {place}. Coming? 1=YES 2=NO",
+        "fr": "civic_app: {when} {project}, {place}. Vous venez? 1=OUI 2=NON",
+        "ar": "civic_app: {when} {project}، {place}. هل ستأتي؟ 1=نعم 2=لا",
+        "es": "civic_app: {when} {project}, {place}. ¿Vienes? 1=SI 2=NO",
+        "bn": "civic_app: {when} {project}, {place}। আসবেন? 1=হ্যাঁ 2=না",
+        "ur": "civic_app: {when} {project}، {place}۔ آئیں گے؟ 1=ہاں 2=نہیں",
+        "uk": "civic_app: {when} {project}, {place}. Прийдете? 1=ТАК 2=НІ",
+    },
+    "session_cancelled": {
+        "it": "civic_app: ANNULLATO il turno {when} di {project}. Scusa il disturbo.",
+        "en": "civic_app: CANCELLED the shift {when} of {project}. Sorry.",
+        "fr": "civic_app: ANNULÉ le créneau {when} de {project}. Désolés.",
+        "ar": "civic_app: أُلغيت نوبة {when} في {project}. نعتذر.",
+        "es": "civic_app: CANCELADO el turno {when} de {project}. Lo sentimos.",
+        "bn": "civic_app: {project}-এর {when} শিফট বাতিল। দুঃখিত।",
+        "ur": "civic_app: {project} کی {when} والی شفٹ منسوخ۔ معذرت۔",
+        "uk": "civic_app: СКАСОВАНО зміну {when} у {project}. Вибачте.",
+    },
+    "first_session": {
+        "it": "civic_app: il tuo primo turno è {when}! PROSSIMO per sapere dove.",
+        "en": "civic_app: your first shift is {when}! NEXT to know where. Good luck!",
+        "fr": "civic_app: votre premier créneau: {when} ! PROCHAIN pour savoir où.",
+        "ar": "civic_app: أول نوبة لك {when}! أرسل التالي لتعرف المكان. بالتوفيق!",
+        "es": "civic_app: tu primer turno: {when}. Escribe SIGUIENTE para saber el lugar.",
+        "bn": "civic_app: আপনার প্রথম শিফট {when}! কোথায় জানতে পরবর্তী লিখুন।",
+        "ur": "civic_app: آپ کی پہلی شفٹ {when} ہے! جگہ جاننے کے لیے اگلا بھیجیں۔",
+        "uk": "civic_app: ваша перша зміна {when}! ДАЛІ, щоб дізнатися де.",
+    },
+    "half_target": {
+        "it": "civic_app: hai fatto metà delle ore del piano ({done} su {target}). Bravo!",
+        "en": "civic_app: you have done half the hours of your plan ({done} of {target}).",
+        "fr": "civic_app: vous avez fait la moitié des heures ({done} sur {target}). Bravo !",
+        "ar": "civic_app: أنجزت نصف ساعات خطتك ({done} من {target}). أحسنت!",
+        "es": "civic_app: llevas la mitad de las horas de tu plan ({done} de {target}). ¡Muy bien!",
+        "bn": "civic_app: পরিকল্পনার অর্ধেক ঘণ্টা শেষ ({target}-এর মধ্যে {done})। চমৎকার!",
+        "ur": "civic_app: منصوبے کے آدھے گھنٹے پورے ({target} میں سے {done})۔ شاباش!",
+        "uk": "civic_app: ви виконали половину годин плану ({done} із {target}). Чудово!",
+    },
+    "target_reached": {
+        "it": "civic_app: hai raggiunto le {target} ore del tuo piano. Complimenti!",
+        "en": "civic_app: you have reached the {target} hours of your plan. Congratulations!",
+        "fr": "civic_app: vous avez atteint les {target} heures de votre plan. Bravo !",
+        "ar": "civic_app: وصلت إلى {target} ساعة في خطتك. تهانينا!",
+        "es": "civic_app: has llegado a las {target} horas de tu plan. ¡Enhorabuena!",
+        "bn": "civic_app: আপনি পরিকল্পনার {target} ঘণ্টা পূর্ণ করেছেন। অভিনন্দন!",
+        "ur": "civic_app: آپ نے منصوبے کے {target} گھنٹے پورے کر لیے۔ مبارک ہو!",
+        "uk": "civic_app: ви виконали всі {target} год свого плану. Вітаємо!",
+    },
+    # A place freed at a session, offered to the waitlist: it expires, so it says when.
+    "offer": {
+        "it": "civic_app: posto libero {when} {project}. "
+        "Lo vuoi? Rispondi 1=SI entro {minutes} min.",
+        "en": "civic_app: a place is free {when} {project}. "
+        "Want it? Reply 1=YES within {minutes} min.",
+        "fr": "civic_app: place libre {when} {project}. Vous la voulez? 1=OUI sous {minutes} min.",
+        "ar": "civic_app: مكان شاغر {when} {project}. هل تريده؟ أرسل 1=نعم خلال {minutes} دقيقة.",
+        "es": "civic_app: plaza libre {when} {project}. "
+        "¿La quieres? Responde 1=SI en {minutes} min.",
+        "bn": "civic_app: {when} {project}-এ জায়গা খালি। চান? {minutes} মিনিটে 1=হ্যাঁ লিখুন।",
+        "ur": "civic_app: {when} {project} میں جگہ خالی۔ چاہیے؟ {minutes} منٹ میں 1=ہاں بھیجیں۔",
+        "uk": "civic_app: вільне місце {when} {project}. Бажаєте? 1=ТАК за {minutes} хв.",
+    },
+    "offer_taken": {
+        "it": "Il posto è tuo! Ti aspettiamo.",
+        "en": "The place is yours! See you there.",
+        "fr": "La place est à vous ! Nous vous attendons.",
+        "ar": "المكان لك! ننتظرك.",
+        "es": "¡La plaza es tuya! Te esperamos.",
+        "bn": "জায়গাটি আপনার! আপনার অপেক্ষায় থাকব।",
+        "ur": "جگہ آپ کی ہے! ہم آپ کا انتظار کریں گے۔",
+        "uk": "Місце ваше! Чекаємо на вас.",
+    },
+    "offer_too_late": {
+        "it": "Peccato, il posto è già stato preso. Ti avvisiamo la prossima volta.",
+        "en": "Sorry, the place has been taken. We will tell you next time.",
+        "fr": "Dommage, la place est déjà prise. Nous vous préviendrons la prochaine fois.",
+        "ar": "للأسف، أُخذ المكان. سنخبرك في المرة القادمة.",
+        "es": "Lo sentimos, la plaza ya se ha ocupado. Te avisaremos otra vez.",
+        "bn": "দুঃখিত, জায়গাটি আর খালি নেই। পরের বার জানাব।",
+        "ur": "افسوس، جگہ لی جا چکی ہے۔ اگلی بار ہم آپ کو بتائیں گے۔",
+        "uk": "На жаль, місце вже зайняте. Повідомимо наступного разу.",
+    },
+    # Community events.
+    "event_invite": {
+        "it": "civic_app: {when} {title}, {place}. Vieni? 1=SI 2=NO",
+        "en": "civic_app: {when} {title}, {place}. Coming? 1=YES 2=NO",
+        "fr": "civic_app: {when} {title}, {place}. Vous venez? 1=OUI 2=NON",
+        "ar": "civic_app: {when} {title}، {place}. هل ستأتي؟ 1=نعم 2=لا",
+        "es": "civic_app: {when} {title}, {place}. ¿Vienes? 1=SI 2=NO",
+        "bn": "civic_app: {when} {title}, {place}। আসবেন? 1=হ্যাঁ 2=না",
+        "ur": "civic_app: {when} {title}، {place}۔ آئیں گے؟ 1=ہاں 2=نہیں",
+        "uk": "civic_app: {when} {title}, {place}. Прийдете? 1=ТАК 2=НІ",
+    },
+    "event_reminder": {
+        "it": "civic_app: domani {when} {title}, {place}. Ti aspettiamo!",
+        "en": "civic_app: tomorrow {when} {title}, {place}. See you there!",
+        "fr": "civic_app: demain {when} {title}, {place}. Nous vous attendons !",
+        "ar": "civic_app: غدًا {when} {title}، {place}. ننتظرك!",
+        "es": "civic_app: mañana {when} {title}, {place}. ¡Te esperamos!",
+        "bn": "civic_app: আগামীকাল {when} {title}, {place}। আপনার অপেক্ষায় থাকব!",
+        "ur": "civic_app: کل {when} {title}، {place}۔ ہم آپ کے منتظر ہیں!",
+        "uk": "civic_app: завтра {when} {title}, {place}. Чекаємо на вас!",
+    },
+    "event_cancelled": {
+        "it": "civic_app: ANNULLATO {title} di {when}. Ci scusiamo.",
+        "en": "civic_app: CANCELLED {title} on {when}. Sorry.",
+        "fr": "civic_app: ANNULÉ {title} du {when}. Désolés.",
+        "ar": "civic_app: أُلغي {title} يوم {when}. نعتذر.",
+        "es": "civic_app: CANCELADO {title} del {when}. Lo sentimos.",
+        "bn": "civic_app: {when}-এর {title} বাতিল। দুঃখিত।",
+        "ur": "civic_app: {when} کا {title} منسوخ۔ معذرت۔",
+        "uk": "civic_app: СКАСОВАНО {title} {when}. Вибачте.",
     },
 }
+
+
+def sms_language(language: str | None) -> str:
+    """The language SMS are written in for someone who chose `language` (Italian if none)."""
+    return language if language in SMS_LANGUAGES else "it"
 
 
 def render_sms(template: str, language: str, /, **values) -> str:
@@ -22,173 +483,47 @@ def render_sms(template: str, language: str, /, **values) -> str:
     return texts.get(language, texts["it"]).format(**values)
 
 
-# Messages about enrolments and plans. Keep them short: one GSM-7 segment where possible.
-TEMPLATES.update(
-    {
-        "enrolment_accepted": {
-            "it": 'civic_app: sei stato accettato in "{project}". Prossimo turno: {when}.',
-            "en": 'civic_app: you are accepted in "{project}". Next shift: {when}.',
-            "fr": 'civic_app: demande pour "{project}" acceptée. Prochain créneau: {when}.',
-            "ar": 'civic_app: تم قبولك في "{project}". النوبة القادمة: {when}.',
-        },
-        "enrolment_waitlisted": {
-            "it": 'civic_app: "{project}" è pieno. Sei in lista d\'attesa, ti avvisiamo noi.',
-            "en": 'civic_app: "{project}" is full. You are on the waiting list; we will text you.',
-            "fr": 'civic_app: "{project}" est complet. Vous avez une place en liste d\'attente.',
-            "ar": 'civic_app: "{project}" ممتلئ. أنت في قائمة الانتظار وسنخبرك.',
-        },
-        "enrolment_declined": {
-            "it": 'civic_app: per "{project}" non c\'è posto per te. Guarda gli altri progetti.',
-            "en": 'civic_app: there is no place for you in "{project}". See other projects.',
-            "fr": 'civic_app: pas de place pour vous dans "{project}". Voyez les autres projets.',
-            "ar": 'civic_app: لا يوجد مكان لك في "{project}". انظر المشاريع الأخرى.',
-        },
-        "place_available": {
-            "it": 'civic_app: c\'è un posto libero in "{project}". Il Comune conferma presto.',
-            "en": 'civic_app: a place is free in "{project}". The municipality will confirm soon.',
-            "fr": 'civic_app: une place est libre dans "{project}". La mairie confirmera vite.',
-            "ar": 'civic_app: أصبح هناك مكان في "{project}". ستؤكد البلدية قريبًا.',
-        },
-        "plan_ready": {
-            "it": "civic_app: il tuo piano è pronto. Leggilo e firmalo nella tua pagina civic_app.",
-            "en": "civic_app: your plan is ready. Read and sign it on civic_app, on your page.",
-            "fr": "civic_app: votre plan vous attend. Lisez-le et signez-le sur votre page.",
-            "ar": "civic_app: خطتك جاهزة. اقرأها ووقّعها في صفحتك على civic_app.",
-        },
-    }
-)
+#: How SMS show a date: short weekday, day/month and time, e.g. "mar 10/03 09:00".
+WHEN_FORMAT = "EEE d/MM HH:mm"
+NUMBER_FORMAT = "#,##0.##"
 
 
-# Conversation replies and reminders. Reminders must fit one GSM-7 segment in it/en/fr
-# and two UCS-2 segments in ar (tests/sms/test_templates.py checks with typical values).
-TEMPLATES.update(
-    {
-        "help": {
-            "it": "civic_app: ISCRIVI per iscriverti, PROSSIMO per il turno, ORE per le ore, "
-            "STOP per non ricevere SMS.",
-            "en": "civic_app: JOIN to sign up, NEXT for your next shift, HOURS for your hours, "
-            "STOP to stop SMS.",
-            "fr": "civic_app: INSCRIRE pour s'inscrire, PROCHAIN pour le prochain créneau, "
-            "HEURES, STOP pour ne plus recevoir de SMS.",
-            "ar": "civic_app: اشترك للتسجيل، التالي للنوبة القادمة، ساعات لساعاتك، STOP للإيقاف.",
-        },
-        "stop_confirmation": {
-            "it": "civic_app: non riceverai altri SMS. Scrivi START per riattivarli.",
-            "en": "civic_app: you will get no more SMS. Reply START to get them again.",
-            "fr": "civic_app: vous ne recevrez plus de SMS. Envoyez START pour les reprendre.",
-            "ar": "civic_app: لن تصلك رسائل أخرى. أرسل START لإعادتها.",
-        },
-        "start_confirmation": {
-            "it": "civic_app: riceverai di nuovo i nostri SMS. STOP per smettere.",
-            "en": "civic_app: you will get our SMS again. STOP to stop.",
-            "fr": "civic_app: vous recevrez de nouveau nos SMS. STOP pour ne plus les recevoir.",
-            "ar": "civic_app: ستصلك رسائلنا من جديد. أرسل STOP للإيقاف.",
-        },
-        "signup_language": {
-            "it": "civic_app: 1 Italiano, 2 English, 3 Français, 4 العربية. Rispondi col numero.",
-        },
-        "signup_name": {
-            "it": "Come ti chiami? Scrivi nome e cognome.",
-            "en": "What is your name? Write first and last name.",
-            "fr": "Comment vous appelez-vous ? Écrivez prénom et nom.",
-            "ar": "ما اسمك؟ اكتب الاسم واسم العائلة.",
-        },
-        "signup_municipality": {
-            "it": "In quale Comune vivi? Scrivi il nome, ad esempio Roma.",
-            "en": "Which municipality do you live in? Write its name, for example Roma.",
-            "fr": "Dans quelle commune vivez-vous ? Écrivez son nom, par exemple Roma.",
-            "ar": "في أي بلدية تسكن؟ اكتب اسمها، مثلاً Roma.",
-        },
-        "signup_municipality_unknown": {
-            "it": "Non conosco questo Comune. Scrivi ad esempio Roma, Milano, Palermo.",
-            "en": "I do not know this municipality. Write for example Roma, Milano, Palermo.",
-            "fr": "Commune inconnue. Écrivez par exemple Roma, Milano, Palermo.",
-            "ar": "لا أعرف هذه البلدية. اكتب مثلاً Roma أو Milano أو Palermo.",
-        },
-        "signup_sector": {
-            "it": "Cosa ti interessa? 1 Cura del verde, 2 Cura della persona, 3 Sicurezza.",
-            "en": "What interests you? 1 Green spaces, 2 Personal care, 3 Safety.",
-            "fr": "Qu'est-ce qui vous intéresse ? 1 Espaces verts, 2 Aide à la personne, "
-            "3 Sécurité.",
-            "ar": "ما الذي يهمك؟ 1 المساحات الخضراء، 2 رعاية الأشخاص، 3 الأمن.",
-        },
-        "signup_confirm": {
-            "it": "{name}, Comune di {municipality}. Rispondi SI per iscriverti: il Comune usa "
-            "nome e numero solo per il programma.",
-            "en": "{name}, {municipality}. Reply YES to sign up: the municipality uses your name "
-            "and number only for the programme.",
-            "fr": "{name}, {municipality}. Répondez OUI pour vous inscrire: la commune utilise "
-            "nom et numéro seulement pour le programme.",
-            "ar": "{name}، {municipality}. أرسل نعم للتسجيل: "
-            "تستخدم البلدية اسمك ورقمك للبرنامج فقط.",
-        },
-        "signup_done": {
-            "it": "Benvenuto {name}! Il Comune ti contatterà. PROSSIMO per i turni, STOP per "
-            "non ricevere SMS.",
-            "en": "Welcome {name}! The municipality will contact you. NEXT for shifts, STOP to "
-            "stop SMS.",
-            "fr": "Bienvenue {name} ! La commune vous contactera. PROCHAIN pour les créneaux.",
-            "ar": "أهلاً {name}! ستتصل بك البلدية. التالي للنوبات، STOP للإيقاف.",
-        },
-        "signup_cancelled": {
-            "it": "Iscrizione annullata. Scrivi ISCRIVI quando vuoi.",
-            "en": "Sign-up cancelled. Write JOIN whenever you like.",
-            "fr": "Inscription annulée. Écrivez INSCRIRE quand vous voulez.",
-            "ar": "تم إلغاء التسجيل. اكتب اشترك متى شئت.",
-        },
-        "already_registered": {
-            "it": "Sei già iscritto. PROSSIMO per il prossimo turno, ORE per le tue ore.",
-            "en": "You are already signed up. NEXT for your next shift, HOURS for your hours.",
-            "fr": "Votre inscription est faite. PROCHAIN pour le créneau, HEURES pour vos heures.",
-            "ar": "أنت مسجل بالفعل. التالي للنوبة القادمة، ساعات لساعاتك.",
-        },
-        "next_session": {
-            "it": "Prossimo turno: {when}, {place}. {project}",
-            "en": "Next shift: {when}, {place}. {project}",
-            "fr": "Prochain créneau: {when}, {place}. {project}",
-            "ar": "النوبة القادمة: {when}، {place}. {project}",
-        },
-        "no_session": {
-            "it": "Nessun turno in programma. Cerca un progetto su civic_app.",
-            "en": "No shift planned. Look for a project on civic_app.",
-            "fr": "Aucun créneau prévu. Cherchez un projet sur civic_app.",
-            "ar": "لا توجد نوبات. ابحث عن مشروع في civic_app.",
-        },
-        "hours": {
-            "it": "Hai fatto {done} ore su {target}.",
-            "en": "You have done {done} hours of {target}.",
-            "fr": "Vous avez fait {done} heures sur {target}.",
-            "ar": "أنجزت {done} ساعة من {target}.",
-        },
-        "not_registered": {
-            "it": "Non sei ancora iscritto. Scrivi ISCRIVI per iscriverti.",
-            "en": "You are not signed up yet. Write JOIN to sign up.",
-            "fr": "Vous n'avez pas encore de compte. Écrivez INSCRIRE.",
-            "ar": "لست مسجلاً بعد. اكتب اشترك للتسجيل.",
-        },
-        "rsvp_yes": {
-            "it": "Grazie, ti aspettiamo!",
-            "en": "Thank you, see you there!",
-            "fr": "Merci, nous vous attendons !",
-            "ar": "شكرًا، ننتظرك!",
-        },
-        "rsvp_no": {
-            "it": "Grazie per averci avvisato.",
-            "en": "Thank you for letting us know.",
-            "fr": "Merci de nous avoir prévenus.",
-            "ar": "شكرًا لإخبارنا.",
-        },
-        "reminder": {
-            "it": "civic_app: {when} {project}, {place}. Vieni? 1=SI 2=NO",
-            "en": "civic_app: {when} {project}, {place}. Coming? 1=YES 2=NO",
-            "fr": "civic_app: {when} {project}, {place}. Vous venez? 1=OUI 2=NON",
-            "ar": "civic_app: {when} {project}، {place}. هل ستأتي؟ 1=نعم 2=لا",
-        },
-        "staff_reply": {
-            "it": "{text}",
-        },
-    }
-)
+def fold_to_gsm7(text: str) -> str:
+    """`text` without the accents GSM-7 lacks ("sáb" -> "sab"); other characters kept."""
+    out = []
+    for ch in text:
+        if not is_gsm7(ch):
+            bare = "".join(
+                c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
+            )
+            ch = bare if bare and is_gsm7(bare) else ch
+        out.append(ch)
+    return "".join(out)
+
+
+def _fit(text: str, language: str) -> str:
+    # One accented weekday ("sáb") must not turn a Spanish reminder into UCS-2.
+    return fold_to_gsm7(text) if language in GSM_LANGUAGES else text
+
+
+def sms_when(moment: datetime, language: str | None, pattern: str = WHEN_FORMAT) -> str:
+    """`moment` in Rome time as an SMS in `language` shows it (Babel's data, not the web
+    catalogs: every SMS language has its weekday names). Needs an app context."""
+    from flask_babel import force_locale, format_datetime
+
+    language = sms_language(language)
+    with force_locale(language):
+        return _fit(format_datetime(moment, pattern), language)
+
+
+def sms_number(value, language: str | None) -> str:
+    """A number of hours as an SMS in `language` writes it ("12,5" in Italian)."""
+    from flask_babel import force_locale, format_decimal
+
+    language = sms_language(language)
+    with force_locale(language):
+        return format_decimal(value, NUMBER_FORMAT)
+
 
 #: Typical values, to measure each template's cost in segments.
 TYPICAL_VALUES = {
@@ -201,132 +536,17 @@ TYPICAL_VALUES = {
     "done": "12,5",
     "target": "60",
     "text": "Ciao, domani porta i guanti.",
+    "minutes": "120",
+    "title": "Festa di quartiere",
 }
 
 
-TEMPLATES.update(
-    {
-        "session_cancelled": {
-            "it": "civic_app: ANNULLATO il turno {when} di {project}. Scusa il disturbo.",
-            "en": "civic_app: CANCELLED the shift {when} of {project}. Sorry.",
-            "fr": "civic_app: ANNULÉ le créneau {when} de {project}. Désolés.",
-            "ar": "civic_app: أُلغيت نوبة {when} في {project}. نعتذر.",
-        },
-        "first_session": {
-            "it": "civic_app: il tuo primo turno è {when}! PROSSIMO per sapere dove.",
-            "en": "civic_app: your first shift is {when}! NEXT to know where. Good luck!",
-            "fr": "civic_app: votre premier créneau: {when} ! PROCHAIN pour savoir où.",
-            "ar": "civic_app: أول نوبة لك {when}! أرسل التالي لتعرف المكان. بالتوفيق!",
-        },
-        "half_target": {
-            "it": "civic_app: hai fatto metà delle ore del piano ({done} su {target}). Bravo!",
-            "en": "civic_app: you have done half the hours of your plan ({done} of {target}).",
-            "fr": "civic_app: vous avez fait la moitié des heures ({done} sur {target}). Bravo !",
-            "ar": "civic_app: أنجزت نصف ساعات خطتك ({done} من {target}). أحسنت!",
-        },
-        "target_reached": {
-            "it": "civic_app: hai raggiunto le {target} ore del tuo piano. Complimenti!",
-            "en": "civic_app: you have reached the {target} hours of your plan. Congratulations!",
-            "fr": "civic_app: vous avez atteint les {target} heures de votre plan. Bravo !",
-            "ar": "civic_app: وصلت إلى {target} ساعة في خطتك. تهانينا!",
-        },
-    }
-)
-
-
-TEMPLATES.update(
-    {
-        "offer": {
-            "it": "civic_app: posto libero {when} {project}. "
-            "Lo vuoi? Rispondi 1=SI entro {minutes} min.",
-            "en": "civic_app: a place is free {when} {project}. "
-            "Want it? Reply 1=YES within {minutes} min.",
-            "fr": "civic_app: place libre {when} {project}. "
-            "Vous la voulez? 1=OUI sous {minutes} min.",
-            "ar": "civic_app: مكان شاغر {when} {project}. "
-            "هل تريده؟ أرسل 1=نعم خلال {minutes} دقيقة.",
-        },
-        "offer_taken": {
-            "it": "Il posto è tuo! Ti aspettiamo.",
-            "en": "The place is yours! See you there.",
-            "fr": "La place est à vous ! Nous vous attendons.",
-            "ar": "المكان لك! ننتظرك.",
-        },
-        "offer_too_late": {
-            "it": "Peccato, il posto è già stato preso. Ti avvisiamo la prossima volta.",
-            "en": "Sorry, the place has been taken. We will tell you next time.",
-            "fr": "Dommage, la place est déjà prise. Nous vous préviendrons la prochaine fois.",
-            "ar": "للأسف، أُخذ المكان. سنخبرك في المرة القادمة.",
-        },
-    }
-)
-TYPICAL_VALUES["minutes"] = "120"
-
-
-TEMPLATES.update(
-    {
-        "event_invite": {
-            "it": "civic_app: {when} {title}, {place}. Vieni? 1=SI 2=NO",
-            "en": "civic_app: {when} {title}, {place}. Coming? 1=YES 2=NO",
-            "fr": "civic_app: {when} {title}, {place}. Vous venez? 1=OUI 2=NON",
-            "ar": "civic_app: {when} {title}، {place}. هل ستأتي؟ 1=نعم 2=لا",
-        },
-        "event_reminder": {
-            "it": "civic_app: domani {when} {title}, {place}. Ti aspettiamo!",
-            "en": "civic_app: tomorrow {when} {title}, {place}. See you there!",
-            "fr": "civic_app: demain {when} {title}, {place}. Nous vous attendons !",
-            "ar": "civic_app: غدًا {when} {title}، {place}. ننتظرك!",
-        },
-    }
-)
-TYPICAL_VALUES["title"] = "Festa di quartiere"
-
-
-TEMPLATES.update(
-    {
-        "event_cancelled": {
-            "it": "civic_app: ANNULLATO {title} di {when}. Ci scusiamo.",
-            "en": "civic_app: CANCELLED {title} on {when}. Sorry.",
-            "fr": "civic_app: ANNULÉ {title} du {when}. Désolés.",
-            "ar": "civic_app: أُلغي {title} يوم {when}. نعتذر.",
-        },
-    }
-)
-
-
-# Sign-up by SMS: the optional year of birth, and the path for minors, whose consent a
-# parent or guardian signs with the municipality's staff.
-TEMPLATES.update(
-    {
-        "signup_birth_year": {
-            "it": "In che anno sei nato? Es. 1990. Serve solo per contare in forma anonima "
-            "le persone raggiunte (fondo UE). Puoi scrivere SALTA.",
-            "en": "What year were you born? E.g. 1990. Used only to count people reached, "
-            "anonymously (EU fund). You can reply SKIP.",
-            "fr": "Votre année de naissance? Ex. 1990. Seulement pour compter les personnes "
-            "anonymement (fonds UE). Vous pouvez écrire PASSER.",
-            "ar": "ما سنة ميلادك؟ مثلاً 1990. فقط لعدّ الأشخاص دون أسماء (صندوق الاتحاد "
-            "الأوروبي). يمكنك كتابة تخطي.",
-        },
-        "signup_confirm_minor": {
-            "it": "{name}, Comune di {municipality}. Hai meno di 18 anni: il consenso lo firma "
-            "un genitore o tutore in Comune. Rispondi SI per registrarti.",
-            "en": "{name}, {municipality}. You are under 18: a parent or guardian signs the "
-            "consent at the municipality. Reply YES to register.",
-            "fr": "{name}, {municipality}. Vous avez moins de 18 ans: un parent ou tuteur signe "
-            "le consentement en mairie. Répondez OUI pour vous inscrire.",
-            "ar": "{name}، {municipality}. عمرك أقل من 18: يوقّع أحد الوالدين أو الوصي "
-            "الموافقة في البلدية. أرسل نعم للتسجيل.",
-        },
-        "signup_done_minor": {
-            "it": "Grazie {name}! Un genitore o tutore deve firmare il modulo di consenso con il "
-            "personale del Comune. Il Comune ti contatterà.",
-            "en": "Thank you {name}! A parent or guardian must sign the consent form with the "
-            "municipality's staff. The municipality will contact you.",
-            "fr": "Merci {name} ! Un parent ou tuteur doit signer le formulaire de consentement "
-            "avec la mairie. La mairie vous contactera.",
-            "ar": "شكرًا {name}! يجب أن يوقّع أحد الوالدين أو الوصي استمارة الموافقة مع "
-            "موظفي البلدية. ستتصل بك البلدية.",
-        },
-    }
-)
+def typical_values(language: str) -> dict[str, str]:
+    """TYPICAL_VALUES with the date as `language` writes it, on its longest weekday."""
+    language = sms_language(language)
+    week = (datetime(2026, 3, 9 + day, 9, 0) for day in range(7))
+    when = max(
+        (_fit(babel_format_datetime(day, WHEN_FORMAT, locale=language), language) for day in week),
+        key=len,
+    )
+    return TYPICAL_VALUES | {"when": when}

@@ -82,3 +82,18 @@ def simulator():
         thread=thread,
         status_labels=STATUS_LABELS,
     )
+
+
+@bp.route("/staff/sms/templates")
+@roles_required(Role.STAFF)
+def template_costs():
+    """Every SMS template in every language: encoding, length and segments, against budget."""
+    from civic_app.sms import costs
+
+    rows = costs.template_costs()
+    return render_template(
+        "sms/templates.html",
+        rows=rows,
+        over=sum(row.over_budget for row in rows),
+        rtl=("ar", "ur"),
+    )

@@ -7,12 +7,14 @@ rebuilt it (set PROXY_COUNT to the number of proxies in front of the app).
 """
 
 import logging
+import re
 
 import phonenumbers
 from flask import Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 
 from civic_app.core.clock import now
+from civic_app.core.inputs import MAX_ID, without_nul
 from civic_app.core.phones import mask_phone
 from civic_app.extensions import csrf, db, limiter
 from civic_app.sms import bp
@@ -62,14 +64,21 @@ def check_signature() -> None:
         abort(403)
 
 
+def message_sid() -> str:
+    """The MessageSid Twilio sent ("" when missing or not printable ASCII, as none is)."""
+    sid = request.form.get("MessageSid", "")[:64]
+    return sid if sid.isascii() and sid.isprintable() else ""
+
+
 @bp.route("/sms/inbound", methods=["POST"])
 @csrf.exempt
 @limiter.limit(webhook_limit)
 def inbound():
     check_signature()
-    sid = request.form.get("MessageSid", "")[:64]
+    sid = message_sid()
     raw_from = request.form.get("From", "")
-    body = request.form.get("Body", "")
+    # No phone sends a NUL (GSM's 0x00 arrives as "@"), and PostgreSQL text refuses it.
+    body = without_nul(request.form.get("Body", ""))
     try:
         number = phonenumbers.parse(raw_from, None)
         phone = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -90,19 +99,39 @@ def inbound():
 @limiter.limit(webhook_limit)
 def status_callback():
     check_signature()
-    sid = request.form.get("MessageSid", "")[:64]
+    sid = message_sid()
     new_status = TWILIO_STATUSES.get(request.form.get("MessageStatus", ""))
     if not sid or new_status is None:
         abort(400)
     message = db.session.scalar(db.select(Message).where(Message.provider_sid == sid))
     if message is None:
-        return Response(status=204)
+        message = _unrecorded(request.args.get("m", type=int))
+        if message is None:
+            return Response(status=204)
+        # The provider took it though we never heard back (a timeout, a dispatcher
+        # killed): it went, once; now we know its SID.
+        message.provider_sid = sid
+        message.sent_at = message.sent_at or now()
+        if STATUS_RANK.get(new_status, 0) <= STATUS_RANK[Status.SENT]:
+            message.status = Status.SENT
     if STATUS_RANK.get(new_status, 0) > STATUS_RANK.get(message.status, 0):
         message.status = new_status
-        error = request.form.get("ErrorCode") or None
-        if error:
+        error = request.form.get("ErrorCode", "").strip()
+        if re.fullmatch(r"[0-9]{1,20}", error):
             message.error_code = error[:20]
             if error in OPTED_OUT_CODES:
                 opt_out(message.phone, "twilio_" + error, now())
-        db.session.commit()
+    db.session.commit()
     return Response(status=204)
+
+
+def _unrecorded(message_id: int | None) -> Message | None:
+    """Our outbound message `message_id`, if it is still waiting to learn its SID."""
+    if message_id is None or not 0 < message_id <= MAX_ID:  # past the id range: no row
+        return None
+    message = db.session.get(Message, message_id)
+    if message is None or message.provider_sid is not None:
+        return None
+    if message.status not in (Status.SENDING, Status.UNKNOWN):
+        return None
+    return message

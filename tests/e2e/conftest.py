@@ -79,3 +79,38 @@ def phone_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+DESKTOP = {"width": 1280, "height": 900}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir():
+    """Where the browser tests leave their screenshots: $SCREENSHOTS_DIR or artifacts/screenshots.
+
+    CI keeps the folder as an artefact, so a person can look at the pages.
+    """
+    folder = Path(os.environ.get("SCREENSHOTS_DIR") or ROOT / "artifacts" / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def new_context(browser):
+    """`new_context("phone" | "desktop", locale=..., **options)`; closed after the test."""
+    contexts = []
+
+    def make(size: str = "phone", locale: str = "it-IT", **options):
+        if size == "phone":
+            options = {"viewport": PHONE, "is_mobile": True, "has_touch": True} | options
+        else:
+            options = {"viewport": DESKTOP} | options
+        context = browser.new_context(locale=locale, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()

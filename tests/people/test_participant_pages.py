@@ -40,6 +40,9 @@ def test_the_home_page_shows_what_a_participant_needs(
         )
     )
     queue_sms(phone=amina.phone, body="Benvenuta Amina", kind="t", now=clock.now(), user=amina)
+    queue_sms(
+        phone=amina.phone, body="Codice 424242", kind="login_code", now=clock.now(), user=amina
+    )
     db.session.commit()
     login_as(amina)
     page = client.get("/me").get_data(as_text=True)
@@ -55,6 +58,7 @@ def test_the_home_page_shows_what_a_participant_needs(
     ):
         assert text in page, text
     assert "<script" not in page
+    assert "424242" not in page  # one-time codes are not listed among the messages
 
 
 def test_the_home_page_speaks_the_participants_language(
@@ -77,8 +81,13 @@ def test_staff_search_their_participants(
     login_as(staff)
     listing = client.get("/staff/participants").get_data(as_text=True)
     assert "Amina" in listing and "Yusuf" in listing and "Olena" not in listing
-    assert "Yusuf" not in client.get("/staff/participants?q=amina").get_data(as_text=True)
-    assert "Amina" in client.get("/staff/participants?q=1112222").get_data(as_text=True)
+    by_name = client.post_form("/staff/participants", {"q": "amina"}).get_data(as_text=True)
+    assert "Amina" in by_name and "Yusuf" not in by_name
+    by_phone = client.post_form("/staff/participants", {"q": "1112222"}).get_data(as_text=True)
+    assert "Amina" in by_phone and "Yusuf" not in by_phone
+    # A name or number is never read from the URL (history, logs): GET ignores it.
+    ignored = client.get("/staff/participants?q=amina").get_data(as_text=True)
+    assert "Yusuf" in ignored and 'value="amina"' not in ignored
     by_language = client.get("/staff/participants?language=en").get_data(as_text=True)
     assert "Yusuf" in by_language and "Amina" not in by_language
     waiting = client.get("/staff/participants?status=waitlisted").get_data(as_text=True)
@@ -88,6 +97,20 @@ def test_staff_search_their_participants(
     in_project = client.get(f"/staff/participants?project={project.id}").get_data(as_text=True)
     assert "Amina" in in_project and "Yusuf" not in in_project
     assert client.get("/staff/participants?status=bogus&page=x").status_code == 200
+
+
+def test_the_pager_carries_the_search_by_post(client, login_as, staff, create_participant):
+    for n in range(30):
+        create_participant(first_name=f"Amina{n:02d}")
+    create_participant(first_name="Yusuf")
+    login_as(staff)
+    first = client.post_form("/staff/participants", {"q": "amina"}).get_data(as_text=True)
+    assert "Pagina 1 di 2" in first and "?q=" not in first and "Yusuf" not in first
+    assert '<input type="hidden" name="q" value="amina">' in first
+    second = client.post_form("/staff/participants", {"q": "amina", "page": "2"})
+    page = second.get_data(as_text=True)
+    assert "Pagina 2 di 2" in page and "Amina29" in page and "Amina00" not in page
+    assert client.post("/staff/participants", data={"q": "amina"}).status_code == 400  # no CSRF
 
 
 def test_every_view_of_a_profile_is_audited(client, login_as, staff, create_participant, db):

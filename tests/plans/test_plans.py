@@ -87,6 +87,10 @@ def test_a_plan_is_drafted_signed_by_both_and_started(
         ("signed", "signed by both"),
         ("active", "Si parte"),
     ]
+    history = client.get(f"/staff/plans/{plan.id}").get_data(as_text=True)
+    # Reasons the system wrote are shown in the reader's language; staff's own as typed.
+    assert "piano creato" in history and "firmato da entrambi" in history
+    assert "signed by both" not in history and "Si parte" in history
     printed = client.get(f"/staff/plans/{plan.id}/print").get_data(as_text=True)
     assert signature.content_hash[:16] in printed and "sms_code" in printed
 

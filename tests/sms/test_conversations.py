@@ -154,7 +154,7 @@ def test_next_and_hours_answer_from_the_data(
     answer = last_reply(db, person.phone)
     assert answer.startswith("Next shift: Thu 5/03 10:00") and "Cura del parco" in answer
     text(person.phone, "hours")
-    assert last_reply(db, person.phone) == "You have done 2.5 hours of 0."
+    assert last_reply(db, person.phone) == "You have done 2.5 hours. Your plan is not signed yet."
 
 
 def test_yes_and_no_answer_the_latest_reminder(text, db, create_participant, project, clock):

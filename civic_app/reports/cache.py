@@ -1,0 +1,91 @@
+"""A short-lived cache of the coordinator's computed figures (national dashboard, fund).
+
+The national figures are aggregates over the whole network (no names), and computing
+them reads every attendance row and message of the period: seconds at scale. They are
+kept for `NATIONAL_CACHE_SECONDS` (default 300; 0 turns the cache off, as in tests),
+keyed by what was asked (the kind of figures and the filter values), in Redis when
+`REDIS_URL` is set (shared by every worker) or else in this process, behind a lock so
+that concurrent requests compute a missing entry once. Every entry carries the moment
+it was computed; pages say "figures as of HH:MM". docs/reports.md documents it.
+"""
+
+import pickle
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+
+from civic_app.core.clock import now
+
+_local: dict[tuple, tuple[float, datetime, Any]] = {}
+_local_lock = threading.Lock()
+_key_locks: dict[tuple, threading.Lock] = {}
+_MAX_LOCAL = 64
+_PREFIX = "civic:national:"
+
+
+def _ttl() -> int:
+    return int(current_app.config.get("NATIONAL_CACHE_SECONDS", 0) or 0)
+
+
+def _redis():
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return None
+    clients = current_app.extensions.setdefault("civic_national_cache", {})
+    if url not in clients:
+        import redis
+
+        clients[url] = redis.Redis.from_url(url, socket_timeout=2)
+    return clients[url]
+
+
+def cached(key: tuple, compute: Callable[[], Any]) -> tuple[Any, datetime]:
+    """(value, computed at): `compute()`'s value for `key`, reused for the cache's lifetime."""
+    ttl = _ttl()
+    if ttl <= 0:
+        return compute(), now()
+    client = _redis()
+    if client is not None:
+        return _cached_redis(client, key, compute, ttl)
+    with _local_lock:
+        lock = _key_locks.setdefault(key, threading.Lock())
+    with lock:  # one computation per key at a time; the others wait and reuse it
+        hit = _local.get(key)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[2], hit[1]
+        value, at = compute(), now()
+        with _local_lock:
+            if len(_local) >= _MAX_LOCAL:
+                expired = [k for k, v in _local.items() if v[0] <= time.monotonic()]
+                for k in expired or list(_local)[: len(_local) // 2]:
+                    _local.pop(k, None)
+            _local[key] = (time.monotonic() + ttl, at, value)
+        return value, at
+
+
+def _cached_redis(client, key: tuple, compute, ttl: int) -> tuple[Any, datetime]:
+    name = _PREFIX + repr(key)
+    try:
+        raw = client.get(name)
+    except Exception:  # noqa: BLE001 - a cache that cannot answer is no cache
+        current_app.logger.warning("national cache: Redis unavailable", exc_info=True)
+        return compute(), now()
+    if raw is not None:
+        at, value = pickle.loads(raw)  # noqa: S301 - our own entries, in our own Redis
+        return value, at
+    value, at = compute(), now()
+    try:
+        client.set(name, pickle.dumps((at, value)), ex=ttl)
+    except Exception:  # noqa: BLE001
+        current_app.logger.warning("national cache: Redis unavailable", exc_info=True)
+    return value, at
+
+
+def clear() -> None:
+    """Forget the in-process entries (tests, or after a data correction)."""
+    with _local_lock:
+        _local.clear()

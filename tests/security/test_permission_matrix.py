@@ -1,0 +1,537 @@
+"""Who may open what: every route of the app, for every kind of person.
+
+`ROUTES` is the one table of expected outcomes. Its keys are "METHOD /rule" exactly as
+`app.url_map` spells them; each row says what each persona gets when it asks for a
+record of municipality A (the URL arguments are filled from `World.url_values`, a row
+may override them). Personas: nobody logged in, a participant, a tutor and a staff
+member of A, a staff member of B, a national coordinator.
+
+Adding a route? Add a row (usually one of the patterns below fits), then run this
+module: a rule missing from the table, or a row whose rule is gone, fails
+`test_every_route_is_classified`.
+
+Outcomes: OK is a 200; ALLOWED is "not refused" (200, a redirect that is not to the
+login page, or 400 for a form sent empty) and is used for POSTs and for pages that
+redirect by design; LOGIN is a redirect to a login page; DENIED a 403; MISSING a 404.
+A 500 is never expected. A refused request changes nothing in the database (the
+audit trail aside) and its page names nobody of A.
+"""
+
+import re
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import event
+
+from civic_app.extensions import db as _db
+from civic_app.reports.certificates import certificate_token
+from tests.security.world import (
+    B_NAME,
+    OTHER_NAME,
+    PROJECT_TITLE,
+    SECRET_NAME,
+    SECRET_PHONE,
+    SECRET_SURNAME,
+    World,
+    shared_world,
+    world_savepoint,
+)
+
+PERSONAS = ("anonymous", "participant", "tutor", "staff_a", "staff_b", "coordinator")
+
+OK, ALLOWED, LOGIN, DENIED, MISSING = "200", "allowed", "login", "403", "404"
+REFUSED = frozenset({LOGIN, DENIED, MISSING})
+
+
+def expect(anonymous, participant, tutor, staff_a, staff_b, coordinator) -> dict:
+    values = (anonymous, participant, tutor, staff_a, staff_b, coordinator)
+    return dict(zip(PERSONAS, values, strict=True))
+
+
+def everyone(outcome) -> dict:
+    return dict.fromkeys(PERSONAS, outcome)
+
+
+# The usual patterns. "record" rows name a record of municipality A: staff of B get a 404.
+PUBLIC = everyone(OK)
+PUBLIC_POST = everyone(ALLOWED)
+PARTICIPANT_PAGE = expect(LOGIN, OK, DENIED, DENIED, DENIED, DENIED)
+PARTICIPANT_POST = expect(LOGIN, ALLOWED, DENIED, DENIED, DENIED, DENIED)
+STAFF_PAGE = expect(LOGIN, DENIED, DENIED, OK, OK, DENIED)
+STAFF_POST = expect(LOGIN, DENIED, DENIED, ALLOWED, ALLOWED, DENIED)
+STAFF_RECORD = expect(LOGIN, DENIED, DENIED, OK, MISSING, DENIED)
+STAFF_RECORD_POST = expect(LOGIN, DENIED, DENIED, ALLOWED, MISSING, DENIED)
+ROSTER = expect(LOGIN, DENIED, OK, OK, MISSING, DENIED)
+ROSTER_POST = expect(LOGIN, DENIED, ALLOWED, ALLOWED, MISSING, DENIED)
+COORDINATOR_PAGE = expect(LOGIN, DENIED, DENIED, DENIED, DENIED, OK)
+SECOND_FACTOR_PAGE = expect(LOGIN, DENIED, OK, OK, OK, OK)
+SECOND_FACTOR_POST = expect(LOGIN, DENIED, ALLOWED, ALLOWED, ALLOWED, ALLOWED)
+
+
+@dataclass(frozen=True)
+class Route:
+    expected: dict
+    #: URL arguments beyond (or instead of) the defaults of `World.url_values`.
+    args: Callable | None = None
+    #: A query string, or a function of the world returning one.
+    query: str | Callable = ""
+    #: Exists only with DEV_TOOLS (404 for everyone without it).
+    dev: bool = False
+    why: str = ""
+
+
+def fixed(**values) -> Callable:
+    return lambda world: values
+
+
+ROUTES: dict[str, Route] = {
+    # Public pages and the login flow ----------------------------------------------------
+    "GET /": Route(expect(OK, ALLOWED, OK, OK, OK, OK), why="participants go on to /me"),
+    "GET /healthz": Route(PUBLIC),
+    "POST /language": Route(PUBLIC_POST),
+    "GET /login": Route(PUBLIC),
+    "POST /login": Route(PUBLIC_POST),
+    "GET /login/phone": Route(PUBLIC),
+    "POST /login/phone": Route(PUBLIC_POST),
+    # The later steps of a login send back to its start when none is under way.
+    "GET /login/code": Route(everyone(LOGIN), why="no number given yet"),
+    "POST /login/code": Route(everyone(LOGIN), why="no number given yet"),
+    "GET /login/totp": Route(everyone(LOGIN), why="no password step passed"),
+    "POST /login/totp": Route(everyone(LOGIN), why="no password step passed"),
+    "GET /signup": Route(everyone(LOGIN), why="no number proven by a code"),
+    "POST /signup": Route(everyone(LOGIN), why="no number proven by a code"),
+    "POST /logout": Route(expect(LOGIN, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED)),
+    "GET /projects": Route(PUBLIC),
+    "GET /projects/<int:project_id>": Route(PUBLIC, why="published projects are public"),
+    "GET /projects/<int:project_id>/calendar.ics": Route(PUBLIC),
+    "POST /projects/<int:project_id>/join": Route(PARTICIPANT_POST),
+    "GET /calendar/<token>.ics": Route(PUBLIC, why="the secret token is the key"),
+    "GET /verify/<token>": Route(
+        PUBLIC, args=lambda w: {"token": certificate_token(w.certificate)}, why="initials only"
+    ),
+    "GET /tutor/sw.js": Route(PUBLIC, why="a static script"),
+    "POST /sms/inbound": Route(everyone(DENIED), why="Twilio's signature, nobody's login"),
+    "POST /sms/status": Route(everyone(DENIED), why="Twilio's signature, nobody's login"),
+    # Developer tools --------------------------------------------------------------------
+    "GET /dev/outbox": Route(STAFF_PAGE, dev=True),
+    "GET /dev/phone": Route(PUBLIC, dev=True),
+    "POST /dev/phone": Route(PUBLIC_POST, dev=True),
+    # Second factor ----------------------------------------------------------------------
+    "GET /account/security": Route(SECOND_FACTOR_PAGE),
+    "POST /account/security/totp/on": Route(SECOND_FACTOR_POST),
+    "POST /account/security/totp/off": Route(SECOND_FACTOR_POST),
+    # A participant's own pages -----------------------------------------------------------
+    "GET /me": Route(PARTICIPANT_PAGE),
+    "GET /me/profile": Route(PARTICIPANT_PAGE),
+    "POST /me/profile": Route(PARTICIPANT_POST),
+    "GET /me/data": Route(PARTICIPANT_PAGE),
+    "GET /me/data.<fmt>": Route(PARTICIPANT_PAGE, args=fixed(fmt="json")),
+    "POST /me/data/erase": Route(PARTICIPANT_POST),
+    "POST /me/enrolments/<int:enrolment_id>/withdraw": Route(PARTICIPANT_POST),
+    "POST /me/sms/<choice>": Route(PARTICIPANT_POST, args=fixed(choice="off")),
+    "GET /me/plan": Route(PARTICIPANT_PAGE),
+    "POST /me/plan": Route(PARTICIPANT_POST),
+    "POST /me/plan/code": Route(PARTICIPANT_POST),
+    "GET /me/plan/print": Route(PARTICIPANT_PAGE),
+    "GET /me/certificates": Route(PARTICIPANT_PAGE),
+    "GET /me/certificates/<int:certificate_id>.pdf": Route(PARTICIPANT_PAGE),
+    "GET /me/calendar": Route(expect(LOGIN, OK, OK, DENIED, DENIED, DENIED)),
+    "POST /me/calendar": Route(expect(LOGIN, ALLOWED, ALLOWED, DENIED, DENIED, DENIED)),
+    "GET /events": Route(PARTICIPANT_PAGE),
+    "POST /events/<int:event_id>/<choice>": Route(PARTICIPANT_POST, args=fixed(choice="yes")),
+    # Tutors in the field -----------------------------------------------------------------
+    "GET /tutor": Route(expect(LOGIN, DENIED, OK, DENIED, DENIED, DENIED)),
+    "GET /tutor/sessions/<int:session_id>": Route(ROSTER),
+    "POST /tutor/sessions/<int:session_id>": Route(ROSTER_POST),
+    "POST /tutor/sessions/<int:session_id>/walk-in": Route(ROSTER_POST),
+    # Staff: projects, sessions, venues, templates ------------------------------------------
+    "GET /staff/projects": Route(STAFF_PAGE),
+    "GET /staff/projects/new": Route(STAFF_PAGE),
+    "POST /staff/projects/new": Route(STAFF_POST),
+    "GET /staff/projects/<int:project_id>": Route(STAFF_RECORD),
+    "GET /staff/projects/<int:project_id>/edit": Route(STAFF_RECORD),
+    "POST /staff/projects/<int:project_id>/edit": Route(STAFF_RECORD_POST),
+    "POST /staff/projects/<int:project_id>/status/<status>": Route(
+        STAFF_RECORD_POST, args=fixed(status="closed")
+    ),
+    "GET /staff/projects/<int:project_id>/schedule": Route(STAFF_RECORD),
+    "POST /staff/projects/<int:project_id>/schedule": Route(STAFF_RECORD_POST),
+    "GET /staff/projects/<int:project_id>/sessions/new": Route(STAFF_RECORD),
+    "POST /staff/projects/<int:project_id>/sessions/new": Route(STAFF_RECORD_POST),
+    "POST /staff/projects/<int:project_id>/share": Route(STAFF_RECORD_POST),
+    "GET /staff/sessions/<int:session_id>/edit": Route(STAFF_RECORD),
+    "POST /staff/sessions/<int:session_id>/edit": Route(STAFF_RECORD_POST),
+    "POST /staff/sessions/<int:session_id>/cancel": Route(STAFF_RECORD_POST),
+    "GET /staff/venues": Route(STAFF_PAGE),
+    "GET /staff/venues/new": Route(STAFF_PAGE),
+    "POST /staff/venues/new": Route(STAFF_POST),
+    "GET /staff/venues/<int:venue_id>/edit": Route(STAFF_RECORD),
+    "POST /staff/venues/<int:venue_id>/edit": Route(STAFF_RECORD_POST),
+    "GET /staff/templates": Route(STAFF_PAGE, why="the network's library, no personal data"),
+    "POST /staff/templates/<int:template_id>/copy": Route(
+        STAFF_POST, why="any municipality may copy a shared template"
+    ),
+    # Staff: enrolments and plans ---------------------------------------------------------
+    "GET /staff/projects/<int:project_id>/requests": Route(STAFF_RECORD),
+    "POST /staff/enrolments/<int:enrolment_id>/<decision>": Route(
+        STAFF_RECORD_POST, args=fixed(decision="waitlist")
+    ),
+    "GET /staff/participants/<int:user_id>/plan/new": Route(STAFF_RECORD),
+    "POST /staff/participants/<int:user_id>/plan/new": Route(STAFF_RECORD_POST),
+    "GET /staff/plans/<int:plan_id>": Route(STAFF_RECORD),
+    "POST /staff/plans/<int:plan_id>/<step>": Route(
+        STAFF_RECORD_POST, args=fixed(step="countersign")
+    ),
+    "GET /staff/plans/<int:plan_id>/edit": Route(STAFF_RECORD),
+    "POST /staff/plans/<int:plan_id>/edit": Route(STAFF_RECORD_POST),
+    "GET /staff/plans/<int:plan_id>/print": Route(STAFF_RECORD),
+    # Staff: participants -----------------------------------------------------------------
+    "GET /staff/participants": Route(STAFF_PAGE),
+    "POST /staff/participants": Route(STAFF_POST),  # the search by name or phone
+    "GET /staff/participants/new": Route(STAFF_PAGE),
+    "POST /staff/participants/new": Route(STAFF_POST),
+    "GET /staff/participants/<int:user_id>": Route(STAFF_RECORD),
+    "POST /staff/participants/<int:user_id>/facts": Route(STAFF_RECORD_POST),
+    "POST /staff/participants/<int:user_id>/guardian-consent": Route(STAFF_RECORD_POST),
+    "POST /staff/participants/<int:user_id>/reviewed": Route(STAFF_RECORD_POST),
+    "GET /staff/participants/<int:user_id>/confirm": Route(STAFF_RECORD),
+    "POST /staff/participants/<int:user_id>/confirm": Route(STAFF_RECORD_POST),
+    "GET /staff/participants/<int:user_id>/certificates": Route(STAFF_RECORD),
+    "POST /staff/participants/<int:user_id>/certificates": Route(STAFF_RECORD_POST),
+    "GET /staff/certificates/<int:certificate_id>.pdf": Route(STAFF_RECORD),
+    "POST /staff/certificates/<int:certificate_id>/revoke": Route(STAFF_RECORD_POST),
+    "GET /staff/erasures": Route(STAFF_PAGE),
+    "POST /staff/erasures/<int:request_id>/process": Route(STAFF_RECORD_POST),
+    "GET /staff/inbox": Route(STAFF_PAGE),
+    "GET /staff/inbox/<int:user_id>": Route(STAFF_RECORD),
+    "POST /staff/inbox/<int:user_id>": Route(STAFF_RECORD_POST),
+    # Staff: attendance -------------------------------------------------------------------
+    "GET /staff/attendance": Route(STAFF_PAGE),
+    "POST /staff/attendance": Route(STAFF_POST),
+    "POST /staff/attendance/locks/<int:lock_id>/unlock": Route(STAFF_RECORD_POST),
+    "GET /staff/attendance/export.csv": Route(
+        STAFF_RECORD, query=lambda w: f"?project={w.id('project')}&month=2026-03"
+    ),
+    "GET /staff/at-risk": Route(STAFF_PAGE),
+    # Staff: events -----------------------------------------------------------------------
+    "GET /staff/events": Route(STAFF_PAGE),
+    "GET /staff/events/new": Route(STAFF_PAGE),
+    "POST /staff/events/new": Route(STAFF_POST),
+    "GET /staff/events/series/new": Route(STAFF_PAGE),
+    "POST /staff/events/series/new": Route(STAFF_POST),
+    "GET /staff/events/find-time": Route(STAFF_PAGE),
+    "GET /staff/events/<int:event_id>": Route(STAFF_RECORD),
+    "POST /staff/events/<int:event_id>": Route(STAFF_RECORD_POST),
+    "POST /staff/events/<int:event_id>/cancel": Route(STAFF_RECORD_POST),
+    # Staff: SMS --------------------------------------------------------------------------
+    "GET /staff/sms/templates": Route(STAFF_PAGE, why="the app's own texts, no personal data"),
+    # Reports and exports -----------------------------------------------------------------
+    "GET /staff/reports": Route(STAFF_PAGE),
+    "GET /staff/reports/fund.<fmt>": Route(STAFF_PAGE, why="each staff gets their own"),
+    "GET /staff/reports/participants.<fmt>": Route(STAFF_PAGE, why="each staff gets their own"),
+    "GET /staff/scheduler": Route(expect(LOGIN, DENIED, DENIED, OK, OK, OK)),
+    "GET /network": Route(COORDINATOR_PAGE),
+    "GET /network/fund.<fmt>": Route(COORDINATOR_PAGE),
+}
+
+#: Personas who must never see A's people, on any page, allowed or not.
+OUTSIDERS = frozenset({"anonymous", "staff_b", "coordinator"})
+PRIVATE = (SECRET_NAME, SECRET_SURNAME, SECRET_PHONE, SECRET_PHONE[3:], "347 987 6543")
+ARGUMENT = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
+LOGIN_PATHS = ("/login", "/login/phone")
+WRITE = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\S+)", re.IGNORECASE)
+
+
+def rule_keys(app) -> set[str]:
+    keys = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            keys.add(f"{method} {rule.rule}")
+    return keys
+
+
+def endpoints(app) -> dict[str, str]:
+    found = {}
+    for rule in app.url_map.iter_rules():
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            found[f"{method} {rule.rule}"] = rule.endpoint
+    return found
+
+
+def test_every_route_is_classified(app):
+    routes = rule_keys(app)
+    unclassified = sorted(routes - ROUTES.keys())
+    stale = sorted(ROUTES.keys() - routes)
+    names = endpoints(app)
+    problems = [
+        f"  {key}  (endpoint {names[key]}): add a row to ROUTES in {__name__} saying what "
+        "each persona gets"
+        for key in unclassified
+    ] + [f"  {key}: no such route any more, remove its row from ROUTES" for key in stale]
+    assert not problems, "The permission matrix is out of date:\n" + "\n".join(problems)
+
+
+def test_every_row_names_every_persona():
+    for key, route in ROUTES.items():
+        assert set(route.expected) == set(PERSONAS), key
+        assert set(route.expected.values()) <= {OK, ALLOWED, *REFUSED}, key
+
+
+@pytest.fixture(scope="module")
+def shared(app):
+    with shared_world(app, _db) as built:
+        yield built
+
+
+@pytest.fixture
+def db(app, shared):
+    """Overrides tests/conftest.py's: a savepoint in the transaction holding the world."""
+    with world_savepoint(app, _db, shared[0]) as database:
+        yield database
+
+
+@pytest.fixture
+def world(db, shared, clock, app, monkeypatch):
+    # Webhooks are configured as in production, so a 403 there is the signature's doing.
+    monkeypatch.setitem(app.config, "TWILIO_AUTH_TOKEN", "matrix-token")
+    return World(db, shared[1])
+
+
+def url_of(key: str, route: Route, world) -> tuple[str, str]:
+    method, rule = key.split(" ", 1)
+    values = world.url_values() | (route.args(world) if route.args else {})
+    path = ARGUMENT.sub(lambda m: str(values[m.group(1)]), rule)
+    query = route.query(world) if callable(route.query) else route.query
+    return method, path + query
+
+
+@contextmanager
+def writes(db):
+    """The tables a block of code wrote to (the audit trail aside: refusals are audited)."""
+    written = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):
+        match = WRITE.match(statement)
+        if match and match.group(1).strip('"') != "audit_event":
+            written.append(match.group(1))
+
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        yield written
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+
+
+def outcome_of(response) -> str:
+    code = response.status_code
+    if code == 302 and urlsplit(response.location).path in LOGIN_PATHS:
+        return LOGIN
+    if code in (403, 404):
+        return str(code)
+    if code == 200:
+        return OK
+    if code in (302, 303, 400):
+        return ALLOWED
+    return str(code)
+
+
+def matches(expected: str, got: str) -> bool:
+    return got == expected or (expected == ALLOWED and got == OK)
+
+
+def ask(client, method: str, url: str, token: str | None = None):
+    """GET, or POST with a valid CSRF token and nothing else (a form sent empty)."""
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data={"csrf_token": token or client.csrf_token()})
+
+
+CASES = [(key, persona) for key in ROUTES for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("key", "persona"), CASES, ids=[f"{k} [{p}]" for k, p in CASES])
+def test_access(key, persona, client, login_as, world, db):
+    route = ROUTES[key]
+    expected = route.expected[persona]
+    user = world.persona(persona)
+    if user is not None:
+        login_as(user)
+    method, url = url_of(key, route, world)
+    token = client.csrf_token() if method == "POST" else None
+    with writes(db) as written:
+        response = ask(client, method, url, token)
+    got = outcome_of(response)
+    where = f"{key} as {persona} ({url})"
+    assert response.status_code < 500, f"{where}: server error {response.status_code}"
+    assert matches(expected, got), (
+        f"{where}: expected {expected}, got {response.status_code} {response.location or ''}"
+    )
+    body = response.get_data()
+    # (The participant's own name may be on any page they see, refused or not.)
+    if persona in OUTSIDERS or (expected in REFUSED and persona != "participant"):
+        for secret in PRIVATE:
+            assert secret.encode() not in body, f"{where}: the page shows {secret!r}"
+    if expected in REFUSED:
+        assert PROJECT_TITLE.encode() not in body, f"{where}: a refusal names A's project"
+        assert not written, f"{where}: a refused request wrote to {sorted(set(written))}"
+
+
+DEV_ROUTES = [key for key, route in ROUTES.items() if route.dev]
+
+
+@pytest.mark.parametrize("key", DEV_ROUTES)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_dev_tools_are_not_found_without_dev_tools(
+    key, persona, app, client, login_as, world, monkeypatch
+):
+    monkeypatch.setitem(app.config, "DEV_TOOLS", False)
+    user = world.persona(persona)
+    if user is not None:
+        login_as(user)
+    method, url = url_of(key, ROUTES[key], world)
+    assert ask(client, method, url).status_code == 404
+
+
+def test_only_dev_tools_live_under_dev(app):
+    for key in rule_keys(app):
+        if key in ROUTES:
+            assert ROUTES[key].dev == key.split(" ", 1)[1].startswith("/dev/"), key
+
+
+# Across municipalities ------------------------------------------------------------------
+
+#: Every kind of record of issue #9, and a rule that reaches one of municipality A's.
+KINDS = {
+    "projects": "/staff/projects/<int:project_id>",
+    "sessions": "/staff/sessions/<int:session_id>/edit",
+    "participants": "/staff/participants/<int:user_id>",
+    "plans": "/staff/plans/<int:plan_id>",
+    "attendance rosters": "/tutor/sessions/<int:session_id>",
+    "attendance locks": "/staff/attendance/locks/<int:lock_id>/unlock",
+    "events": "/staff/events/<int:event_id>",
+    "messages": "/staff/inbox/<int:user_id>",
+    "certificates": "/staff/certificates/<int:certificate_id>.pdf",
+    "exports": "/staff/attendance/export.csv",
+    "enrolments": "/staff/enrolments/<int:enrolment_id>/<decision>",
+    "erasure requests": "/staff/erasures/<int:request_id>/process",
+    "venues": "/staff/venues/<int:venue_id>/edit",
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_of_record_is_refused_to_another_municipality(kind):
+    rows = {key: route for key, route in ROUTES.items() if key.split(" ", 1)[1] == KINDS[kind]}
+    assert rows, f"no row of ROUTES reaches {kind}"
+    for key, route in rows.items():
+        assert route.expected["staff_b"] == MISSING, key
+        assert route.expected["staff_a"] in (OK, ALLOWED), key
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/staff/participants/{user_id}",
+        "/staff/inbox/{user_id}",
+        "/staff/participants/{user_id}/certificates",
+        "/tutor/sessions/{session_id}",
+        "/staff/reports/participants.csv",
+    ],
+)
+def test_the_secrets_are_there_for_those_who_may_see_them(url, client, login_as, world):
+    """The control for the leak checks above: A's staff do see A's participant."""
+    login_as(world.staff)
+    body = client.get(url.format(**world.url_values())).get_data(as_text=True)
+    assert SECRET_NAME in body
+
+
+def test_a_tutor_sees_only_the_rosters_of_their_own_projects(client, login_as, world, db):
+    from civic_app.core.permissions import Role
+    from civic_app.people.models import User
+
+    stranger = User(
+        role=Role.TUTOR, first_name="Altra", last_name="Tutor", email="altra@example.org",
+        municipality_id=world.id("municipality"), preferred_language="it",
+    )  # fmt: skip
+    db.session.add(stranger)
+    db.session.commit()
+    login_as(stranger)
+    session_id = world.id("session")
+    assert client.get(f"/tutor/sessions/{session_id}").status_code == 404
+    token = client.csrf_token()
+    with writes(db) as written:
+        for url in (f"/tutor/sessions/{session_id}", f"/tutor/sessions/{session_id}/walk-in"):
+            response = client.post(url, data={"csrf_token": token, "key": "k", "w-key": "k"})
+            assert response.status_code == 404, url
+            assert SECRET_NAME not in response.get_data(as_text=True)
+    assert not written
+    assert SECRET_NAME not in client.get("/tutor").get_data(as_text=True)
+
+
+def spreadsheet_text(data: bytes) -> str:
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    return "\n".join(
+        " ".join(str(cell) for cell in row if cell is not None)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+    )
+
+
+def download(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    if url.split("?")[0].endswith(".xlsx"):
+        return spreadsheet_text(response.data)
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_exports_of_b_hold_only_bs_rows(fmt, client, login_as, world):
+    login_as(world.other_staff)
+    people = download(client, f"/staff/reports/participants.{fmt}")
+    assert B_NAME in people
+    for secret in (*PRIVATE, OTHER_NAME):
+        assert secret not in people
+    tables = ["sector_month", "month", "breakdowns"] if fmt == "csv" else [""]
+    for table in tables:
+        fund = download(client, f"/staff/reports/fund.{fmt}" + (f"?table={table}" if table else ""))
+        assert "Milano" in fund
+        assert "Roma" not in fund and PROJECT_TITLE not in fund
+    if fmt == "csv":
+        # B held one 3-hour session with one person; A's identical one is not added in.
+        [header, row] = download(client, "/staff/reports/fund.csv").splitlines()
+        values = dict(zip(header.split(","), row.split(","), strict=True))
+        assert (values["participants_active"], values["hours"]) == ("1", "3.00")
+        month = f"&month=2026-03&project={world.id('project_b')}"
+        attendance = download(client, "/staff/attendance/export.csv?" + month[1:])
+        assert B_NAME in attendance and SECRET_NAME not in attendance
+
+
+def test_the_exports_of_a_hold_only_as_rows(client, login_as, world):
+    login_as(world.staff)
+    people = download(client, "/staff/reports/participants.csv")
+    assert SECRET_NAME in people and OTHER_NAME in people and B_NAME not in people
+    assert "Milano" not in download(client, "/staff/reports/fund.csv")
+
+
+PERSON_ROUTES = [key for key in ROUTES if "<int:user_id>" in key]
+
+
+@pytest.mark.parametrize("key", PERSON_ROUTES)
+@pytest.mark.parametrize("who", ["tutor", "staff", "coordinator"])
+def test_pages_about_a_participant_refuse_other_accounts(key, who, client, login_as, world, db):
+    """Staff pages about a participant, given the id of a colleague, are a 404."""
+    login_as(world.staff)
+    method, url = url_of(key, Route(STAFF_RECORD, args=lambda w: {"user_id": w.id(who)}), world)
+    token = client.csrf_token() if method == "POST" else None
+    with writes(db) as written:
+        assert ask(client, method, url, token).status_code == 404, url
+    assert not written, f"{key} wrote to {sorted(set(written))}"
