@@ -47,8 +47,10 @@ def at_risk(municipality_id: int, now: datetime, only: list[int] | None = None) 
         db.select(Attendance.participant_id, func.max(Attendance.session_starts_at).label("at"))
         .where(Attendance.mark.in_(WAS_THERE), Attendance.municipality_id == municipality_id)
         .group_by(Attendance.participant_id)
-        .subquery()
     )
+    if only is not None:  # not the whole municipality's history for one roster
+        last_there = last_there.where(Attendance.participant_id.in_(only))
+    last_there = last_there.subquery()
     silent = (
         db.select(Enrolment.participant_id)
         .outerjoin(last_there, last_there.c.participant_id == Enrolment.participant_id)

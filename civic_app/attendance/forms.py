@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from civic_app.core.forms import Form
 
-class RosterForm(FlaskForm):
+
+class RosterForm(Form):
     """The fixed part of the roster form; each person's mark and hours are read by name."""
 
     key = HiddenField(validators=[DataRequired(), Length(max=64)])
@@ -12,7 +13,7 @@ class RosterForm(FlaskForm):
     submit = SubmitField(_l("Salva le presenze"))
 
 
-class WalkInForm(FlaskForm):
+class WalkInForm(Form):
     key = HiddenField(validators=[DataRequired(), Length(max=64)])
     phone = StringField(
         _l("Numero di telefono"),
@@ -22,7 +23,7 @@ class WalkInForm(FlaskForm):
     submit = SubmitField(_l("Aggiungi all'elenco"))
 
 
-class LockForm(FlaskForm):
+class LockForm(Form):
     month = StringField(
         _l("Mese (AAAA-MM)"),
         validators=[
@@ -33,6 +34,6 @@ class LockForm(FlaskForm):
     submit = SubmitField(_l("Chiudi il mese"))
 
 
-class UnlockForm(FlaskForm):
+class UnlockForm(Form):
     reason = TextAreaField(_l("Perché lo riapri"), validators=[DataRequired(), Length(max=1000)])
     submit = SubmitField(_l("Riapri il mese"))

@@ -9,6 +9,7 @@ from decimal import Decimal
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from civic_app.attendance import bp
@@ -37,6 +38,7 @@ from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.errors import DomainError, put_on_form
 from civic_app.core.exports import spreadsheet_safe
+from civic_app.core.i18n import format_hours
 from civic_app.core.inputs import MAX_ID
 from civic_app.core.permissions import (
     Role,
@@ -121,7 +123,13 @@ def _hour_options(session: ProjectSession) -> list[Decimal]:
     return [QUARTER * n for n in range(steps + 1)]
 
 
-def _roster_rows(session: ProjectSession):
+#: Corrections listed under a roster, the latest first; older ones stay in the database
+#: and the audit trail (a roster corrected every day would otherwise grow without end).
+CHANGES_SHOWN = 30
+
+
+def _roster_people(session: ProjectSession) -> tuple[list[User], dict[int, Attendance]]:
+    """Who is on the roster (enrolled, or already marked) and their marks so far."""
     existing = {
         a.participant_id: a
         for a in db.session.scalars(
@@ -132,8 +140,25 @@ def _roster_rows(session: ProjectSession):
     people = db.session.scalars(
         db.select(User).where(User.id.in_(ids)).order_by(User.first_name, User.id)
     ).all()
-    risky = at_risk(session.municipality_id, now(), only=list(ids)) if ids else {}
-    return [(p, existing.get(p.id), risky.get(p.id)) for p in people], existing
+    return people, existing
+
+
+def _recent_changes(session: ProjectSession) -> tuple[list[AttendanceChange], int]:
+    """The last CHANGES_SHOWN corrections of the session, oldest first, and how many in all."""
+    of_session = (
+        db.select(AttendanceChange)
+        .join(Attendance, Attendance.id == AttendanceChange.attendance_id)
+        .where(Attendance.session_id == session.id)
+    )
+    latest = db.session.scalars(
+        of_session.options(selectinload(AttendanceChange.changed_by))
+        .order_by(AttendanceChange.id.desc())
+        .limit(CHANGES_SHOWN)
+    ).all()
+    total = len(latest)
+    if total == CHANGES_SHOWN:
+        total = db.session.scalar(of_session.with_only_columns(func.count(AttendanceChange.id)))
+    return latest[::-1], total
 
 
 def _answers(session: ProjectSession) -> dict[int, bool]:
@@ -151,12 +176,12 @@ def roster(session_id: int):
     session = _markable_session(session_id)
     form = RosterForm()
     walk_in = WalkInForm(prefix="w")
-    rows, existing = _roster_rows(session)
+    people, existing = _roster_people(session)
     errors = []
     if form.validate_on_submit():
         marks = []
         try:
-            for person, _attendance, _risk in rows:
+            for person in people:
                 raw_mark = request.form.get(f"mark-{person.id}")
                 if raw_mark is None:
                     continue
@@ -195,28 +220,25 @@ def roster(session_id: int):
     if request.method == "GET" or not form.key.data:
         form.key.data = secrets.token_hex(16)
     walk_in.key.data = secrets.token_hex(16)
-    changes = db.session.scalars(
-        db.select(AttendanceChange)
-        .options(selectinload(AttendanceChange.changed_by))
-        .join(Attendance, Attendance.id == AttendanceChange.attendance_id)
-        .where(Attendance.session_id == session.id)
-        .order_by(AttendanceChange.id)
-    ).all()
+    changes, changes_total = _recent_changes(session)
+    risky = at_risk(session.municipality_id, now(), only=[p.id for p in people]) if people else {}
     return render_template(
         "attendance/roster.html",
         session=session,
         project=session.project,
-        rows=rows,
+        rows=[(p, existing.get(p.id), risky.get(p.id)) for p in people],
         form=form,
         walk_in=walk_in,
         errors=errors,
-        hour_options=_hour_options(session),
+        # each label formatted once, not once per person on the roster
+        hour_options=[(h, format_hours(h)) for h in _hour_options(session)],
         default_hours=session_hours(session),
         labels=MARK_LABELS,
         marks=list(Mark),
         risk_labels=REASONS,
         answers=_answers(session),
         changes=changes,
+        changes_total=changes_total,
         corrections=bool(existing),
         locked=is_locked(session.municipality_id, month_of(session.starts_at)),
     )

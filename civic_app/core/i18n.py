@@ -1,6 +1,7 @@
 """Language choice: the user's own, then the one picked on this browser, then the browser's."""
 
 from flask import current_app, has_request_context, request, session
+from flask_babel import format_decimal
 from flask_babel import get_locale as babel_locale
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -43,3 +44,8 @@ def remember_page_language(language: str) -> None:
 
 def text_direction() -> str:
     return "rtl" if current_language() in current_app.config["RTL_LANGUAGES"] else "ltr"
+
+
+def format_hours(hours) -> str:
+    """Hours as people write them in the page's language: 2, 1,5 or 1.25 (no trailing zeros)."""
+    return format_decimal(hours, "#,##0.##")

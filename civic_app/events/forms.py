@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -11,11 +10,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from civic_app.core.forms import Form
 from civic_app.events.models import AUDIENCE_LABELS, EVENT_TYPE_LABELS
 from civic_app.projects.forms import SPOKEN_LANGUAGES, MultiCheckboxField, weekday_choices
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     title = StringField(_l("Titolo"), validators=[DataRequired(), Length(max=160)])
     description = TextAreaField(_l("Descrizione"), validators=[Optional(), Length(max=5000)])
     event_type = SelectField(
@@ -63,7 +63,7 @@ class SeriesForm(EventForm):
         self.day.label.text = _l("Dal giorno")
 
 
-class FindTimeForm(FlaskForm):
+class FindTimeForm(Form):
     class Meta:
         csrf = False
 
@@ -83,7 +83,7 @@ class FindTimeForm(FlaskForm):
     submit = SubmitField(_l("Trova gli orari migliori"))
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     guests = IntegerField(
         _l("Persone dal pubblico"), default=0, validators=[InputRequired(), NumberRange(0, 10000)]
     )

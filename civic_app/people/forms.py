@@ -1,7 +1,6 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
@@ -13,18 +12,19 @@ from civic_app.core.demographics import (
     country_choices,
     vulnerability_choices,
 )
+from civic_app.core.forms import Form
 from civic_app.core.i18n import current_language
 from civic_app.core.timeutil import to_local
 from civic_app.projects.forms import SPOKEN_LANGUAGES, MultiCheckboxField
 
 
-class PasswordLoginForm(FlaskForm):
+class PasswordLoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Accedi"))
 
 
-class PhoneForm(FlaskForm):
+class PhoneForm(Form):
     phone = StringField(
         _l("Numero di telefono"),
         validators=[DataRequired(), Length(max=32)],
@@ -33,7 +33,7 @@ class PhoneForm(FlaskForm):
     submit = SubmitField(_l("Ricevi il codice via SMS"))
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(
         _l("Codice di 6 cifre"),
         validators=[
@@ -63,7 +63,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class OptionalFactsForm(FlaskForm):
+class OptionalFactsForm(Form):
     """The optional facts the fund counts people by; every one may stay blank."""
 
     sex = SelectField(_l("Sesso (facoltativo)"), choices=[], default="")
@@ -179,7 +179,7 @@ class StaffFactsForm(OptionalFactsForm):
         self.vulnerabilities.choices = vulnerability_choices()
 
 
-class GuardianConsentForm(FlaskForm):
+class GuardianConsentForm(Form):
     signed = BooleanField(
         _l("Un genitore o tutore ha firmato il modulo di consenso su carta"),
         validators=[DataRequired(message=_l("Conferma che il modulo è firmato."))],
@@ -188,7 +188,7 @@ class GuardianConsentForm(FlaskForm):
     submit = SubmitField(_l("Registra il consenso del genitore o tutore"))
 
 
-class ConfirmCodeForm(FlaskForm):
+class ConfirmCodeForm(Form):
     code = StringField(
         _l("Codice di 6 cifre"),
         validators=[DataRequired(), Regexp(r"^\s*\d{6}\s*$", message=_l("Il codice ha 6 cifre."))],
@@ -197,7 +197,7 @@ class ConfirmCodeForm(FlaskForm):
     submit = SubmitField(_l("Conferma"))
 
 
-class ParticipantSearchForm(FlaskForm):
+class ParticipantSearchForm(Form):
     class Meta:
         csrf = False
 

@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from civic_app.core.forms import Form
 from civic_app.projects.forms import MultiCheckboxField
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     goals = TextAreaField(
         _l("Obiettivi (in italiano semplice)"), validators=[DataRequired(), Length(max=5000)]
     )
@@ -23,7 +23,7 @@ class PlanForm(FlaskForm):
     submit = SubmitField(_l("Salva la bozza"))
 
 
-class PlanStatusForm(FlaskForm):
+class PlanStatusForm(Form):
     status = SelectField(_l("Nuovo stato"), choices=[])
     reason = TextAreaField(_l("Motivo"), validators=[DataRequired(), Length(max=1000)])
     submit = SubmitField(_l("Cambia stato"))

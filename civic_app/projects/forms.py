@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from civic_app.core.forms import Form
 from civic_app.projects.models import SECTOR_LABELS
 
 #: Languages a tutor may speak, for the project form and the marketplace filter.
@@ -43,7 +43,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ProjectForm(FlaskForm):
+class ProjectForm(Form):
     title = StringField(_l("Titolo (italiano)"), validators=[DataRequired(), Length(max=160)])
     description = TextAreaField(
         _l("Descrizione (italiano)"), validators=[DataRequired(), Length(max=5000)]
@@ -114,7 +114,7 @@ class ProjectForm(FlaskForm):
             getattr(self, f"description_{lang}").data = text.get("description", "")
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(Form):
     weekdays = MultiCheckboxField(_l("Giorni della settimana"), coerce=int, choices=[])
     start_time = TimeField(_l("Dalle"), validators=[InputRequired()])
     end_time = TimeField(_l("Alle"), validators=[InputRequired()])
@@ -134,7 +134,7 @@ class ScheduleForm(FlaskForm):
         self.weekdays.choices = weekday_choices()
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     day = DateField(_l("Giorno"), validators=[InputRequired()])
     start_time = TimeField(_l("Dalle"), validators=[InputRequired()])
     end_time = TimeField(_l("Alle"), validators=[InputRequired()])
@@ -143,7 +143,7 @@ class SessionForm(FlaskForm):
     submit = SubmitField(_l("Salva il turno"))
 
 
-class VenueForm(FlaskForm):
+class VenueForm(Form):
     name = StringField(_l("Nome"), validators=[DataRequired(), Length(max=120)])
     address = StringField(_l("Indirizzo"), validators=[DataRequired(), Length(max=255)])
     capacity = IntegerField(_l("Capienza"), validators=[Optional()])
@@ -156,11 +156,11 @@ class VenueForm(FlaskForm):
     submit = SubmitField(_l("Salva"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes state: only CSRF to check."""
 
 
-class MarketplaceForm(FlaskForm):
+class MarketplaceForm(Form):
     """The marketplace filters: a GET form, so every search is a shareable URL."""
 
     class Meta:
@@ -179,7 +179,7 @@ class MarketplaceForm(FlaskForm):
     def __init__(self, municipalities, *args, **kwargs):
         super().__init__(*args, **kwargs)
         any_ = ("", _l("Tutti"))
-        self.municipality.choices = [any_] + [(m.slug, m.name) for m in municipalities]
+        self.municipality.choices = [any_] + [(slug, name) for slug, name in municipalities]
         self.sector.choices = [any_] + [(k.value, v) for k, v in SECTOR_LABELS.items()]
         self.weekday.choices = [any_] + [(str(k), v) for k, v in weekday_choices()]
         self.language.choices = [any_] + SPOKEN_LANGUAGES

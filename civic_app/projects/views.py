@@ -1,10 +1,12 @@
 """Public pages: the marketplace, a project's page, joining, calendar feeds."""
 
+from collections import OrderedDict
 from datetime import timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from civic_app.core.audit import record
@@ -35,9 +37,32 @@ from civic_app.projects.operations import places_taken
 FEED_PAST = timedelta(days=60)
 
 
+#: Rendered filter forms by (language, query, municipalities): the form is the same for
+#: everyone who asks the same thing, and its selects (one option per municipality of the
+#: network) cost more to render than the page's cards.
+_FILTERS_HTML: OrderedDict[tuple, Markup] = OrderedDict()
+FILTERS_KEPT = 128
+
+
+def _filters_html(form: MarketplaceForm, args: dict, choices: tuple) -> Markup:
+    key = (current_language(), tuple(sorted(request.args.items(multi=True))), choices)
+    html = _FILTERS_HTML.get(key)
+    if html is None:
+        html = Markup(render_template("projects/_filters.html", form=form, args=args))  # noqa: S704 - autoescaped
+        if not form.errors:  # an invalid query is rare and shows its own errors
+            _FILTERS_HTML[key] = html
+            while len(_FILTERS_HTML) > FILTERS_KEPT:
+                _FILTERS_HTML.popitem(last=False)
+    return html
+
+
 @bp.route("/projects")
 def marketplace():
-    municipalities = db.session.scalars(db.select(Municipality).order_by(Municipality.name)).all()
+    municipalities = tuple(
+        db.session.execute(
+            db.select(Municipality.slug, Municipality.name).order_by(Municipality.name)
+        ).tuples()
+    )
     form = MarketplaceForm(municipalities, formdata=request.args)
     filters = Filters()
     if request.args and form.validate():
@@ -56,7 +81,7 @@ def marketplace():
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "projects/marketplace.html",
-        form=form,
+        filters_html=_filters_html(form, args, municipalities),
         page=page,
         args=args,
         sector_labels=SECTOR_LABELS,

@@ -43,19 +43,25 @@ def _redis():
     return clients[url]
 
 
-def cached(key: tuple, compute: Callable[[], Any]) -> tuple[Any, datetime]:
-    """(value, computed at): `compute()`'s value for `key`, reused for the cache's lifetime."""
+def cached(
+    key: tuple, compute: Callable[[], Any], *, refresh: bool = False
+) -> tuple[Any, datetime]:
+    """(value, computed at): `compute()`'s value for `key`, reused for the cache's lifetime.
+
+    :param refresh: compute and store it even if an entry is still fresh (the scheduled
+        job that keeps the default figures ready, reports/network.py).
+    """
     ttl = _ttl()
     if ttl <= 0:
         return compute(), now()
     client = _redis()
     if client is not None:
-        return _cached_redis(client, key, compute, ttl)
+        return _cached_redis(client, key, compute, ttl, refresh)
     with _local_lock:
         lock = _key_locks.setdefault(key, threading.Lock())
     with lock:  # one computation per key at a time; the others wait and reuse it
         hit = _local.get(key)
-        if hit is not None and hit[0] > time.monotonic():
+        if not refresh and hit is not None and hit[0] > time.monotonic():
             return hit[2], hit[1]
         value, at = compute(), now()
         with _local_lock:
@@ -63,14 +69,15 @@ def cached(key: tuple, compute: Callable[[], Any]) -> tuple[Any, datetime]:
                 expired = [k for k, v in _local.items() if v[0] <= time.monotonic()]
                 for k in expired or list(_local)[: len(_local) // 2]:
                     _local.pop(k, None)
+                    _key_locks.pop(k, None)  # keys carry times: their locks must go too
             _local[key] = (time.monotonic() + ttl, at, value)
         return value, at
 
 
-def _cached_redis(client, key: tuple, compute, ttl: int) -> tuple[Any, datetime]:
+def _cached_redis(client, key: tuple, compute, ttl: int, refresh: bool) -> tuple[Any, datetime]:
     name = _PREFIX + repr(key)
     try:
-        raw = client.get(name)
+        raw = None if refresh else client.get(name)
     except Exception:  # noqa: BLE001 - a cache that cannot answer is no cache
         current_app.logger.warning("national cache: Redis unavailable", exc_info=True)
         return compute(), now()

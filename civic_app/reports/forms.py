@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import Optional, ValidationError
 
+from civic_app.core.forms import Form
 from civic_app.reports.period import MAX_MONTHS, Period
 
 
-class ReportFilterForm(FlaskForm):
+class ReportFilterForm(Form):
     """Date range and project of a dashboard: a GET form, so a report is a shareable URL."""
 
     class Meta:

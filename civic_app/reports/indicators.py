@@ -149,8 +149,22 @@ def collect(
         .add_columns(Project.sector, func.count(distinct(Attendance.participant_id)))
         .group_by(Project.sector)
     ).all()
+    # For one municipality, naming its attendees lets PostgreSQL look them up by key
+    # instead of hashing every user of the network (4 ms instead of 9 at factor 10).
+    attendees = (
+        [
+            User.id.in_(
+                select(Attendance.participant_id).where(
+                    *where_municipality(Attendance.municipality_id)
+                )
+            )
+        ]
+        if municipality_id is not None
+        else []
+    )
     rows["active_by_language"] = run(
         active.join(User, User.id == Attendance.participant_id)
+        .where(*attendees)
         .add_columns(
             User.preferred_language,
             User.referral_source,

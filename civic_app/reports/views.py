@@ -4,11 +4,12 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.errors import DomainError
-from civic_app.core.i18n import text_direction
+from civic_app.core.i18n import current_language, text_direction
 from civic_app.core.models import Municipality
 from civic_app.core.permissions import (
     Role,
@@ -26,7 +27,6 @@ from civic_app.reports import bp
 from civic_app.reports.breakdowns import (
     DIMENSIONS,
     MEASURES,
-    collect_breakdowns,
     fund_rows,
     network_table,
     reporting_periods,
@@ -59,6 +59,7 @@ from civic_app.reports.exports import (
 from civic_app.reports.forms import NationalFilterForm, ReportFilterForm
 from civic_app.reports.indicators import collect
 from civic_app.reports.models import Certificate
+from civic_app.reports.network import network_breakdowns, network_figures
 from civic_app.reports.period import Period
 
 staff_only = roles_required(Role.STAFF)
@@ -250,40 +251,45 @@ def _national_filters(municipalities):
 def national():
     municipalities = db.session.scalars(db.select(Municipality).order_by(Municipality.name)).all()
     form, period, chosen = _national_filters(municipalities)
-    figures, figures_at = _network_figures(period)
-    breakdowns, breakdowns_at = _network_breakdowns(period, chosen.id if chosen else None)
-    network = Dashboard(figures)
-    below = current_app.config["SUPPRESS_BELOW"]
-    boards = [(m, Dashboard(figures, m.id)) for m in municipalities]
-    return render_template(
-        "reports/national.html",
-        form=form,
-        period=period,
-        board=network,
-        boards=boards,
-        below=below,
-        targets={
-            "plans": current_app.config["TARGET_PLANS"],
-            "reached": current_app.config["TARGET_PEOPLE_REACHED"],
-        },
-        charts=_national_charts(network, boards, below),
-        chosen=chosen,
-        measures=MEASURES,
-        breakdown_tables={d: network_table(breakdowns, d) for d in DIMENSIONS},
-        args=_filter_args(form),
-        figures_time=to_local(min(figures_at, breakdowns_at)).strftime("%H:%M"),
+    figures, figures_at = network_figures(period)
+    breakdowns, breakdowns_at = network_breakdowns(period, chosen.id if chosen else None)
+
+    def render_body() -> Markup:
+        network = Dashboard(figures)
+        below = current_app.config["SUPPRESS_BELOW"]
+        boards = [(m, Dashboard(figures, m.id)) for m in municipalities]
+        html = render_template(
+            "reports/_national_body.html",
+            form=form,
+            period=period,
+            board=network,
+            boards=boards,
+            below=below,
+            targets={
+                "plans": current_app.config["TARGET_PLANS"],
+                "reached": current_app.config["TARGET_PEOPLE_REACHED"],
+            },
+            charts=_national_charts(network, boards, below),
+            chosen=chosen,
+            measures=MEASURES,
+            breakdown_tables={d: network_table(breakdowns, d) for d in DIMENSIONS},
+            args=_filter_args(form),
+            figures_time=to_local(min(figures_at, breakdowns_at)).strftime("%H:%M"),
+        )
+        return Markup(html)  # noqa: S704 - autoescaped template output
+
+    # The page's content is the same for every coordinator who asks the same thing in
+    # the same language: it is kept with the figures it shows (rendering the tables of
+    # every municipality costs more than reading the cached figures).
+    page_key = (
+        "page",
+        current_language(),
+        tuple(sorted(request.args.items(multi=True))),
+        figures_at,
+        breakdowns_at,
     )
-
-
-def _network_figures(period: Period):
-    """The network's indicators, (figures, computed at), cached a few minutes."""
-    key = ("figures", period.start, period.end)
-    return cached(key, lambda: collect(period, now(), network=True))
-
-
-def _network_breakdowns(period: Period, municipality_id: int | None):
-    key = ("breakdowns", period.start, period.end, municipality_id)
-    return cached(key, lambda: collect_breakdowns(period, municipality_id))
+    body, _at = cached(page_key, render_body)
+    return render_template("reports/national.html", body=body)
 
 
 def _national_charts(network: Dashboard, boards, below: int) -> dict:
@@ -334,7 +340,7 @@ def national_fund_export(fmt: str):
             ("fund_tables", period.start, period.end), lambda: fund_tables(period, now())
         )
         tables = dict(tables)
-        breakdowns, breakdowns_at = _network_breakdowns(period, None)
+        breakdowns, breakdowns_at = network_breakdowns(period, None)
         tables["breakdowns"] = fund_rows(breakdowns, municipality_names(None))
         generated = min(tables_at, breakdowns_at)
         scope = _("Rete nazionale")

@@ -85,6 +85,18 @@ def prune_job_runs() -> str:
     return f"pruned {pruned} job runs" if pruned else ""
 
 
+def warm_national_figures() -> str:
+    from flask import current_app
+
+    from civic_app.reports.network import warm_default_figures
+
+    if int(current_app.config.get("NATIONAL_CACHE_SECONDS", 0) or 0) <= 0:
+        return ""  # no cache to fill
+    period = warm_default_figures(now())
+    db.session.rollback()  # read only
+    return f"national figures ready for {period.start} to {period.end}"
+
+
 JOBS = [
     Job("dispatch_outbox", dispatch_outbox, seconds=5),
     Job("send_reminders", send_reminders, seconds=300),
@@ -92,6 +104,8 @@ JOBS = [
     Job("prune_message_bodies", prune_message_bodies, seconds=6 * 3600),
     Job("pseudonymise_expired", pseudonymise_expired, seconds=24 * 3600),
     Job("prune_job_runs", prune_job_runs, seconds=3600),
+    # more often than NATIONAL_CACHE_SECONDS (default 300), so the entry never lapses
+    Job("warm_national_figures", warm_national_figures, seconds=240),
 ]
 
 

@@ -3,13 +3,13 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import func
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from civic_app.core.audit import record
 from civic_app.core.clock import now
+from civic_app.core.forms import Form
 from civic_app.core.permissions import (
     Role,
     current_municipality_id,
@@ -24,7 +24,7 @@ from civic_app.sms.models import STATUS_LABELS, Direction, Message
 from civic_app.sms.operations import queue_sms
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     body = TextAreaField(_l("Risposta"), validators=[DataRequired(), Length(max=480)])
     submit = SubmitField(_l("Invia SMS"))
 

@@ -149,6 +149,28 @@ def test_corrections_keep_who_what_when_and_why(
     assert "Certificato medico" in page
 
 
+def test_the_roster_lists_the_latest_corrections_and_says_how_many_there_are(
+    client, login_as, tutor, session_today, enrolled, db
+):
+    from civic_app.attendance.views import CHANGES_SHOWN
+
+    [person] = enrolled(1)
+    login_as(tutor)
+    roster_post(client, session_today, {f"mark-{person.id}": "present"})
+    corrections = CHANGES_SHOWN + 5
+    for n in range(corrections):
+        mark = "late" if n % 2 == 0 else "present"
+        response = roster_post(
+            client, session_today, {f"mark-{person.id}": mark, "reason": f"motivo-{n:03d}"}
+        )
+        assert response.status_code == 302
+    assert db.session.scalar(db.select(db.func.count(AttendanceChange.id))) == corrections
+    page = client.get(f"/tutor/sessions/{session_today.id}").get_data(as_text=True)
+    shown = re.findall(r"motivo-(\d{3})", page)
+    assert shown == [f"{n:03d}" for n in range(5, corrections)]  # oldest first, the last 30
+    assert f"Le ultime {CHANGES_SHOWN} di {corrections} correzioni." in page
+
+
 def test_a_walk_in_is_added_by_phone(
     client, login_as, tutor, session_today, create_participant, db
 ):

@@ -147,3 +147,40 @@ def test_participant_pages_need_no_javascript(client, create_project, login_as, 
     login_as(create_user(Role.PARTICIPANT))
     for url in ("/projects", f"/projects/{project.id}", "/me/calendar"):
         assert "<script" not in client.get(url).get_data(as_text=True)
+
+
+def test_the_filter_form_is_rendered_once_per_language_and_query(
+    app, client, create_project, create_municipality
+):
+    from flask import template_rendered
+
+    from civic_app.projects import views
+
+    views._FILTERS_HTML.clear()
+    create_project(title="Orti")
+    rendered = []
+
+    def count(_app, template, context, **_extra):
+        if template.name == "projects/_filters.html":
+            rendered.append(template.name)
+
+    with template_rendered.connected_to(count, app):
+        first = client.get("/projects").get_data(as_text=True)
+        second = client.get("/projects").get_data(as_text=True)
+        assert len(rendered) == 1
+        filters = first[first.index('<details class="filters"') : first.index("</details>")]
+        assert filters in second and 'name="q"' in filters
+        client.get("/projects?sector=green")
+        client.get("/projects?sector=green")
+        assert len(rendered) == 2  # a new query, then the same again
+        create_municipality(slug="trieste", name="Trieste")
+        page = client.get("/projects").get_data(as_text=True)
+        assert len(rendered) == 3 and 'value="trieste"' in page  # a new list, a new form
+        for _ in range(2):  # an invalid query shows its errors and is not kept
+            bad = client.get("/projects?date_from=not-a-date")
+            assert bad.status_code == 200
+        assert len(rendered) == 5
+        french = client.get("/projects", headers={"Accept-Language": "fr"})
+        assert len(rendered) == 6  # the same query in another language
+    assert 'lang="fr"' in french.get_data(as_text=True)
+    views._FILTERS_HTML.clear()

@@ -37,3 +37,50 @@ def test_with_the_cache_off_every_request_computes(app, known):
         for _ in range(2):
             value, _at = cache.cached(("k",), lambda: calls.append(1) or len(calls))
     assert calls == [1, 1] and value == 2
+
+
+def test_the_page_itself_is_rendered_once_per_language_while_its_figures_are_kept(
+    app, client, login_as, create_user, known, cached_for_a_while
+):
+    from flask import template_rendered
+
+    bodies = []
+
+    def rendered(_app, template, context, **_extra):
+        if template.name == "reports/_national_body.html":
+            bodies.append(context["period"])
+
+    with template_rendered.connected_to(rendered, app):
+        login_as(create_user(Role.COORDINATOR))
+        first = client.get("/network", query_string=Q1)
+        second = client.get("/network", query_string=Q1)
+        login_as(create_user(Role.COORDINATOR, preferred_language="en"))
+        english = client.get("/network", query_string=Q1)
+    assert first.status_code == second.status_code == english.status_code == 200
+    assert len(bodies) == 2  # Italian once, English once
+    assert first.get_data(as_text=True).count("<h1>") == 1
+    assert "Cruscotto della rete nazionale" in second.get_data(as_text=True)
+    assert "Cruscotto della rete nazionale" not in english.get_data(as_text=True)
+
+
+def test_the_scheduler_keeps_the_default_figures_ready(
+    app, client, login_as, create_user, known, count_queries, cached_for_a_while
+):
+    from civic_app.scheduler.jobs import JOBS, run_job
+
+    job = next(j for j in JOBS if j.id == "warm_national_figures")
+    assert job.seconds < 300  # refreshed before the default cache lifetime lapses
+    login_as(create_user(Role.COORDINATOR))
+    cold = count_queries("/network")  # computes the default period's figures
+    cache.clear()
+    assert "national figures ready for" in run_job(app, job)
+    warm = count_queries("/network")  # the job computed them: the page reads none
+    assert warm < cold
+    assert warm == count_queries("/network")
+
+
+def test_the_warming_job_does_nothing_without_a_cache(app, known):
+    from civic_app.scheduler.jobs import JOBS, run_job
+
+    job = next(j for j in JOBS if j.id == "warm_national_figures")
+    assert run_job(app, job) == ""
