@@ -94,6 +94,8 @@ def inner(repeat: int, pages: list[str], profile: str | None) -> dict:
 
     made = {
         "hello": (get("/_bench/hello"), 200),
+        # the layout alone (the home page: base.html, no query): the floor of every page
+        "layout": (get("/"), 200),
         "marketplace": (get("/projects"), 200),
         "project": (cycling(targets["projects"], lambda p: get(f"/projects/{p}")), 200),
         "participant_home": (
@@ -123,7 +125,7 @@ def inner(repeat: int, pages: list[str], profile: str | None) -> dict:
 
         event.listen(db.engine, "before_cursor_execute", count)
     results = {}
-    for page in ["hello", *pages]:
+    for page in ["hello", "layout", *pages]:
         call, status = made[page]
         for n in range(min(repeat, 20)):
             response = call(n)

@@ -35,6 +35,29 @@ from config import TestingConfig
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def required_service(name: str, url: str, probe) -> str:
+    """`url` if `probe()` reaches the service; otherwise the test is skipped on a laptop
+    without it and fails in CI (where every service the tests need must be there)."""
+    try:
+        probe()
+    except Exception as exc:
+        message = f"{name} is not reachable at {url}: {exc}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+def reachable_redis(url: str) -> str:
+    import redis
+
+    return required_service(
+        "Redis", url, lambda: redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    )
+
+
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
@@ -52,8 +75,10 @@ def reset_database(engine) -> None:
     else:
         engine.dispose()
         path = engine.url.database
-        if path and path != ":memory:" and os.path.exists(path):
-            os.remove(path)
+        if path and path != ":memory:":
+            for suffix in ("", "-wal", "-shm"):  # the write-ahead log goes with its file
+                if os.path.exists(path + suffix):
+                    os.remove(path + suffix)
 
 
 @pytest.fixture(scope="session")
@@ -269,17 +294,14 @@ def postgres_url():
     url = os.environ.get("DATABASE_URL") or os.environ.get("TEST_POSTGRES_URL")
     url = url if url and url.startswith("postgres") else DEFAULT_POSTGRES_URL
     url = url.replace("postgresql://", "postgresql+psycopg://", 1)
-    try:
+
+    def probe():
         engine = create_engine(url)
         with engine.connect() as conn:
             conn.execute(sql_text("SELECT 1"))
         engine.dispose()
-    except Exception as exc:
-        message = f"PostgreSQL is not reachable at {url}: {exc}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return url
+
+    return required_service("PostgreSQL", url, probe)
 
 
 @pytest.fixture

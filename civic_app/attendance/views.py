@@ -9,6 +9,7 @@ from decimal import Decimal
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
@@ -123,6 +124,20 @@ def _hour_options(session: ProjectSession) -> list[Decimal]:
     return [QUARTER * n for n in range(steps + 1)]
 
 
+def _hour_selects(session: ProjectSession, chosen: set[Decimal]) -> dict[Decimal, Markup]:
+    """The <option>s of the hours select for each value chosen on the roster: made once per
+    distinct value (usually the session's length), not once per person."""
+    options = [(h, format_hours(h)) for h in _hour_options(session)]
+    option = Markup('<option value="{}"{}>{}</option>')
+    selected = Markup(" selected")
+    return {
+        value: Markup("").join(
+            option.format(h, selected if h == value else "", label) for h, label in options
+        )
+        for value in chosen
+    }
+
+
 #: Corrections listed under a roster, the latest first; older ones stay in the database
 #: and the audit trail (a roster corrected every day would otherwise grow without end).
 CHANGES_SHOWN = 30
@@ -143,21 +158,24 @@ def _roster_people(session: ProjectSession) -> tuple[list[User], dict[int, Atten
     return people, existing
 
 
-def _recent_changes(session: ProjectSession) -> tuple[list[AttendanceChange], int]:
-    """The last CHANGES_SHOWN corrections of the session, oldest first, and how many in all."""
-    of_session = (
-        db.select(AttendanceChange)
-        .join(Attendance, Attendance.id == AttendanceChange.attendance_id)
-        .where(Attendance.session_id == session.id)
-    )
+def _recent_changes(attendance_ids: list[int]) -> tuple[list[AttendanceChange], int]:
+    """The last CHANGES_SHOWN corrections of these marks (a roster's), oldest first, and
+    how many there are in all."""
+    if not attendance_ids:
+        return [], 0
+    of_roster = AttendanceChange.attendance_id.in_(attendance_ids)
     latest = db.session.scalars(
-        of_session.options(selectinload(AttendanceChange.changed_by))
-        .order_by(AttendanceChange.id.desc())
+        db.select(AttendanceChange)
+        .options(selectinload(AttendanceChange.changed_by))
+        .where(of_roster)
+        # by time, not by id: ordered by id, PostgreSQL may walk the whole table's
+        # primary key backwards looking for this roster's rows
+        .order_by(AttendanceChange.changed_at.desc(), AttendanceChange.id.desc())
         .limit(CHANGES_SHOWN)
     ).all()
     total = len(latest)
     if total == CHANGES_SHOWN:
-        total = db.session.scalar(of_session.with_only_columns(func.count(AttendanceChange.id)))
+        total = db.session.scalar(db.select(func.count(AttendanceChange.id)).where(of_roster))
     return latest[::-1], total
 
 
@@ -220,7 +238,7 @@ def roster(session_id: int):
     if request.method == "GET" or not form.key.data:
         form.key.data = secrets.token_hex(16)
     walk_in.key.data = secrets.token_hex(16)
-    changes, changes_total = _recent_changes(session)
+    changes, changes_total = _recent_changes([a.id for a in existing.values()])
     risky = at_risk(session.municipality_id, now(), only=[p.id for p in people]) if people else {}
     return render_template(
         "attendance/roster.html",
@@ -230,12 +248,14 @@ def roster(session_id: int):
         form=form,
         walk_in=walk_in,
         errors=errors,
-        # each label formatted once, not once per person on the roster
-        hour_options=[(h, format_hours(h)) for h in _hour_options(session)],
+        hour_selects=_hour_selects(
+            session, {a.hours for a in existing.values()} | {session_hours(session)}
+        ),
         default_hours=session_hours(session),
-        labels=MARK_LABELS,
+        # translated once here, not once per person and mark in the template
+        labels={mark: str(label) for mark, label in MARK_LABELS.items()},
         marks=list(Mark),
-        risk_labels=REASONS,
+        risk_labels={reason: str(label) for reason, label in REASONS.items()},
         answers=_answers(session),
         changes=changes,
         changes_total=changes_total,

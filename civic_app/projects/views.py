@@ -59,9 +59,10 @@ def _filters_html(form: MarketplaceForm, args: dict, choices: tuple) -> Markup:
 @bp.route("/projects")
 def marketplace():
     municipalities = tuple(
-        db.session.execute(
+        (slug, name)
+        for slug, name in db.session.execute(
             db.select(Municipality.slug, Municipality.name).order_by(Municipality.name)
-        ).tuples()
+        )
     )
     form = MarketplaceForm(municipalities, formdata=request.args)
     filters = Filters()

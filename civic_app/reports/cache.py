@@ -25,6 +25,8 @@ _local_lock = threading.Lock()
 _key_locks: dict[tuple, threading.Lock] = {}
 _MAX_LOCAL = 64
 _PREFIX = "civic:national:"
+#: How long a web process reuses an entry it read from Redis before reading it again.
+REDIS_MEMO_SECONDS = 30
 
 
 def _ttl() -> int:
@@ -56,22 +58,42 @@ def cached(
         return compute(), now()
     client = _redis()
     if client is not None:
-        return _cached_redis(client, key, compute, ttl, refresh)
+        if not refresh:
+            hit = _local_hit(key)
+            if hit is not None:
+                return hit
+        value, at = _cached_redis(client, key, compute, ttl, refresh)
+        # Kept here too, briefly: unpickling the network's figures from Redis on every
+        # request cost more than rendering the page; a worker reads them at most once
+        # per REDIS_MEMO_SECONDS and still sees what the scheduler refreshed soon after.
+        _remember(key, value, at, min(ttl, REDIS_MEMO_SECONDS))
+        return value, at
     with _local_lock:
         lock = _key_locks.setdefault(key, threading.Lock())
     with lock:  # one computation per key at a time; the others wait and reuse it
-        hit = _local.get(key)
-        if not refresh and hit is not None and hit[0] > time.monotonic():
-            return hit[2], hit[1]
+        hit = None if refresh else _local_hit(key)
+        if hit is not None:
+            return hit
         value, at = compute(), now()
-        with _local_lock:
-            if len(_local) >= _MAX_LOCAL:
-                expired = [k for k, v in _local.items() if v[0] <= time.monotonic()]
-                for k in expired or list(_local)[: len(_local) // 2]:
-                    _local.pop(k, None)
-                    _key_locks.pop(k, None)  # keys carry times: their locks must go too
-            _local[key] = (time.monotonic() + ttl, at, value)
+        _remember(key, value, at, ttl)
         return value, at
+
+
+def _local_hit(key: tuple) -> tuple[Any, datetime] | None:
+    hit = _local.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[2], hit[1]
+    return None
+
+
+def _remember(key: tuple, value: Any, at: datetime, seconds: float) -> None:
+    with _local_lock:
+        if len(_local) >= _MAX_LOCAL:
+            expired = [k for k, v in _local.items() if v[0] <= time.monotonic()]
+            for k in expired or list(_local)[: len(_local) // 2]:
+                _local.pop(k, None)
+                _key_locks.pop(k, None)  # keys carry times: their locks must go too
+        _local[key] = (time.monotonic() + seconds, at, value)
 
 
 def _cached_redis(client, key: tuple, compute, ttl: int, refresh: bool) -> tuple[Any, datetime]:

@@ -149,6 +149,28 @@ def test_corrections_keep_who_what_when_and_why(
     assert "Certificato medico" in page
 
 
+def test_each_hours_select_shows_the_persons_own_hours(
+    client, login_as, tutor, session_today, enrolled
+):
+    first, second = enrolled(2)
+    login_as(tutor)
+    roster_post(
+        client,
+        session_today,
+        {f"mark-{first.id}": "late", f"hours-{first.id}": "2.5", f"mark-{second.id}": "present"},
+    )
+    page = client.get(f"/tutor/sessions/{session_today.id}").get_data(as_text=True)
+
+    def select_of(person):
+        start = page.index(f'<select name="hours-{person.id}"')
+        return page[start : page.index("</select>", start)]
+
+    assert re.findall(r'<option value="([\d.]+)" selected>', select_of(first)) == ["2.50"]
+    assert re.findall(r'<option value="([\d.]+)" selected>', select_of(second)) == ["3.00"]
+    assert '<option value="2.50" selected>2,5</option>' in select_of(first)
+    assert select_of(first).count("<option") == select_of(second).count("<option") == 17
+
+
 def test_the_roster_lists_the_latest_corrections_and_says_how_many_there_are(
     client, login_as, tutor, session_today, enrolled, db
 ):

@@ -84,3 +84,39 @@ def test_the_warming_job_does_nothing_without_a_cache(app, known):
 
     job = next(j for j in JOBS if j.id == "warm_national_figures")
     assert run_job(app, job) == ""
+
+
+def test_with_redis_a_worker_reads_an_entry_once_then_uses_its_own_copy(app, monkeypatch):
+    import redis
+
+    from tests.conftest import reachable_redis
+
+    url = reachable_redis("redis://127.0.0.1:6379/14")
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    monkeypatch.setitem(app.config, "NATIONAL_CACHE_SECONDS", 300)
+    monkeypatch.setitem(app.config, "REDIS_URL", url)
+    cache.clear()
+    computed = []
+    with app.app_context():
+        value, at = cache.cached(("memo",), lambda: computed.append(1) or {"n": 1})
+        assert client.keys("civic:national:*")  # shared with the other workers
+        cache.clear()  # another worker: nothing in its memory yet
+        reads = []
+        real_get = client.get
+
+        def counting_get(name):
+            reads.append(name)
+            return real_get(name)
+
+        monkeypatch.setattr(cache._redis(), "get", counting_get)
+        for _ in range(3):
+            again, again_at = cache.cached(("memo",), lambda: computed.append(1) or {"n": 2})
+        assert (again, again_at) == (value, at) and computed == [1]
+        assert len(reads) == 1  # read from Redis once, then from the process's memo
+        refreshed, _ = cache.cached(("memo",), lambda: {"n": 3}, refresh=True)
+        assert refreshed == {"n": 3}
+        cache.clear()
+        assert cache.cached(("memo",), lambda: {"n": 4})[0] == {"n": 3}  # the refresh is shared
+    cache.clear()
+    client.flushdb()

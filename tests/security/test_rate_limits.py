@@ -11,7 +11,7 @@ import pytest
 from civic_app import create_app
 from civic_app.extensions import limiter
 from config import TestingConfig
-from tests.conftest import IN_CI
+from tests.conftest import reachable_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -93,17 +93,7 @@ def test_the_storage_is_redis_when_redis_url_is_set():
 @pytest.fixture
 def redis_url():
     """Redis for the shared-count test: skipped on a laptop without it, a failure in CI."""
-    import redis
-
-    url = "redis://127.0.0.1:6379/15"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except Exception as exc:
-        message = f"Redis is not reachable at {url}: {exc}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return url
+    return reachable_redis("redis://127.0.0.1:6379/15")
 
 
 def worker_config(storage: str, prefix: str):

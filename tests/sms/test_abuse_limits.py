@@ -10,7 +10,7 @@ from civic_app.people.models import LoginCode
 from civic_app.sms.limits import SmsLimitReached, spend_code_budget
 from civic_app.sms.models import Direction, Message
 from config import TestingConfig
-from tests.conftest import IN_CI
+from tests.conftest import reachable_redis
 
 
 def request_code(client, phone):
@@ -60,17 +60,7 @@ def test_sign_ups_by_sms_are_limited_per_number(text, app, monkeypatch, db):
 
 @pytest.fixture
 def redis_url():
-    import redis
-
-    url = "redis://127.0.0.1:6379/0"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except Exception as exc:
-        message = f"Redis is not reachable at {url}: {exc}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return url
+    return reachable_redis("redis://127.0.0.1:6379/0")
 
 
 def test_limits_hold_across_web_workers_through_redis(redis_url, own_session):
