@@ -75,6 +75,33 @@ def enrolled_ids(session: ProjectSession) -> list[int]:
     return list(dict.fromkeys([*enrolled, *offered]))
 
 
+@dataclass
+class Roster:
+    """Who is on a session's roster and their marks so far (read once per request)."""
+
+    existing: dict[int, Attendance]  # marks so far, by participant
+    enrolled: set[int]
+    people: list  # users enrolled or already marked, by first name
+
+
+def roster_of(session: ProjectSession) -> Roster:
+    from civic_app.people.models import User
+
+    existing = {
+        a.participant_id: a
+        for a in db.session.scalars(
+            db.select(Attendance).where(Attendance.session_id == session.id)
+        )
+    }
+    enrolled = set(enrolled_ids(session))
+    people = db.session.scalars(
+        db.select(User)
+        .where(User.id.in_(enrolled | set(existing)))
+        .order_by(User.first_name, User.id)
+    ).all()
+    return Roster(existing, enrolled, list(people))
+
+
 def parse_hours(raw, field: str = "hours") -> Decimal:
     try:
         hours = Decimal(str(raw).replace(",", "."))
@@ -130,6 +157,7 @@ def record_marks(
     key: str,
     reason: str = "",
     walk_in_ids: tuple[int, ...] = (),
+    roster: Roster | None = None,
 ) -> bool:
     """Record a roster: new marks, and corrections (with their reason) of earlier ones.
 
@@ -148,21 +176,19 @@ def record_marks(
         raise DomainError(None, _l("Il turno non è ancora cominciato."))
     if is_locked(session.municipality_id, month_of(session.starts_at)):
         raise DomainError(None, _l("Il mese è chiuso: chiedi al Comune di riaprirlo."))
-    existing = {
-        a.participant_id: a
-        for a in db.session.scalars(
-            db.select(Attendance).where(Attendance.session_id == session.id)
-        )
-    }
-    enrolled = set(enrolled_ids(session))
-    allowed = enrolled | set(existing) | set(walk_in_ids)
     from civic_app.people.models import User
 
-    people = {
-        u.id: u
-        for u in db.session.scalars(
-            db.select(User).where(User.id.in_([m.participant_id for m in marks]))
+    roster = roster or roster_of(session)  # the roster page passes the one it read
+    existing, enrolled = roster.existing, roster.enrolled
+    allowed = enrolled | set(existing) | set(walk_in_ids)
+    people = {u.id: u for u in roster.people}
+    others = {m.participant_id for m in marks} - set(people)  # walk-ins, or not allowed
+    if others:
+        people.update(
+            (u.id, u) for u in db.session.scalars(db.select(User).where(User.id.in_(others)))
         )
+    people = {
+        m.participant_id: people[m.participant_id] for m in marks if m.participant_id in people
     }
     reason = (reason or "").strip()
     elsewhere = _hours_elsewhere_that_day(list(people), session)

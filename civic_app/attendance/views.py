@@ -26,12 +26,12 @@ from civic_app.attendance.models import (
 from civic_app.attendance.operations import (
     QUARTER,
     MarkInput,
-    enrolled_ids,
     is_locked,
     lock_month,
     month_of,
     parse_hours,
     record_marks,
+    roster_of,
     session_hours,
     unlock_month,
 )
@@ -143,21 +143,6 @@ def _hour_selects(session: ProjectSession, chosen: set[Decimal]) -> dict[Decimal
 CHANGES_SHOWN = 30
 
 
-def _roster_people(session: ProjectSession) -> tuple[list[User], dict[int, Attendance]]:
-    """Who is on the roster (enrolled, or already marked) and their marks so far."""
-    existing = {
-        a.participant_id: a
-        for a in db.session.scalars(
-            db.select(Attendance).where(Attendance.session_id == session.id)
-        )
-    }
-    ids = set(enrolled_ids(session)) | set(existing)
-    people = db.session.scalars(
-        db.select(User).where(User.id.in_(ids)).order_by(User.first_name, User.id)
-    ).all()
-    return people, existing
-
-
 def _recent_changes(attendance_ids: list[int]) -> tuple[list[AttendanceChange], int]:
     """The last CHANGES_SHOWN corrections of these marks (a roster's), oldest first, and
     how many there are in all."""
@@ -194,7 +179,8 @@ def roster(session_id: int):
     session = _markable_session(session_id)
     form = RosterForm()
     walk_in = WalkInForm(prefix="w")
-    people, existing = _roster_people(session)
+    roster = roster_of(session)
+    people, existing = roster.people, roster.existing
     errors = []
     if form.validate_on_submit():
         marks = []
@@ -217,6 +203,7 @@ def roster(session_id: int):
                 now=now(),
                 key=form.key.data,
                 reason=form.reason.data,
+                roster=roster,
             )
         except DomainError as exc:
             db.session.rollback()
