@@ -53,7 +53,8 @@ from civic_app.core.timeutil import local_day_bounds, local_to_utc, to_local
 from civic_app.extensions import db
 from civic_app.people.models import User
 from civic_app.plans.models import Rsvp
-from civic_app.projects.models import Project, ProjectSession, SessionStatus, project_tutor
+from civic_app.projects.models import Project, ProjectSession, project_tutor
+from civic_app.projects.operations import scheduled_sessions
 
 staff_or_tutor = roles_required(Role.STAFF, Role.TUTOR)
 staff_only = roles_required(Role.STAFF)
@@ -80,17 +81,7 @@ def tutor_home():
     assigned = db.select(project_tutor.c.project_id).where(
         project_tutor.c.user_id == current_user.id
     )
-    base = (
-        db.select(ProjectSession)
-        .options(
-            selectinload(ProjectSession.project).selectinload(Project.venue),
-            selectinload(ProjectSession.venue),
-        )
-        .where(
-            ProjectSession.project_id.in_(assigned),
-            ProjectSession.status == SessionStatus.SCHEDULED,
-        )
-    )
+    base = scheduled_sessions(assigned)
     upcoming = db.session.scalars(
         base.where(ProjectSession.ends_at >= today_start)
         .order_by(ProjectSession.starts_at)

@@ -37,7 +37,8 @@ from civic_app.plans.operations import withdraw_enrolment
 from civic_app.plans.plan_operations import open_plan
 from civic_app.plans.progress import hours_done
 from civic_app.projects.forms import ActionForm
-from civic_app.projects.models import Project, ProjectSession, SessionStatus
+from civic_app.projects.models import ProjectSession
+from civic_app.projects.operations import scheduled_sessions
 from civic_app.sms.models import Message
 
 participant_only = roles_required(Role.PARTICIPANT)
@@ -59,16 +60,8 @@ def home():
     ).all()
     with_place = [e.project_id for e in enrolments if e.status in HOLDS_A_PLACE]
     sessions = db.session.scalars(
-        db.select(ProjectSession)
-        .options(
-            selectinload(ProjectSession.project).selectinload(Project.venue),
-            selectinload(ProjectSession.venue),
-        )
-        .where(
-            ProjectSession.project_id.in_(with_place),
-            ProjectSession.ends_at >= moment,
-            ProjectSession.status == SessionStatus.SCHEDULED,
-        )
+        scheduled_sessions(with_place)
+        .where(ProjectSession.ends_at >= moment)
         .order_by(ProjectSession.starts_at)
         .limit(5)
     ).all()

@@ -7,6 +7,7 @@ from dateutil.rrule import rrulestr
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from civic_app.core.errors import DomainError
 from civic_app.core.timeutil import local_to_utc, local_zone, to_local
@@ -326,6 +327,22 @@ def save_venue(venue: Venue | None, municipality_id: int, data: dict) -> Venue:
         setattr(venue, field, data.get(field))
     db.session.flush()
     return venue
+
+
+def scheduled_sessions(project_ids):
+    """A query of the scheduled sessions of these projects (ids or a subquery), with each
+    session's project and the venues a calendar shows: add the time window and order."""
+    return (
+        db.select(ProjectSession)
+        .options(
+            selectinload(ProjectSession.project).selectinload(Project.venue),
+            selectinload(ProjectSession.venue),
+        )
+        .where(
+            ProjectSession.project_id.in_(project_ids),
+            ProjectSession.status == SessionStatus.SCHEDULED,
+        )
+    )
 
 
 def places_taken(project_ids) -> dict[int, int]:

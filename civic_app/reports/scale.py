@@ -109,6 +109,15 @@ class Sizes:
         return cls(municipalities, participants, min(participants, round(PLANS * factor)))
 
 
+def by_threshold(roll: float, choices: list[tuple[float, object]], otherwise):
+    """The first choice whose cumulative threshold `roll` (0 to 1) is under, else
+    `otherwise`: `by_threshold(r, [(0.9, "a"), (0.97, "b")], "c")` is "a" 90 % of the time."""
+    for threshold, choice in choices:
+        if roll < threshold:
+            return choice
+    return otherwise
+
+
 def split(total: int, weights: list[float]) -> list[int]:
     """`total` shared out in proportion to `weights`, exactly (largest remainders)."""
     scale = total / sum(weights)

@@ -11,7 +11,7 @@ from civic_app.attendance.models import Mark
 from civic_app.plans.models import EnrolmentStatus, PlanStatus
 from civic_app.plans.plan_operations import content_hash
 from civic_app.projects.models import SessionStatus
-from civic_app.reports.scale import QUARTER, split, stamp
+from civic_app.reports.scale import QUARTER, by_threshold, split, stamp
 from civic_app.sms.models import Direction, Status
 from civic_app.sms.segments import count_segments
 from civic_app.sms.templates import render_sms
@@ -130,15 +130,10 @@ def message(
         segments = ctx.segments[body] = count_segments(body).segments
     status, error = Status.RECEIVED, None
     if not inbound:
-        roll = rng.random()
-        status = (
-            Status.DELIVERED
-            if roll < 0.93
-            else Status.SENT
-            if roll < 0.96
-            else Status.UNDELIVERED
-            if roll < 0.98
-            else Status.FAILED
+        status = by_threshold(
+            rng.random(),
+            [(0.93, Status.DELIVERED), (0.96, Status.SENT), (0.98, Status.UNDELIVERED)],
+            Status.FAILED,
         )
         if status in (Status.UNDELIVERED, Status.FAILED):
             error = rng.choice(FAILURES)

@@ -22,6 +22,7 @@ from civic_app.reports.scale import (
     LAST_NAMES,
     PHONE_PREFIX,
     QUARTER,
+    by_threshold,
     stamp,
     user_row,
 )
@@ -299,16 +300,15 @@ def _enrol(ctx, rng, m, person, project) -> None:
     elif project.kind == "future":
         status = EnrolmentStatus.ACCEPTED if roll < 0.6 else EnrolmentStatus.APPLIED
     else:
-        status = (
-            EnrolmentStatus.ACCEPTED
-            if roll < 0.78
-            else EnrolmentStatus.WITHDRAWN
-            if roll < 0.86
-            else EnrolmentStatus.WAITLISTED
-            if roll < 0.93
-            else EnrolmentStatus.DECLINED
-            if roll < 0.96
-            else EnrolmentStatus.APPLIED
+        status = by_threshold(
+            roll,
+            [
+                (0.78, EnrolmentStatus.ACCEPTED),
+                (0.86, EnrolmentStatus.WITHDRAWN),
+                (0.93, EnrolmentStatus.WAITLISTED),
+                (0.96, EnrolmentStatus.DECLINED),
+            ],
+            EnrolmentStatus.APPLIED,
         )
     if decided >= ctx.cutoff and status != EnrolmentStatus.WAITLISTED:
         status = EnrolmentStatus.APPLIED

@@ -5,17 +5,12 @@ without Playwright) these tests are skipped on a laptop and fail in CI.
 """
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
-from werkzeug.serving import make_server
 
-from civic_app import create_app
-from civic_app.extensions import db as _db
-from config import TestingConfig
 from tests.conftest import IN_CI
+from tests.e2e.pages import live_site, seed_world
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -53,24 +48,21 @@ def browser():
 @pytest.fixture
 def live_app(tmp_path, own_session):
     """A real server on a free loopback port over its own SQLite database (real commits)."""
-    config = type(
-        "Live",
-        (TestingConfig,),
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.db'}", "SMS_BACKEND": "console"},
-    )
-    app = create_app(config)
-    with app.app_context():
-        upgrade()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
+    with live_site(tmp_path) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def seeded_site(tmp_path_factory):
+    """One server for a whole module, seeded once with the key pages' world (for modules
+    whose tests only read: they override `live_app` with `seeded_site[0]`)."""
+    with live_site(tmp_path_factory.mktemp("site")) as app:
+        yield app, seed_world(app)
+
+
+@pytest.fixture
+def world(seeded_site, own_session):
+    return seeded_site[1]
 
 
 @pytest.fixture

@@ -247,15 +247,19 @@ def log_in_with_password(page, base: str, email: str) -> None:
     assert "/login" not in page.url, f"password login failed for {email}: {page.url}"
 
 
-def log_in_with_code(page, app, phone: str) -> None:
-    """The participant's way in: a phone number, then the code sent by SMS."""
-    base = app.config["LIVE_URL"]
-    page.goto(f"{base}/login/phone")
+def _enter_code(page, app, phone: str) -> None:
+    """Type `phone` on the phone login page, then the code it was sent by SMS."""
+    page.goto(f"{app.config['LIVE_URL']}/login/phone")
     page.fill("#phone", phone)
     page.locator("main form [type=submit]").click()
     page.wait_for_url(re.compile(r"/login/code"))
     page.fill("#code", last_code(app, phone))
     page.locator("main form [type=submit]").click()
+
+
+def log_in_with_code(page, app, phone: str) -> None:
+    """The participant's way in: a phone number, then the code sent by SMS."""
+    _enter_code(page, app, phone)
     page.wait_for_load_state()
     assert "/login" not in page.url, f"code login failed: {page.url}"
 
@@ -271,13 +275,7 @@ def log_in(page, app, world: World, role: str) -> None:
 
 def prove_new_number(page, app, phone: str = NEW_PHONE) -> None:
     """A number nobody has gets its code: the browser lands on the sign-up form."""
-    base = app.config["LIVE_URL"]
-    page.goto(f"{base}/login/phone")
-    page.fill("#phone", phone)
-    page.locator("main form [type=submit]").click()
-    page.wait_for_url(re.compile(r"/login/code"))
-    page.fill("#code", last_code(app, phone))
-    page.locator("main form [type=submit]").click()
+    _enter_code(page, app, phone)
     page.wait_for_url(re.compile(r"/signup"))
 
 

@@ -25,10 +25,8 @@ from tests.e2e.pages import (
     choose_language,
     focused,
     last_code,
-    live_site,
     log_in,
     prove_new_number,
-    seed_world,
     serious_violations,
     tab_to,
 )
@@ -36,21 +34,10 @@ from tests.e2e.pages import (
 KEYBOARD_PHONE = "+393479990077"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """One server for the module, seeded once (the axe runs only read)."""
-    with live_site(tmp_path_factory.mktemp("a11y")) as app:
-        yield app, seed_world(app)
-
-
 @pytest.fixture
-def live_app(site, own_session):
-    return site[0]
-
-
-@pytest.fixture
-def world(site, own_session):
-    return site[1]
+def live_app(seeded_site, own_session):
+    """One server for the module, seeded once (conftest's `seeded_site`): these tests only read."""
+    return seeded_site[0]
 
 
 @pytest.mark.parametrize("role", list(KEY_PAGES))

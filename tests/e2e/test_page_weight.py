@@ -18,30 +18,18 @@ from tests.e2e.pages import (
     PHONE,
     add_participant_with_draft_plan,
     last_code,
-    live_site,
     log_in_with_code,
     prove_new_number,
-    seed_world,
 )
 
 BUDGET = 60 * 1024
 COUNTED = {"Document", "Stylesheet", "Script", "Font"}
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    with live_site(tmp_path_factory.mktemp("weight")) as app:
-        yield app, seed_world(app)
-
-
 @pytest.fixture
-def live_app(site, own_session):
-    return site[0]
-
-
-@pytest.fixture
-def world(site, own_session):
-    return site[1]
+def live_app(seeded_site, own_session):
+    """One server for the module, seeded once (conftest's `seeded_site`): these tests only read."""
+    return seeded_site[0]
 
 
 def phone_context(browser, **options):

@@ -2,8 +2,25 @@ import re
 
 import pytest
 
+from civic_app.extensions import db as _db
 from civic_app.sms.models import Message
 from tests.conftest import PASSWORD, CivicClient
+from tests.security.world import shared_world, world_savepoint
+
+
+@pytest.fixture(scope="module")
+def shared(app):
+    """The security world (tests/security/world.py), built once per module that asks."""
+    with shared_world(app, _db) as built:
+        yield built
+
+
+@pytest.fixture
+def world_db(app, shared):
+    """A savepoint in the transaction holding the world; modules that build on the world
+    make it their `db`."""
+    with world_savepoint(app, _db, shared[0]) as database:
+        yield database
 
 
 @pytest.fixture

@@ -15,26 +15,18 @@ import pytest
 from civic_app.attendance.models import Attendance, MonthLock
 from civic_app.core.permissions import Role
 from civic_app.events.models import Audience, CommunityEvent, EventAttendance, EventRsvp
-from civic_app.extensions import db as _db
 from civic_app.people.models import LoginCode, User
 from civic_app.plans.models import Enrolment, EnrolmentStatus, Plan, PlanStatus
 from civic_app.projects.models import Project, ProjectSession, ProjectStatus, Venue
 from civic_app.reports.models import Certificate
 from civic_app.sms.models import Message
-from tests.security.world import World, shared_world, world_savepoint
-
-
-@pytest.fixture(scope="module")
-def shared(app):
-    with shared_world(app, _db) as built:
-        yield built
+from tests.security.world import World
 
 
 @pytest.fixture
-def db(app, shared):
+def db(world_db):
     """Overrides tests/conftest.py's: a savepoint in the transaction holding the world."""
-    with world_savepoint(app, _db, shared[0]) as database:
-        yield database
+    return world_db
 
 
 @pytest.fixture

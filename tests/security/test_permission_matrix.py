@@ -26,7 +26,6 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import event
 
-from civic_app.extensions import db as _db
 from civic_app.reports.certificates import certificate_token
 from tests.security.world import (
     B_NAME,
@@ -36,8 +35,6 @@ from tests.security.world import (
     SECRET_PHONE,
     SECRET_SURNAME,
     World,
-    shared_world,
-    world_savepoint,
 )
 
 PERSONAS = ("anonymous", "participant", "tutor", "staff_a", "staff_b", "coordinator")
@@ -282,17 +279,10 @@ def test_every_row_names_every_persona():
         assert set(route.expected.values()) <= {OK, ALLOWED, *REFUSED}, key
 
 
-@pytest.fixture(scope="module")
-def shared(app):
-    with shared_world(app, _db) as built:
-        yield built
-
-
 @pytest.fixture
-def db(app, shared):
+def db(world_db):
     """Overrides tests/conftest.py's: a savepoint in the transaction holding the world."""
-    with world_savepoint(app, _db, shared[0]) as database:
-        yield database
+    return world_db
 
 
 @pytest.fixture
