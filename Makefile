@@ -44,6 +44,7 @@ run: install
 test: install node
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Security checks: bandit fails on any high-severity finding in our code; pip-audit
@@ -56,6 +57,7 @@ security: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

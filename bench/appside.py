@@ -20,15 +20,21 @@ from flask_login import login_user
 from flask_wtf.csrf import generate_csrf
 
 from civic_app import create_app
+from civic_app.core.accounts import User
 from civic_app.core.clock import now
 from civic_app.core.models import Municipality
 from civic_app.core.permissions import Role
 from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
-from civic_app.people.models import User
 from civic_app.people.sessions import mark_login
-from civic_app.plans.models import Enrolment, EnrolmentStatus
-from civic_app.projects.models import Project, ProjectSession, SessionStatus, project_tutor
+from civic_app.projects.models import (
+    Enrolment,
+    EnrolmentStatus,
+    Project,
+    ProjectSession,
+    SessionStatus,
+    project_tutor,
+)
 
 USER_AGENT = "civic-bench/1"
 MAX_USERS = 50

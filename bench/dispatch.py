@@ -31,11 +31,11 @@ TARGET_PER_SECOND = 1000.0
 def build(messages: int) -> None:
     from datetime import timedelta
 
+    from civic_app.core.accounts import User
     from civic_app.core.clock import now
     from civic_app.core.models import Municipality
     from civic_app.core.permissions import Role
     from civic_app.extensions import db
-    from civic_app.people.models import User
     from civic_app.sms.models import Direction, Message, Status
 
     moment = now()

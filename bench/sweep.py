@@ -29,14 +29,19 @@ def build(reminders: int) -> dict:
     """Inside the app: bulk-insert the people, projects, sessions and enrolments."""
     from datetime import date, timedelta
 
+    from civic_app.core.accounts import User
     from civic_app.core.clock import now
     from civic_app.core.models import Municipality
     from civic_app.core.permissions import Role
     from civic_app.core.timeutil import to_local
     from civic_app.extensions import db
-    from civic_app.people.models import User
-    from civic_app.plans.models import Enrolment, EnrolmentStatus
-    from civic_app.projects.models import Project, ProjectSession, ProjectStatus
+    from civic_app.projects.models import (
+        Enrolment,
+        EnrolmentStatus,
+        Project,
+        ProjectSession,
+        ProjectStatus,
+    )
 
     moment = now()
     places = list(db.session.scalars(db.select(Municipality).order_by(Municipality.id)))
@@ -119,7 +124,7 @@ def build(reminders: int) -> dict:
 def inner(reminders: int, profile: str | None) -> dict:
     from civic_app import create_app
     from civic_app.extensions import db
-    from civic_app.scheduler.jobs import send_reminders
+    from civic_app.jobs import send_reminders
     from civic_app.sms.models import Message
 
     app = create_app()

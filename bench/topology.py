@@ -51,14 +51,19 @@ RATE = 100
 def build(duration: float, spacing: float) -> dict:
     """Inside the app: participants, one project per municipality, and sessions whose
     2-hour reminder falls due every `spacing` seconds from 10 s after now."""
+    from civic_app.core.accounts import User
     from civic_app.core.clock import now
     from civic_app.core.models import Municipality
     from civic_app.core.permissions import Role
     from civic_app.core.timeutil import to_local
     from civic_app.extensions import db
-    from civic_app.people.models import User
-    from civic_app.plans.models import Enrolment, EnrolmentStatus
-    from civic_app.projects.models import Project, ProjectSession, ProjectStatus
+    from civic_app.projects.models import (
+        Enrolment,
+        EnrolmentStatus,
+        Project,
+        ProjectSession,
+        ProjectStatus,
+    )
 
     moment = now()
     db.session.execute(
@@ -130,8 +135,7 @@ def build(duration: float, spacing: float) -> dict:
 def facts(checked_at: str, killed_at: str) -> dict:
     """Inside the app: what the schedulers did."""
     from civic_app.extensions import db
-    from civic_app.plans.models import Enrolment, EnrolmentStatus
-    from civic_app.projects.models import ProjectSession
+    from civic_app.projects.models import Enrolment, EnrolmentStatus, ProjectSession
     from civic_app.scheduler.models import JobRun
     from civic_app.sms.models import Message, Status
 

@@ -94,6 +94,7 @@ def init_extensions(app: Flask) -> None:
     from civic_app.core.clock import SystemClock
     from civic_app.core.i18n import select_locale, select_timezone
     from civic_app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from civic_app.jobs import JOBS
     from civic_app.sms.gateways import build_gateway
 
     db.init_app(app)
@@ -116,13 +117,14 @@ def init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(token: str):
-        from civic_app.people.models import User
+        from civic_app.core.accounts import User
 
         return db.session.scalar(
             db.select(User).where(User.session_token == token, User.is_active_account.is_(True))
         )
 
     app.extensions["civic_clock"] = SystemClock()
+    app.extensions["civic_jobs"] = JOBS
     app.extensions["civic_sms_gateway"] = build_gateway(app.config)
 
 
@@ -160,6 +162,7 @@ def _sqlite_transactions(engine) -> None:
 def register_blueprints(app: Flask) -> None:
     from civic_app import (
         attendance,
+        conversation,
         core,
         events,
         people,
@@ -172,7 +175,9 @@ def register_blueprints(app: Flask) -> None:
 
     # The views register their routes on the blueprints when imported; importing them
     # here, not in the packages, keeps models and operations importable on their own.
+    from civic_app.attendance import staff_views as _attendance_staff_views  # noqa: F401
     from civic_app.attendance import views as _attendance_views  # noqa: F401
+    from civic_app.conversation import views as _conversation_views  # noqa: F401
     from civic_app.core import views as _core_views  # noqa: F401
     from civic_app.events import views as _event_views  # noqa: F401
     from civic_app.people import account_views as _account_views  # noqa: F401
@@ -182,6 +187,8 @@ def register_blueprints(app: Flask) -> None:
     from civic_app.plans import views as _plan_views  # noqa: F401
     from civic_app.projects import staff_views as _staff_views  # noqa: F401
     from civic_app.projects import views as _project_views  # noqa: F401
+    from civic_app.reports import certificate_views as _certificate_views  # noqa: F401
+    from civic_app.reports import network_views as _network_views  # noqa: F401
     from civic_app.reports import views as _report_views  # noqa: F401
     from civic_app.scheduler import views as _scheduler_views  # noqa: F401
     from civic_app.sms import inbox as _sms_inbox  # noqa: F401
@@ -189,6 +196,7 @@ def register_blueprints(app: Flask) -> None:
     from civic_app.sms import webhooks as _sms_webhooks  # noqa: F401
 
     app.register_blueprint(attendance.bp)
+    app.register_blueprint(conversation.bp)
     app.register_blueprint(core.bp)
     app.register_blueprint(events.bp)
     app.register_blueprint(people.bp)

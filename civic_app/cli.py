@@ -39,13 +39,13 @@ def seed_network():
 @seed.command("demo", help="Create the network and demo accounts, and print how to log in.")
 @click.option("--if-empty", is_flag=True, help="Do nothing if the database has any account.")
 def seed_demo(if_empty: bool):
+    from civic_app.core.accounts import User
     from civic_app.core.clock import now
     from civic_app.core.network import ensure_network
-    from civic_app.events.demo import seed_demo_events
-    from civic_app.people.demo import seed_demo as make_demo
-    from civic_app.people.models import User
-    from civic_app.projects.demo import seed_demo_projects
-    from civic_app.reports.demo import seed_demo_history
+    from civic_app.seeding.demo_events import seed_demo_events
+    from civic_app.seeding.demo_history import seed_demo_history
+    from civic_app.seeding.demo_people import seed_demo as make_demo
+    from civic_app.seeding.demo_projects import seed_demo_projects
 
     has_users = db.session.scalar(db.select(User.id).limit(1)) is not None
     if not (if_empty and has_users):
@@ -75,15 +75,15 @@ def seed_scale_command(factor: float, seed_value: int, force: bool):
     import time as clock_time
 
     from civic_app.core.clock import now
-    from civic_app.reports.scale import (
+    from civic_app.seeding.bulk import (
         EMAIL_DOMAIN,
         ScaleError,
         Sizes,
         check_database,
-        seed_scale,
         table_counts,
         wipe,
     )
+    from civic_app.seeding.scale import seed_scale
 
     try:
         sizes = Sizes.for_factor(factor)
@@ -115,7 +115,7 @@ def seed_scale_command(factor: float, seed_value: int, force: bool):
 
 
 def print_demo_logins() -> None:
-    from civic_app.people.demo import DEMO_PEOPLE
+    from civic_app.seeding.demo_people import DEMO_PEOPLE
 
     password = current_app.config["DEMO_PASSWORD"]
     click.echo("\nDemo logins")
@@ -142,9 +142,9 @@ def users():
 @click.option("--municipality", "slug", help="Slug of the municipality (not for coordinators).")
 @click.password_option()
 def users_create(role, email, first_name, last_name, slug, password):
+    from civic_app.core.accounts import User
     from civic_app.core.models import Municipality
     from civic_app.core.permissions import Role
-    from civic_app.people.models import User
     from civic_app.people.operations import set_password
 
     email = email.strip().lower()
@@ -175,7 +175,7 @@ def users_create(role, email, first_name, last_name, slug, password):
 
 
 def _account(email: str):
-    from civic_app.people.models import User
+    from civic_app.core.accounts import User
 
     user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
     if user is None:
@@ -305,7 +305,8 @@ sms.add_command(sms_templates, "segments")  # its former name
 
 @sms.command("dispatch", help="Send the SMS that are due now, once (the scheduler does it too).")
 def sms_dispatch():
-    from civic_app.scheduler.jobs import JOBS, run_job
+    from civic_app.jobs import JOBS
+    from civic_app.scheduler.jobs import run_job
 
     job = next(j for j in JOBS if j.id == "dispatch_outbox")
     click.echo(run_job(current_app._get_current_object(), job) or "nothing due")

@@ -22,15 +22,22 @@ from sqlalchemy import text as sql_text
 from twilio.request_validator import RequestValidator
 
 from civic_app import create_app
+from civic_app.core.accounts import User
 from civic_app.core.clock import FrozenClock, SystemClock
 from civic_app.core.models import Municipality
 from civic_app.core.permissions import Role
 from civic_app.extensions import db as _db
 from civic_app.extensions import limiter
-from civic_app.people.models import User
 from civic_app.people.operations import set_password
-from civic_app.plans.models import Enrolment, EnrolmentStatus
-from civic_app.projects.models import Project, ProjectSession, ProjectStatus, Sector, Venue
+from civic_app.projects.models import (
+    Enrolment,
+    EnrolmentStatus,
+    Project,
+    ProjectSession,
+    ProjectStatus,
+    Sector,
+    Venue,
+)
 from config import TestingConfig
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')

@@ -7,7 +7,7 @@ from sqlalchemy import func
 
 from civic_app.attendance.models import WAS_THERE, Attendance, Mark
 from civic_app.extensions import db
-from civic_app.plans.models import Enrolment, EnrolmentStatus
+from civic_app.projects.models import Enrolment, EnrolmentStatus
 
 SILENCE = timedelta(days=14)
 REASONS = {

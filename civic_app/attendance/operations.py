@@ -19,8 +19,8 @@ from civic_app.core.errors import DomainError
 from civic_app.core.permissions import Role
 from civic_app.core.timeutil import local_day_bounds, to_local
 from civic_app.extensions import db
-from civic_app.plans.models import Enrolment, EnrolmentStatus
-from civic_app.projects.models import ProjectSession, SessionStatus
+from civic_app.projects.models import Enrolment, EnrolmentStatus, ProjectSession, SessionStatus
+from civic_app.projects.operations import project_figures
 
 QUARTER = Decimal("0.25")
 MAX_HOURS_A_DAY = Decimal("12")
@@ -59,7 +59,7 @@ def is_locked(municipality_id: int, month: str) -> bool:
 def enrolled_ids(session: ProjectSession) -> list[int]:
     """Who is expected at `session`: the project's accepted people, and waitlisted people
     who took a place freed for this session."""
-    from civic_app.plans.models import SessionOffer
+    from civic_app.projects.models import SessionOffer
 
     enrolled = db.session.scalars(
         db.select(Enrolment.participant_id).where(
@@ -85,7 +85,7 @@ class Roster:
 
 
 def roster_of(session: ProjectSession) -> Roster:
-    from civic_app.people.models import User
+    from civic_app.core.accounts import User
 
     existing = {
         a.participant_id: a
@@ -176,7 +176,7 @@ def record_marks(
         raise DomainError(None, _l("Il turno non è ancora cominciato."))
     if is_locked(session.municipality_id, month_of(session.starts_at)):
         raise DomainError(None, _l("Il mese è chiuso: chiedi al Comune di riaprirlo."))
-    from civic_app.people.models import User
+    from civic_app.core.accounts import User
 
     roster = roster or roster_of(session)  # the roster page passes the one it read
     existing, enrolled = roster.existing, roster.enrolled
@@ -266,6 +266,12 @@ def unlock_month(lock: MonthLock, reason: str) -> None:
         raise DomainError("reason", _l("Scrivi perché riapri il mese."))
     db.session.delete(lock)
     db.session.flush()
+
+
+@project_figures.register
+def hours_figure(project) -> dict:
+    """The hours done in `project`, for its staff page."""
+    return {"hours": project_hours(project.id)}
 
 
 def project_hours(project_id: int) -> Decimal:

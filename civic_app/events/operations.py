@@ -6,10 +6,12 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
+from civic_app.core.accounts import User
 from civic_app.core.errors import DomainError
 from civic_app.core.permissions import Role
 from civic_app.core.timeutil import local_to_utc, local_zone
 from civic_app.core.types import as_utc
+from civic_app.events.audience import invited_query, is_invited
 from civic_app.events.models import (
     Audience,
     CommunityEvent,
@@ -17,11 +19,27 @@ from civic_app.events.models import (
     EventRsvp,
     EventSeries,
 )
+from civic_app.events.reminders import tell_event_cancelled
 from civic_app.extensions import db
-from civic_app.people.models import User
-from civic_app.plans.models import Enrolment, EnrolmentStatus
-from civic_app.projects.models import ProjectSession, SessionStatus
-from civic_app.projects.operations import conflict_error, expand_rrule, venue_conflict
+from civic_app.projects.models import Enrolment, EnrolmentStatus, ProjectSession, SessionStatus
+from civic_app.projects.operations import expand_rrule
+from civic_app.projects.venues import Clash, conflict_error, venue_bookings, venue_conflict
+
+
+@venue_bookings.register
+def event_clash(venue_id: int, starts_at, ends_at, exclude_event_id: int | None) -> Clash | None:
+    """A scheduled community event at the venue overlapping [starts_at, ends_at)."""
+    events = db.select(CommunityEvent).where(
+        CommunityEvent.venue_id == venue_id,
+        CommunityEvent.status == "scheduled",
+        CommunityEvent.starts_at < ends_at,
+        CommunityEvent.ends_at > starts_at,
+    )
+    if exclude_event_id is not None:
+        events = events.where(CommunityEvent.id != exclude_event_id)
+    event = db.session.scalar(events.limit(1))
+    return Clash(event.starts_at, event.title) if event is not None else None
+
 
 MAX_EVENT_CAPACITY = 1000
 #: How far ahead series are materialised into events.
@@ -129,59 +147,6 @@ def materialize_all(today: date) -> int:
         if series.materialized_until is None or series.materialized_until < today + SERIES_HORIZON:
             made += materialize(series, today + SERIES_HORIZON)
     return made
-
-
-def invited_query(event):
-    """The participants an event (or series) is for."""
-    query = db.select(User).where(
-        User.role == Role.PARTICIPANT,
-        User.municipality_id == event.municipality_id,
-        User.is_active_account.is_(True),
-    )
-    if event.audience == Audience.PROJECTS:
-        query = query.where(
-            User.id.in_(
-                db.select(Enrolment.participant_id).where(
-                    Enrolment.project_id.in_(event.audience_projects or []),
-                    Enrolment.status == EnrolmentStatus.ACCEPTED,
-                )
-            )
-        )
-    elif event.audience == Audience.LANGUAGE:
-        query = query.where(User.preferred_language == event.audience_language)
-    return query
-
-
-def invited_to(events, user) -> set[int]:
-    """The ids among `events` that `user` is invited to (as `invited_query` says), in at most
-    one query whatever the number of events."""
-    if user.role != Role.PARTICIPANT or not user.is_active_account or not events:
-        return set()
-    events = [e for e in events if e.municipality_id == user.municipality_id]
-    accepted: set[int] = set()
-    if any(e.audience == Audience.PROJECTS for e in events):
-        accepted = set(
-            db.session.scalars(
-                db.select(Enrolment.project_id).where(
-                    Enrolment.participant_id == user.id,
-                    Enrolment.status == EnrolmentStatus.ACCEPTED,
-                )
-            )
-        )
-    return {
-        e.id
-        for e in events
-        if (e.audience == Audience.PROJECTS and accepted & set(e.audience_projects or []))
-        or (e.audience == Audience.LANGUAGE and user.preferred_language == e.audience_language)
-        or e.audience in (Audience.ALL, Audience.PUBLIC)
-    }
-
-
-def is_invited(event, user) -> bool:
-    return (
-        db.session.scalar(invited_query(event).where(User.id == user.id).with_only_columns(User.id))
-        is not None
-    )
 
 
 def answer(event: CommunityEvent, user, coming: bool, now: datetime, source: str) -> EventRsvp:
@@ -293,7 +258,6 @@ def find_slots(
 
 def cancel_event(event: CommunityEvent, now: datetime) -> int:
     """Cancel an event and tell everyone invited who had not said NO. Returns how many."""
-    from civic_app.scheduler.reminders import tell_event_cancelled
 
     if event.status != "scheduled" or event.starts_at <= now:
         raise DomainError(None, _l("Questo evento non si può più annullare."))

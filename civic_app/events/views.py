@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
+from civic_app.core.accounts import User
 from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.errors import DomainError, put_on_form
@@ -21,6 +22,7 @@ from civic_app.core.permissions import (
 )
 from civic_app.core.timeutil import local_to_utc, to_local
 from civic_app.events import bp
+from civic_app.events.audience import invited_query, invited_to
 from civic_app.events.forms import AttendanceForm, EventForm, FindTimeForm, SeriesForm
 from civic_app.events.models import (
     AUDIENCE_LABELS,
@@ -36,16 +38,13 @@ from civic_app.events.operations import (
     create_event,
     create_series,
     find_slots,
-    invited_query,
-    invited_to,
     record_attendance,
 )
+from civic_app.events.reminders import announce_event
 from civic_app.extensions import db
-from civic_app.people.models import User
 from civic_app.projects.forms import ActionForm
 from civic_app.projects.models import Project, Venue
 from civic_app.projects.operations import build_rrule
-from civic_app.scheduler.reminders import announce_event
 
 staff_only = roles_required(Role.STAFF)
 

@@ -10,7 +10,6 @@ from civic_app.core.errors import DomainError, put_on_form
 from civic_app.core.permissions import roles_required
 from civic_app.extensions import db
 from civic_app.people import bp
-from civic_app.people.forms import ConfirmCodeForm
 from civic_app.people.totp import (
     TOTP_ROLES,
     disable_totp,
@@ -21,6 +20,7 @@ from civic_app.people.totp import (
     setup_secret,
     totp_required,
 )
+from civic_app.sms.forms import ConfirmCodeForm
 
 
 def render_security_page(user, form):

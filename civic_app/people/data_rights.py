@@ -9,12 +9,14 @@ import csv
 import io
 from datetime import datetime
 
+from civic_app.core.accounts import Consent, User
 from civic_app.core.demographics import vulnerability_codes, vulnerability_label
 from civic_app.core.exports import spreadsheet_safe
 from civic_app.extensions import db
-from civic_app.people.models import Consent, ErasureRequest, LoginCode, User
-from civic_app.plans.models import Enrolment, Plan, PlanEvent
-from civic_app.sms.models import Message
+from civic_app.people.models import ErasureRequest
+from civic_app.plans.models import Plan, PlanEvent
+from civic_app.projects.models import Enrolment
+from civic_app.sms.models import LoginCode, Message
 
 ERASED = "[cancellato]"
 

@@ -188,15 +188,6 @@ class GuardianConsentForm(Form):
     submit = SubmitField(_l("Registra il consenso del genitore o tutore"))
 
 
-class ConfirmCodeForm(Form):
-    code = StringField(
-        _l("Codice di 6 cifre"),
-        validators=[DataRequired(), Regexp(r"^\s*\d{6}\s*$", message=_l("Il codice ha 6 cifre."))],
-        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6},
-    )
-    submit = SubmitField(_l("Conferma"))
-
-
 class ParticipantSearchForm(Form):
     class Meta:
         csrf = False

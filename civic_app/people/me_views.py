@@ -9,6 +9,13 @@ from sqlalchemy.orm import selectinload
 
 from civic_app.core.audit import record
 from civic_app.core.clock import now
+from civic_app.core.consent import (
+    MINOR_NOTICE,
+    active_consent,
+    give_consent,
+    needs_guardian_consent,
+    withdraw_consent,
+)
 from civic_app.core.demographics import purpose_text
 from civic_app.core.errors import DomainError, put_on_form
 from civic_app.core.i18n import current_language, remember_page_language
@@ -16,28 +23,21 @@ from civic_app.core.permissions import Role, roles_required
 from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
 from civic_app.people import bp
-from civic_app.people.consent import (
-    MINOR_NOTICE,
-    active_consent,
-    give_consent,
-    needs_guardian_consent,
-    withdraw_consent,
-)
 from civic_app.people.data_rights import export_csv, export_data, request_erasure
 from civic_app.people.forms import ProfileForm
 from civic_app.people.operations import update_own_profile
-from civic_app.plans.models import (
+from civic_app.plans.models import PLAN_STATUS_LABELS
+from civic_app.plans.operations import open_plan
+from civic_app.plans.progress import hours_done
+from civic_app.projects.enrolments import withdraw_enrolment
+from civic_app.projects.forms import ActionForm
+from civic_app.projects.models import (
     ENROLMENT_STATUS_LABELS,
     HOLDS_A_PLACE,
-    PLAN_STATUS_LABELS,
     Enrolment,
     EnrolmentStatus,
+    ProjectSession,
 )
-from civic_app.plans.operations import withdraw_enrolment
-from civic_app.plans.plan_operations import open_plan
-from civic_app.plans.progress import hours_done
-from civic_app.projects.forms import ActionForm
-from civic_app.projects.models import ProjectSession
 from civic_app.projects.operations import scheduled_sessions
 from civic_app.sms.models import Message
 

@@ -6,8 +6,15 @@ from flask_login import current_user
 from sqlalchemy import exists, func, or_
 
 from civic_app.attendance.at_risk import at_risk
+from civic_app.core.accounts import Consent, User
 from civic_app.core.audit import record
 from civic_app.core.clock import now
+from civic_app.core.consent import (
+    consent_text,
+    missing_guardian_consent,
+    needs_guardian_consent,
+    record_guardian_consent,
+)
 from civic_app.core.demographics import (
     SEX_LABELS,
     country_name,
@@ -29,42 +36,28 @@ from civic_app.core.phones import normalize_phone
 from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
 from civic_app.people import bp
-from civic_app.people.consent import (
-    consent_text,
-    missing_guardian_consent,
-    needs_guardian_consent,
-    record_guardian_consent,
-)
 from civic_app.people.data_rights import erase_participant
 from civic_app.people.forms import (
     AssistedSignupForm,
-    ConfirmCodeForm,
     GuardianConsentForm,
     ParticipantSearchForm,
     StaffFactsForm,
 )
-from civic_app.people.models import Consent, ErasureRequest, User
-from civic_app.people.operations import (
-    TooManyCodes,
-    check_code,
-    issue_code,
-    send_code,
-    set_facts,
-    set_vulnerabilities,
-    sign_up_participant,
-)
-from civic_app.plans.models import (
+from civic_app.people.models import ErasureRequest
+from civic_app.people.operations import set_facts, set_vulnerabilities, sign_up_participant
+from civic_app.plans.models import PLAN_STATUS_LABELS, Plan
+from civic_app.plans.operations import OPEN_STATUSES
+from civic_app.projects.forms import ActionForm
+from civic_app.projects.models import (
     ENROLMENT_STATUS_LABELS,
     HOLDS_A_PLACE,
-    PLAN_STATUS_LABELS,
     Enrolment,
     EnrolmentStatus,
-    Plan,
+    Project,
 )
-from civic_app.plans.plan_operations import OPEN_STATUSES
-from civic_app.projects.forms import ActionForm
-from civic_app.projects.models import Project
+from civic_app.sms.codes import TooManyCodes, check_code, issue_code, send_code
 from civic_app.sms.dispatcher import deliver_after_response
+from civic_app.sms.forms import ConfirmCodeForm
 from civic_app.sms.models import Message
 
 staff_only = roles_required(Role.STAFF)

@@ -16,10 +16,10 @@ from flask_babel import lazy_gettext as _l
 from limits import parse
 from markupsafe import Markup
 
+from civic_app.core.accounts import User
 from civic_app.core.errors import DomainError
 from civic_app.core.permissions import Role
 from civic_app.extensions import db, limiter
-from civic_app.people.models import User
 
 log = logging.getLogger(__name__)
 ISSUER = "civic_app"

@@ -2,8 +2,10 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from civic_app.core.accounts import User
 from civic_app.core.audit import record
 from civic_app.core.clock import now
+from civic_app.core.consent import MINOR_NOTICE, consent_text, needs_guardian_consent
 from civic_app.core.demographics import purpose_text
 from civic_app.core.errors import DomainError, put_on_form
 from civic_app.core.i18n import current_language, remember_page_language
@@ -12,11 +14,8 @@ from civic_app.core.phones import normalize_phone
 from civic_app.core.timeutil import to_local
 from civic_app.extensions import db, limiter
 from civic_app.people import bp
-from civic_app.people.consent import MINOR_NOTICE, consent_text, needs_guardian_consent
 from civic_app.people.forms import CodeForm, PasswordLoginForm, PhoneForm, SignupForm
-from civic_app.people.models import User
 from civic_app.people.operations import (
-    TooManyCodes,
     authenticate_password,
     request_login_code,
     sign_up_participant,
@@ -24,6 +23,7 @@ from civic_app.people.operations import (
 )
 from civic_app.people.sessions import clear_session_but_language, mark_login
 from civic_app.people.totp import code_is_right
+from civic_app.sms.codes import TooManyCodes
 from civic_app.sms.dispatcher import deliver_after_response
 
 

@@ -1,4 +1,4 @@
-"""Enrolments of participants in projects, and their individual civic-engagement plans."""
+"""Individual civic-engagement plans: goals, target hours, signatures, their history."""
 
 import enum
 from datetime import date, datetime
@@ -13,53 +13,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civic_app.core.models import MunicipalityScoped, TimestampMixin
 from civic_app.core.types import UTCDateTime, str_enum
 from civic_app.extensions import db
-
-
-class EnrolmentStatus(enum.StrEnum):
-    APPLIED = "applied"  #: asked to join and holds a place, waiting for staff
-    ACCEPTED = "accepted"
-    WAITLISTED = "waitlisted"
-    DECLINED = "declined"
-    WITHDRAWN = "withdrawn"
-    COMPLETED = "completed"
-
-
-#: Statuses that take one of the project's places.
-HOLDS_A_PLACE = (EnrolmentStatus.APPLIED, EnrolmentStatus.ACCEPTED)
-
-ENROLMENT_STATUS_LABELS = {
-    EnrolmentStatus.APPLIED: _l("Richiesta inviata"),
-    EnrolmentStatus.ACCEPTED: _l("Accettato"),
-    EnrolmentStatus.WAITLISTED: _l("In lista d'attesa"),
-    EnrolmentStatus.DECLINED: _l("Non accettato"),
-    EnrolmentStatus.WITHDRAWN: _l("Ritirato"),
-    EnrolmentStatus.COMPLETED: _l("Completato"),
-}
-
-
-class Enrolment(MunicipalityScoped, TimestampMixin, db.Model):
-    __table_args__ = (
-        UniqueConstraint("project_id", "participant_id"),
-        Index("ix_enrolment_project_status", "project_id", "status"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
-    project = relationship("Project")
-    participant_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    participant = relationship("User", foreign_keys=[participant_id])
-    status: Mapped[EnrolmentStatus] = mapped_column(str_enum(EnrolmentStatus))
-    #: When the participant asked: the waitlist is served in this order.
-    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
 
 class PlanStatus(enum.StrEnum):
@@ -142,32 +101,3 @@ class PlanEvent(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class Rsvp(MunicipalityScoped, db.Model):
-    """A participant's answer to "will you come?" for a session (by SMS or on the web)."""
-
-    __table_args__ = (UniqueConstraint("session_id", "participant_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("project_session.id"), index=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    coming: Mapped[bool]
-    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    #: sms or web
-    source: Mapped[str] = mapped_column(String(10))
-
-
-class SessionOffer(MunicipalityScoped, db.Model):
-    """A place at one session offered to someone on the waitlist after another said NO."""
-
-    __tablename__ = "session_offer"
-    __table_args__ = (UniqueConstraint("session_id", "participant_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("project_session.id"), index=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    offered_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    #: open, accepted, declined, expired, taken (someone else was quicker)
-    status: Mapped[str] = mapped_column(String(10), default="open")

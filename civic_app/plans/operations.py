@@ -1,198 +1,205 @@
-"""Enrolment rules. These flush; callers commit."""
+"""Individual civic-engagement plans: drafting, signing, status. These flush; callers commit."""
 
+import hashlib
+import json
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, update
 
 from civic_app.core.errors import DomainError
 from civic_app.core.permissions import Role
 from civic_app.extensions import db
-from civic_app.plans.models import HOLDS_A_PLACE, Enrolment, EnrolmentStatus
-from civic_app.projects.models import Project, ProjectStatus
+from civic_app.plans.models import Plan, PlanEvent, PlanSignature, PlanStatus
 
-#: A participant may ask again after these.
-REOPENABLE = (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.DECLINED)
-
-
-def lock_project(project_id: int) -> None:
-    """Serialise enrolments of one project until the transaction ends.
-
-    An UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, so two
-    people taking the last place at the same moment are counted one after the other.
-    """
-    db.session.execute(
-        update(Project)
-        .where(Project.id == project_id)
-        .values(updated_at=Project.updated_at)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def request_to_join(project: Project, participant, now: datetime) -> Enrolment:
-    """Ask for a place: `applied` while places are left, `waitlisted` once it is full.
-
-    Asking twice returns the enrolment already there.
-
-    :raise DomainError: when the project is not open or is of another municipality, or
-        the participant is a minor still without a guardian's consent.
-    """
-    from civic_app.core.timeutil import to_local
-    from civic_app.people.consent import needs_guardian_consent
-
-    if participant.role != Role.PARTICIPANT:
-        raise DomainError(None, _l("Solo i partecipanti possono iscriversi ai progetti."))
-    if needs_guardian_consent(participant, to_local(now).year):
-        raise DomainError(
-            None,
-            _l(
-                "Per chi ha meno di 18 anni serve prima il consenso firmato da un genitore "
-                "o tutore con il personale del Comune."
-            ),
-        )
-    if project.status != ProjectStatus.PUBLISHED:
-        raise DomainError(None, _l("Questo progetto non accetta iscrizioni."))
-    if participant.municipality_id != project.municipality_id:
-        raise DomainError(None, _l("Questo progetto è per chi partecipa nel suo Comune."))
-    lock_project(project.id)
-    enrolment = db.session.scalar(
-        db.select(Enrolment).where(
-            Enrolment.project_id == project.id, Enrolment.participant_id == participant.id
-        )
-    )
-    if enrolment is not None and enrolment.status not in REOPENABLE:
-        return enrolment
-    taken = db.session.scalar(
-        db.select(func.count(Enrolment.id)).where(
-            Enrolment.project_id == project.id, Enrolment.status.in_(HOLDS_A_PLACE)
-        )
-    )
-    status = EnrolmentStatus.APPLIED if taken < project.capacity else EnrolmentStatus.WAITLISTED
-    if enrolment is None:
-        enrolment = Enrolment(
-            project_id=project.id,
-            participant_id=participant.id,
-            municipality_id=project.municipality_id,
-        )
-        db.session.add(enrolment)
-    enrolment.status = status
-    enrolment.requested_at = now
-    enrolment.decided_at = None
-    enrolment.decided_by_id = None
-    db.session.flush()
-    return enrolment
-
-
-def _notify(enrolment: Enrolment, template: str, now: datetime, **values) -> None:
-    from civic_app.sms.operations import queue_sms
-    from civic_app.sms.templates import render_sms
-
-    participant = enrolment.participant
-    if not participant.phone:
-        return
-    queue_sms(
-        phone=participant.phone,
-        body=render_sms(template, participant.preferred_language, **values),
-        kind=template,
-        now=now,
-        user=participant,
-        idempotency_key=f"{template}:{enrolment.id}:{now.isoformat()}",
-    )
-
-
-def _next_session_text(project: Project, language: str, now: datetime) -> str:
-    from civic_app.projects.models import ProjectSession, SessionStatus
-    from civic_app.sms.templates import sms_when
-
-    starts = db.session.scalar(
-        db.select(func.min(ProjectSession.starts_at)).where(
-            ProjectSession.project_id == project.id,
-            ProjectSession.status == SessionStatus.SCHEDULED,
-            ProjectSession.starts_at >= now,
-        )
-    )
-    if starts is None:
-        return "-"
-    return sms_when(starts, language, "EEE d MMM HH:mm")
-
-
-#: What staff may decide, and from which statuses.
-DECISIONS = {
-    EnrolmentStatus.ACCEPTED: (EnrolmentStatus.APPLIED, EnrolmentStatus.WAITLISTED),
-    EnrolmentStatus.WAITLISTED: (EnrolmentStatus.APPLIED,),
-    EnrolmentStatus.DECLINED: (EnrolmentStatus.APPLIED, EnrolmentStatus.WAITLISTED),
+OPEN_STATUSES = (PlanStatus.DRAFT, PlanStatus.SIGNED, PlanStatus.ACTIVE, PlanStatus.SUSPENDED)
+MAX_TARGET_HOURS = Decimal("2000")
+#: Status changes staff make by hand (signing is not one of them): from -> to.
+PLAN_TRANSITIONS = {
+    PlanStatus.DRAFT: {PlanStatus.WITHDRAWN},
+    PlanStatus.SIGNED: {PlanStatus.ACTIVE, PlanStatus.WITHDRAWN},
+    PlanStatus.ACTIVE: {PlanStatus.SUSPENDED, PlanStatus.COMPLETED, PlanStatus.WITHDRAWN},
+    PlanStatus.SUSPENDED: {PlanStatus.ACTIVE, PlanStatus.WITHDRAWN},
+    PlanStatus.COMPLETED: set(),
+    PlanStatus.WITHDRAWN: set(),
 }
 
 
-def decide_enrolment(enrolment: Enrolment, decision: EnrolmentStatus, staff, now: datetime):
-    """Accept, waitlist or decline a request, and tell the participant by SMS in their language.
+def content_hash(plan: Plan) -> str:
+    """SHA-256 of what a signature covers: every field of the plan's content."""
+    content = {
+        "version": plan.version,
+        "participant": plan.participant_id,
+        "goals": plan.goals,
+        "goals_translated": plan.goals_translated,
+        "target_hours": str(plan.target_hours),
+        "start_date": plan.start_date.isoformat(),
+        "end_date": plan.end_date.isoformat(),
+        "tutor": plan.tutor_id,
+        "projects": sorted(p.id for p in plan.projects),
+        "notes": plan.notes,
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
-    :raise DomainError: for a decision that does not fit the request's status, or accepting
-        beyond the project's capacity.
-    """
-    if decision not in DECISIONS or enrolment.status not in DECISIONS[decision]:
-        raise DomainError(None, _l("Questa decisione non è possibile per questa richiesta."))
-    project = enrolment.project
-    if decision == EnrolmentStatus.ACCEPTED and enrolment.status == EnrolmentStatus.WAITLISTED:
-        lock_project(project.id)
-        taken = db.session.scalar(
-            db.select(func.count(Enrolment.id)).where(
-                Enrolment.project_id == project.id, Enrolment.status.in_(HOLDS_A_PLACE)
-            )
+
+#: The reasons the system writes itself, stored as keys and shown in the reader's language.
+EVENT_REASONS = {
+    "created": _l("piano creato"),
+    "new version": _l("nuova versione"),
+    "signed by both": _l("firmato da entrambi"),
+}
+
+
+def _event(plan: Plan, to_status: PlanStatus, reason: str, actor, now: datetime) -> None:
+    db.session.add(
+        PlanEvent(
+            plan_id=plan.id,
+            from_status=str(plan.status) if plan.status else None,
+            to_status=str(to_status),
+            reason=reason,
+            actor_id=getattr(actor, "id", None),
+            at=now,
         )
-        if taken >= project.capacity:
-            raise DomainError(None, _l("Il progetto è pieno: libera prima un posto."))
-    enrolment.status = decision
-    enrolment.decided_at = now
-    enrolment.decided_by_id = staff.id
-    db.session.flush()
-    language = enrolment.participant.preferred_language
-    title = project.text(language)[0]
-    if decision == EnrolmentStatus.ACCEPTED:
-        when = _next_session_text(project, language, now)
-        _notify(enrolment, "enrolment_accepted", now, project=title, when=when)
-    elif decision == EnrolmentStatus.WAITLISTED:
-        _notify(enrolment, "enrolment_waitlisted", now, project=title)
+    )
+    plan.status = to_status
+
+
+def open_plan(participant) -> Plan | None:
+    return db.session.scalar(
+        db.select(Plan).where(Plan.participant_id == participant.id, Plan.status.in_(OPEN_STATUSES))
+    )
+
+
+def parse_hours(value) -> Decimal:
+    try:
+        hours = Decimal(str(value)).quantize(Decimal("0.25"))
+    except (InvalidOperation, ValueError):
+        raise DomainError("target_hours", _l("Scrivi le ore come numero, ad esempio 60.")) from None
+    if not Decimal("1") <= hours <= MAX_TARGET_HOURS:
+        raise DomainError("target_hours", _l("Le ore devono essere tra 1 e 2000."))
+    return hours
+
+
+def save_plan(
+    plan: Plan | None, participant, data: dict, *, tutor, projects, actor, now: datetime
+) -> Plan:
+    """Draft a plan, or change one; a change after signing makes a new version to sign again.
+
+    :raise DomainError: on bad dates or hours, people or projects of another municipality,
+        a second open plan, or a plan that is already running or closed.
+    """
+    if participant.role != Role.PARTICIPANT:
+        raise DomainError(None, _l("Un piano è per un partecipante."))
+    municipality_id = participant.municipality_id
+    if data["end_date"] < data["start_date"]:
+        raise DomainError("end_date", _l("La data di fine viene prima della data di inizio."))
+    if not (data.get("goals") or "").strip():
+        raise DomainError("goals", _l("Scrivi gli obiettivi del piano."))
+    if tutor is not None and (tutor.role != Role.TUTOR or tutor.municipality_id != municipality_id):
+        raise DomainError("tutor_id", _l("Scegli un tutor del tuo Comune."))
+    if any(p.municipality_id != municipality_id for p in projects):
+        raise DomainError("projects", _l("Scegli progetti del tuo Comune."))
+    if plan is None:
+        if open_plan(participant) is not None:
+            raise DomainError(None, _l("Questa persona ha già un piano aperto."))
+        plan = Plan(
+            participant_id=participant.id,
+            municipality_id=municipality_id,
+            status=PlanStatus.DRAFT,
+            version=1,
+        )
+        db.session.add(plan)
+    elif plan.status not in (PlanStatus.DRAFT, PlanStatus.SIGNED):
+        raise DomainError(None, _l("Un piano in corso o chiuso non si modifica."))
     else:
-        _notify(enrolment, "enrolment_declined", now, project=title)
-        _offer_place(project, now)
+        plan.version += 1
+        if plan.status == PlanStatus.SIGNED:
+            db.session.flush()
+            _event(plan, PlanStatus.DRAFT, "new version", actor, now)
+    plan.goals = data["goals"].strip()
+    plan.goals_translated = (data.get("goals_translated") or "").strip()
+    plan.target_hours = parse_hours(data["target_hours"])
+    plan.start_date, plan.end_date = data["start_date"], data["end_date"]
+    plan.notes = (data.get("notes") or "").strip()
+    plan.tutor = tutor
+    plan.projects = list(projects)
+    db.session.flush()
+    if not plan.events:
+        _event(plan, PlanStatus.DRAFT, "created", actor, now)
+        db.session.flush()
+    return plan
 
 
-def _offer_place(project: Project, now: datetime) -> Enrolment | None:
-    """Give a freed place to the first on the waitlist (it waits for staff, as a new request)."""
-    lock_project(project.id)
-    taken = db.session.scalar(
-        db.select(func.count(Enrolment.id)).where(
-            Enrolment.project_id == project.id, Enrolment.status.in_(HOLDS_A_PLACE)
+def signatures_of_current_version(plan: Plan) -> dict[str, PlanSignature]:
+    rows = db.session.scalars(
+        db.select(PlanSignature).where(
+            PlanSignature.plan_id == plan.id, PlanSignature.version == plan.version
         )
     )
-    if taken >= project.capacity:
-        return None
-    first = db.session.scalar(
-        db.select(Enrolment)
-        .where(Enrolment.project_id == project.id, Enrolment.status == EnrolmentStatus.WAITLISTED)
-        .order_by(Enrolment.requested_at, Enrolment.id)
-        .limit(1)
-    )
-    if first is None:
-        return None
-    first.status = EnrolmentStatus.APPLIED
-    db.session.flush()
-    _notify(
-        first, "place_available", now, project=project.text(first.participant.preferred_language)[0]
-    )
-    return first
+    return {row.signer_role: row for row in rows}
 
 
-def withdraw_enrolment(enrolment: Enrolment, now: datetime) -> Enrolment | None:
-    """Leave a project; the place goes to the first on the waitlist. Returns who got it.
+def sign(plan: Plan, signer, *, method: str, now: datetime) -> PlanSignature:
+    """Sign the current version as the participant or as staff; both make the plan `signed`.
 
-    :raise DomainError: when there is nothing to withdraw from.
+    :raise DomainError: when the plan is not waiting for signatures, the signer is neither
+        its participant nor staff of its municipality, or has signed this version already.
     """
-    if enrolment.status not in (*HOLDS_A_PLACE, EnrolmentStatus.WAITLISTED):
-        raise DomainError(None, _l("Non c'è niente da ritirare."))
-    held_a_place = enrolment.status in HOLDS_A_PLACE
-    enrolment.status = EnrolmentStatus.WITHDRAWN
-    enrolment.decided_at = now
+    if plan.status != PlanStatus.DRAFT:
+        raise DomainError(None, _l("Questo piano non aspetta firme."))
+    if signer.role == Role.PARTICIPANT and signer.id == plan.participant_id:
+        role = "participant"
+    elif signer.role == Role.STAFF and signer.municipality_id == plan.municipality_id:
+        role = "staff"
+    else:
+        raise DomainError(None, _l("Non puoi firmare questo piano."))
+    signed = signatures_of_current_version(plan)
+    if role in signed:
+        raise DomainError(None, _l("Hai già firmato questa versione."))
+    signature = PlanSignature(
+        plan_id=plan.id,
+        version=plan.version,
+        content_hash=content_hash(plan),
+        signer_id=signer.id,
+        signer_role=role,
+        method=method,
+        signed_at=now,
+    )
+    db.session.add(signature)
     db.session.flush()
-    return _offer_place(enrolment.project, now) if held_a_place else None
+    if {"participant", "staff"} <= {*signed, role}:
+        _event(plan, PlanStatus.SIGNED, "signed by both", signer, now)
+        db.session.flush()
+    return signature
+
+
+def change_plan_status(plan: Plan, to_status: PlanStatus, *, reason: str, actor, now) -> None:
+    """Start, suspend, resume, complete or withdraw a plan; every change needs a reason.
+
+    :raise DomainError: for a change that the plan's status does not allow, or no reason.
+    """
+    if to_status not in PLAN_TRANSITIONS[plan.status]:
+        raise DomainError(None, _l("Questo cambio di stato non è possibile."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("reason", _l("Scrivi il motivo del cambio."))
+    _event(plan, to_status, reason[:1000], actor, now)
+    db.session.flush()
+
+
+def ask_to_sign(plan: Plan, now: datetime):
+    """Text the participant that the plan waits for their signature."""
+    from civic_app.sms.operations import queue_sms
+    from civic_app.sms.templates import render_sms
+
+    participant = plan.participant
+    if not participant.phone:
+        return None
+    return queue_sms(
+        phone=participant.phone,
+        body=render_sms("plan_ready", participant.preferred_language),
+        kind="plan_ready",
+        now=now,
+        user=participant,
+        idempotency_key=f"plan_ready:{plan.id}:v{plan.version}",
+    )

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from civic_app.core.accounts import User
 from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.errors import DomainError, put_on_form
@@ -15,21 +16,10 @@ from civic_app.core.permissions import (
     scoped_select,
 )
 from civic_app.extensions import db
-from civic_app.people.forms import ConfirmCodeForm
-from civic_app.people.models import User
-from civic_app.people.operations import TooManyCodes, check_code, issue_code, send_code
 from civic_app.plans import bp
 from civic_app.plans.forms import PlanForm, PlanStatusForm
-from civic_app.plans.models import (
-    ENROLMENT_STATUS_LABELS,
-    PLAN_STATUS_LABELS,
-    Enrolment,
-    EnrolmentStatus,
-    Plan,
-    PlanStatus,
-)
-from civic_app.plans.operations import decide_enrolment, withdraw_enrolment
-from civic_app.plans.plan_operations import (
+from civic_app.plans.models import PLAN_STATUS_LABELS, Plan, PlanStatus
+from civic_app.plans.operations import (
     EVENT_REASONS,
     PLAN_TRANSITIONS,
     ask_to_sign,
@@ -40,9 +30,12 @@ from civic_app.plans.plan_operations import (
     signatures_of_current_version,
 )
 from civic_app.plans.progress import hours_done
+from civic_app.projects.enrolments import decide_enrolment, withdraw_enrolment
 from civic_app.projects.forms import ActionForm
-from civic_app.projects.models import Project
+from civic_app.projects.models import ENROLMENT_STATUS_LABELS, Enrolment, EnrolmentStatus, Project
+from civic_app.sms.codes import TooManyCodes, check_code, issue_code, send_code
 from civic_app.sms.dispatcher import deliver_after_response
+from civic_app.sms.forms import ConfirmCodeForm
 
 staff_only = roles_required(Role.STAFF)
 participant_only = roles_required(Role.PARTICIPANT)

@@ -11,8 +11,14 @@ from civic_app.core.models import Municipality
 from civic_app.core.timeutil import local_day_bounds
 from civic_app.core.types import as_utc
 from civic_app.extensions import db
-from civic_app.plans.models import HOLDS_A_PLACE, Enrolment
-from civic_app.projects.models import Project, ProjectSession, ProjectStatus, SessionStatus
+from civic_app.projects.models import (
+    HOLDS_A_PLACE,
+    Enrolment,
+    Project,
+    ProjectSession,
+    ProjectStatus,
+    SessionStatus,
+)
 from civic_app.projects.operations import places_taken
 
 PER_PAGE = 12

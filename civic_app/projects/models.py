@@ -1,4 +1,5 @@
-"""Projects, their sessions (dated shifts), schedules and venues; shared project templates."""
+"""Projects, their sessions (dated shifts), schedules and venues; enrolments (who holds a
+place in a project); shared project templates."""
 
 import enum
 import secrets
@@ -188,3 +189,73 @@ class ProjectTemplate(TimestampMixin, db.Model):
     #: How the source project ran, e.g. "FREQ=WEEKLY;BYDAY=TU,TH", as a hint.
     rrule_hint: Mapped[str] = mapped_column(String(500), default="")
     times_copied: Mapped[int] = mapped_column(default=0)
+
+
+class EnrolmentStatus(enum.StrEnum):
+    APPLIED = "applied"  #: asked to join and holds a place, waiting for staff
+    ACCEPTED = "accepted"
+    WAITLISTED = "waitlisted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    COMPLETED = "completed"
+
+
+#: Statuses that take one of the project's places.
+HOLDS_A_PLACE = (EnrolmentStatus.APPLIED, EnrolmentStatus.ACCEPTED)
+
+
+ENROLMENT_STATUS_LABELS = {
+    EnrolmentStatus.APPLIED: _l("Richiesta inviata"),
+    EnrolmentStatus.ACCEPTED: _l("Accettato"),
+    EnrolmentStatus.WAITLISTED: _l("In lista d'attesa"),
+    EnrolmentStatus.DECLINED: _l("Non accettato"),
+    EnrolmentStatus.WITHDRAWN: _l("Ritirato"),
+    EnrolmentStatus.COMPLETED: _l("Completato"),
+}
+
+
+class Enrolment(MunicipalityScoped, TimestampMixin, db.Model):
+    __table_args__ = (
+        UniqueConstraint("project_id", "participant_id"),
+        Index("ix_enrolment_project_status", "project_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    project = relationship("Project")
+    participant_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    participant = relationship("User", foreign_keys=[participant_id])
+    status: Mapped[EnrolmentStatus] = mapped_column(str_enum(EnrolmentStatus))
+    #: When the participant asked: the waitlist is served in this order.
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+
+class Rsvp(MunicipalityScoped, db.Model):
+    """A participant's answer to "will you come?" for a session (by SMS or on the web)."""
+
+    __table_args__ = (UniqueConstraint("session_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("project_session.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    coming: Mapped[bool]
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: sms or web
+    source: Mapped[str] = mapped_column(String(10))
+
+
+class SessionOffer(MunicipalityScoped, db.Model):
+    """A place at one session offered to someone on the waitlist after another said NO."""
+
+    __tablename__ = "session_offer"
+    __table_args__ = (UniqueConstraint("session_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("project_session.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: open, accepted, declined, expired, taken (someone else was quicker)
+    status: Mapped[str] = mapped_column(String(10), default="open")

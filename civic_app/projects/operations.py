@@ -1,19 +1,19 @@
 """Rules for projects, sessions, schedules, venues and templates. These flush; callers commit."""
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from civic_app.core.errors import DomainError
+from civic_app.core.hooks import Hook
 from civic_app.core.timeutil import local_to_utc, local_zone, to_local
 from civic_app.extensions import db
-from civic_app.plans.models import HOLDS_A_PLACE, Enrolment
 from civic_app.projects.models import (
+    HOLDS_A_PLACE,
+    Enrolment,
     Project,
     ProjectSession,
     ProjectStatus,
@@ -21,8 +21,8 @@ from civic_app.projects.models import (
     Schedule,
     Sector,
     SessionStatus,
-    Venue,
 )
+from civic_app.projects.venues import conflict_error, venue_conflict
 
 MAX_CAPACITY = 500
 #: A rule that makes more sessions than this is a mistake (or a decade of shifts).
@@ -109,56 +109,9 @@ def change_status(project: Project, new_status: ProjectStatus, now: datetime) ->
     db.session.flush()
 
 
-@dataclass(frozen=True)
-class Clash:
-    starts_at: datetime
-    title: str
-
-
-def venue_conflict(
-    venue_id: int | None,
-    starts_at: datetime,
-    ends_at: datetime,
-    exclude_id: int | None = None,
-    exclude_event_id: int | None = None,
-) -> Clash | None:
-    """A scheduled session or community event at the venue overlapping [starts_at, ends_at)."""
-    from civic_app.events.models import CommunityEvent
-
-    if venue_id is None:
-        return None
-    query = db.select(ProjectSession).where(
-        ProjectSession.venue_id == venue_id,
-        ProjectSession.status == SessionStatus.SCHEDULED,
-        ProjectSession.starts_at < ends_at,
-        ProjectSession.ends_at > starts_at,
-    )
-    if exclude_id is not None:
-        query = query.where(ProjectSession.id != exclude_id)
-    session = db.session.scalar(query.limit(1))
-    if session is not None:
-        return Clash(session.starts_at, session.project.title)
-    events = db.select(CommunityEvent).where(
-        CommunityEvent.venue_id == venue_id,
-        CommunityEvent.status == "scheduled",
-        CommunityEvent.starts_at < ends_at,
-        CommunityEvent.ends_at > starts_at,
-    )
-    if exclude_event_id is not None:
-        events = events.where(CommunityEvent.id != exclude_event_id)
-    event = db.session.scalar(events.limit(1))
-    return Clash(event.starts_at, event.title) if event is not None else None
-
-
-def conflict_error(field: str, clash: Clash) -> DomainError:
-    return DomainError(
-        field,
-        _l(
-            "Il luogo è già occupato il %(when)s da «%(title)s».",
-            when=format_datetime(clash.starts_at, "short"),
-            title=clash.title,
-        ),
-    )
+#: Figures about a project that features above count (attendance: the hours done), for
+#: its staff page: each is called with the project and returns a dict of named values.
+project_figures = Hook("project_figures")
 
 
 def _check_times(starts_at: datetime, ends_at: datetime, field: str = "end_time") -> None:
@@ -315,18 +268,6 @@ def cancel_session(session: ProjectSession) -> None:
         raise DomainError(None, _l("Il turno è già annullato."))
     _cancel(session)
     db.session.flush()
-
-
-def save_venue(venue: Venue | None, municipality_id: int, data: dict) -> Venue:
-    if data.get("capacity") is not None and not 1 <= data["capacity"] <= 10_000:
-        raise DomainError("capacity", _l("La capienza deve essere tra 1 e 10000."))
-    if venue is None:
-        venue = Venue(municipality_id=municipality_id)
-        db.session.add(venue)
-    for field in ("name", "address", "capacity", "latitude", "longitude"):
-        setattr(venue, field, data.get(field))
-    db.session.flush()
-    return venue
 
 
 def scheduled_sessions(project_ids):

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from civic_app.attendance.operations import project_hours
+from civic_app.core.accounts import User
 from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.errors import DomainError, put_on_form
@@ -19,7 +19,6 @@ from civic_app.core.permissions import (
 )
 from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
-from civic_app.people.models import User
 from civic_app.projects import bp
 from civic_app.projects.forms import ActionForm, ProjectForm, ScheduleForm, SessionForm, VenueForm
 from civic_app.projects.models import (
@@ -42,10 +41,11 @@ from civic_app.projects.operations import (
     copy_template,
     move_session,
     places_taken,
+    project_figures,
     save_project,
-    save_venue,
     share_as_template,
 )
+from civic_app.projects.venues import save_venue
 
 staff_only = roles_required(Role.STAFF)
 NO_VENUE = (0, _l("— nessuno —"))
@@ -131,7 +131,7 @@ def staff_project(project_id: int):
         project=project,
         sessions=sessions,
         taken=places_taken([project.id]).get(project.id, 0),
-        hours=project_hours(project.id),
+        **{name: value for figure in project_figures for name, value in figure(project).items()},
         status_labels=PROJECT_STATUS_LABELS,
         sector_labels=SECTOR_LABELS,
         action=ActionForm(),

@@ -9,6 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
+from civic_app.core.accounts import User
 from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.errors import DomainError
@@ -16,15 +17,16 @@ from civic_app.core.i18n import current_language
 from civic_app.core.models import Municipality
 from civic_app.core.permissions import Role, roles_required
 from civic_app.extensions import db
-from civic_app.people.models import User
-from civic_app.plans.models import ENROLMENT_STATUS_LABELS, HOLDS_A_PLACE, Enrolment
-from civic_app.plans.operations import request_to_join
 from civic_app.projects import bp
 from civic_app.projects.calendar import build_feed
+from civic_app.projects.enrolments import request_to_join
 from civic_app.projects.forms import ActionForm, MarketplaceForm
 from civic_app.projects.marketplace import Filters, search
 from civic_app.projects.models import (
+    ENROLMENT_STATUS_LABELS,
+    HOLDS_A_PLACE,
     SECTOR_LABELS,
+    Enrolment,
     Project,
     ProjectSession,
     ProjectStatus,

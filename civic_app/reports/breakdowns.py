@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, distinct, func, literal, select, type_coerce
 
 from civic_app.attendance.models import WAS_THERE, Attendance
+from civic_app.core.accounts import User
 from civic_app.core.demographics import (
     AGE_BAND_LABELS,
     AGE_BANDS,
@@ -34,7 +35,6 @@ from civic_app.core.demographics import (
 )
 from civic_app.events.models import CommunityEvent, EventAttendance
 from civic_app.extensions import db
-from civic_app.people.models import User
 from civic_app.plans.models import Plan, PlanEvent, PlanStatus, plan_project
 from civic_app.projects.models import Project
 from civic_app.reports.indicators import _dec, _signed_plans

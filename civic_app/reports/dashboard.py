@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from civic_app.attendance.models import MARK_LABELS, WAS_THERE, Mark
+from civic_app.core.accounts import REFERRAL_SOURCES
 from civic_app.core.i18n import LANGUAGE_NAMES
 from civic_app.events.models import EVENT_TYPE_LABELS, EventType
-from civic_app.people.models import REFERRAL_SOURCES
 from civic_app.plans.models import PLAN_STATUS_LABELS, PlanStatus
 from civic_app.projects.models import SECTOR_LABELS, Sector
 from civic_app.reports.indicators import ZERO, Figures

@@ -1,3 +1,4 @@
+from flask import request
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import Optional, ValidationError
@@ -55,3 +56,13 @@ class NationalFilterForm(ReportFilterForm):
         self.municipality.choices = [("", _l("Tutta la rete"))] + [
             (m.slug, m.name) for m in municipalities
         ]
+
+
+def filter_args(form) -> dict:
+    """The filters asked for, to carry into the export links: the form's own fields only
+    (another parameter, e.g. `table` or `fmt`, would clash with the links' own)."""
+    return {
+        f.name: request.args[f.name]
+        for f in form
+        if f.name != "submit" and request.args.get(f.name)
+    }

@@ -23,12 +23,12 @@ from decimal import Decimal
 from sqlalchemy import distinct, func, literal, select, union
 
 from civic_app.attendance.models import WAS_THERE, Attendance
+from civic_app.core.accounts import User
 from civic_app.core.permissions import Role
 from civic_app.events.models import CommunityEvent, EventAttendance
 from civic_app.extensions import db
-from civic_app.people.models import User
-from civic_app.plans.models import Enrolment, Plan, PlanSignature, plan_project
-from civic_app.projects.models import Project
+from civic_app.plans.models import Plan, PlanSignature, plan_project
+from civic_app.projects.models import Enrolment, Project
 from civic_app.reports.period import Period
 from civic_app.sms.models import Message
 

@@ -1,4 +1,5 @@
-"""APScheduler wiring: the jobs of `jobs.JOBS`, run by whichever process holds the lease."""
+"""APScheduler wiring: the jobs registered on the app (`civic_app.jobs.JOBS`), run by
+whichever process holds the lease."""
 
 import logging
 import signal
@@ -10,7 +11,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
 from civic_app.core.clock import now
-from civic_app.scheduler.jobs import JOBS, run_job
+from civic_app.scheduler.jobs import registered_jobs, run_job
 from civic_app.scheduler.lease import instance_name, make_lease
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def build_scheduler(app: Flask, instance: str = "") -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
-    for job in JOBS:
+    for job in registered_jobs(app):
         scheduler.add_job(
             run_job,
             "interval",
@@ -50,7 +51,7 @@ def run_forever(app: Flask, stop: threading.Event | None = None) -> None:
                 if not lease.try_acquire(now()):
                     stop.wait(poll)
                     continue
-                log.info("scheduler %s acts (%d jobs)", holder, len(JOBS))
+                log.info("scheduler %s acts (%d jobs)", holder, len(registered_jobs(app)))
                 scheduler = build_scheduler(app, holder)
                 scheduler.start()
                 try:

@@ -2,14 +2,14 @@
 
 from datetime import timedelta
 
-from flask import render_template
+from flask import current_app, render_template
 from sqlalchemy import func
 
 from civic_app.core.clock import now
 from civic_app.core.permissions import Role, roles_required
 from civic_app.extensions import db
 from civic_app.scheduler import bp
-from civic_app.scheduler.jobs import JOBS
+from civic_app.scheduler.jobs import registered_jobs
 from civic_app.scheduler.lease import PostgresLease, RowLease
 from civic_app.scheduler.models import JobRun
 
@@ -30,7 +30,7 @@ def status():
         for run in db.session.scalars(db.select(JobRun).join(latest, latest.c.id == JobRun.id))
     }
     rows = []
-    for job in JOBS:
+    for job in registered_jobs(current_app):
         run = runs.get(job.id)
         rows.append(
             {

@@ -1,4 +1,4 @@
-"""SMS: gateways, the outbox and its dispatcher, inbound messages, dev tools."""
+"""Messaging: queue a text for a phone, send it, record what happened. Knows no feature."""
 
 from flask import Blueprint
 

@@ -105,7 +105,7 @@ def _take_statement(now: datetime):
     or queued -> cancelled when the number said STOP or its owner withdrew SMS consent
     (checked at that moment: an opt-out stops all but SENT_DESPITE_STOP; withdrawn consent
     stops what is neither urgent nor essential). Returns what sending needs."""
-    from civic_app.people.models import User
+    from civic_app.core.accounts import User
 
     stopped = db.select(OptOut.id).where(OptOut.phone == _OUTBOX.c.phone, OptOut.active).exists()
     withdrawn = (

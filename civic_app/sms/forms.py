@@ -1,15 +1,14 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Regexp
 
 from civic_app.core.forms import Form
 
 
-class SimulatorNumberForm(Form):
-    phone = StringField(_l("Numero di telefono"), validators=[DataRequired(), Length(max=32)])
-    use_number = SubmitField(_l("Usa questo numero"))
-
-
-class SimulatorTextForm(Form):
-    body = TextAreaField(_l("Messaggio"), validators=[DataRequired(), Length(max=1600)])
-    send = SubmitField(_l("Invia SMS"))
+class ConfirmCodeForm(Form):
+    code = StringField(
+        _l("Codice di 6 cifre"),
+        validators=[DataRequired(), Regexp(r"^\s*\d{6}\s*$", message=_l("Il codice ha 6 cifre."))],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6},
+    )
+    submit = SubmitField(_l("Conferma"))

@@ -7,6 +7,7 @@ from sqlalchemy import func
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from civic_app.core.accounts import User
 from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.forms import Form
@@ -17,7 +18,6 @@ from civic_app.core.permissions import (
     roles_required,
 )
 from civic_app.extensions import db
-from civic_app.people.models import User
 from civic_app.sms import bp
 from civic_app.sms.dispatcher import deliver_after_response
 from civic_app.sms.models import STATUS_LABELS, Direction, Message

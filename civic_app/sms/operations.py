@@ -4,6 +4,7 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from civic_app.core.accounts import User
 from civic_app.core.models import Municipality
 from civic_app.extensions import db
 from civic_app.sms.models import Direction, Message, Status
@@ -68,19 +69,16 @@ def queue_sms(
     return message
 
 
-def receive_sms(*, phone: str, body: str, now: datetime, provider_sid: str | None = None):
-    """Record an inbound message and answer it; returns (inbound, replies).
+def record_inbound(*, phone: str, body: str, now: datetime, provider_sid: str | None = None):
+    """Record an inbound message; returns (inbound, user, new). Flushes.
 
-    A MessageSid seen before is applied once: the second call returns the first row
-    and no reply.
+    A MessageSid seen before is applied once: the second call returns the first row with
+    `new` False, and nothing is recorded. Answering it is the conversation engine's work.
     """
-    from civic_app.people.models import User
-    from civic_app.sms.conversation import answer
-
     if provider_sid is not None:
         seen = db.session.scalar(db.select(Message).where(Message.provider_sid == provider_sid))
         if seen is not None:
-            return seen, []
+            return seen, None, False
     user = db.session.scalar(db.select(User).where(User.phone == phone))
     inbound = Message(
         direction=Direction.IN,
@@ -96,8 +94,7 @@ def receive_sms(*, phone: str, body: str, now: datetime, provider_sid: str | Non
     )
     db.session.add(inbound)
     db.session.flush()
-    replies = answer(inbound, user, now)
-    return inbound, replies
+    return inbound, user, True
 
 
 def queue_many(rows: list[dict], now: datetime) -> int:

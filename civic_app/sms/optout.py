@@ -14,14 +14,14 @@ def is_opted_out(phone: str) -> bool:
 
 
 def _users(phone: str):
-    from civic_app.people.models import User
+    from civic_app.core.accounts import User
 
     return db.session.scalars(db.select(User).where(User.phone == phone)).all()
 
 
 def opt_out(phone: str, source: str, now: datetime) -> OptOut:
     """Stop every SMS to `phone` but the confirmation. Flushes."""
-    from civic_app.people.consent import withdraw_consent
+    from civic_app.core.consent import withdraw_consent
 
     row = db.session.scalar(db.select(OptOut).where(OptOut.phone == phone))
     if row is None:
@@ -38,7 +38,7 @@ def opt_out(phone: str, source: str, now: datetime) -> OptOut:
 
 def opt_in(phone: str, source: str, now: datetime) -> bool:
     """START: the number takes SMS again (and its owner's SMS consent is given anew)."""
-    from civic_app.people.consent import give_consent
+    from civic_app.core.consent import give_consent
 
     row = db.session.scalar(db.select(OptOut).where(OptOut.phone == phone, OptOut.active))
     if row is not None:

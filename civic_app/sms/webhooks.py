@@ -9,19 +9,15 @@ rebuilt it (set PROXY_COUNT to the number of proxies in front of the app).
 import logging
 import re
 
-import phonenumbers
 from flask import Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 
 from civic_app.core.clock import now
-from civic_app.core.inputs import MAX_ID, without_nul
-from civic_app.core.phones import mask_phone
+from civic_app.core.inputs import MAX_ID
 from civic_app.extensions import csrf, db, limiter
 from civic_app.sms import bp
-from civic_app.sms.dispatcher import deliver_after_response
 from civic_app.sms.gateways import OPTED_OUT_CODES
 from civic_app.sms.models import Message, Status
-from civic_app.sms.operations import receive_sms
 from civic_app.sms.optout import opt_out
 
 log = logging.getLogger(__name__)
@@ -68,30 +64,6 @@ def message_sid() -> str:
     """The MessageSid Twilio sent ("" when missing or not printable ASCII, as none is)."""
     sid = request.form.get("MessageSid", "")[:64]
     return sid if sid.isascii() and sid.isprintable() else ""
-
-
-@bp.route("/sms/inbound", methods=["POST"])
-@csrf.exempt
-@limiter.limit(webhook_limit)
-def inbound():
-    check_signature()
-    sid = message_sid()
-    raw_from = request.form.get("From", "")
-    # No phone sends a NUL (GSM's 0x00 arrives as "@"), and PostgreSQL text refuses it.
-    body = without_nul(request.form.get("Body", ""))
-    try:
-        number = phonenumbers.parse(raw_from, None)
-        phone = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    except phonenumbers.NumberParseException:
-        abort(400)
-    if not sid:
-        abort(400)
-    _inbound, replies = receive_sms(phone=phone, body=body, now=now(), provider_sid=sid)
-    db.session.commit()
-    log.info("inbound SMS from %s (%s)", mask_phone(phone), sid)
-    for reply in replies:
-        deliver_after_response(reply)
-    return Response(EMPTY_TWIML, mimetype="text/xml")
 
 
 @bp.route("/sms/status", methods=["POST"])

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from civic_app.core.permissions import Role
-from civic_app.plans.models import EnrolmentStatus
+from civic_app.projects.models import EnrolmentStatus
 
 
 @pytest.fixture

@@ -336,7 +336,7 @@ def test_recording_is_audited(client, login_as, tutor, session_today, enrolled, 
 def test_the_roster_shows_who_confirmed_by_sms(
     client, login_as, tutor, session_today, enrolled, db, clock
 ):
-    from civic_app.plans.models import Rsvp
+    from civic_app.projects.models import Rsvp
 
     coming, not_coming, silent = enrolled(3)
     for person, answer in ((coming, True), (not_coming, False)):

@@ -1,7 +1,7 @@
+from civic_app.core.accounts import User
 from civic_app.core.models import Municipality
 from civic_app.core.network import NETWORK
 from civic_app.core.permissions import Role
-from civic_app.people.models import User
 
 
 def test_seed_demo_creates_the_network_and_prints_the_logins(app, db):
@@ -93,7 +93,7 @@ def test_seed_demo_publishes_projects_with_sessions_to_come(app, db, client):
     app.test_cli_runner().invoke(args=["seed", "demo"])
     projects = db.session.scalars(db.select(Project)).all()
     assert len(projects) >= 4
-    from civic_app.reports.demo import TITLE
+    from civic_app.seeding.demo_history import TITLE
 
     # Published projects to join, and a closed one per municipality with past history.
     assert {p.status for p in projects if p.title != TITLE} == {ProjectStatus.PUBLISHED}
@@ -104,7 +104,7 @@ def test_seed_demo_publishes_projects_with_sessions_to_come(app, db, client):
     from civic_app.events.models import CommunityEvent
 
     assert db.session.scalar(db.select(db.func.count(CommunityEvent.id))) >= 5
-    from civic_app.plans.models import Enrolment
+    from civic_app.projects.models import Enrolment
 
     # Demo tutors find people on their rosters (plus 3 × 18 people of the past project).
     assert db.session.scalar(db.select(db.func.count(Enrolment.id))) == 6 + 3 * 18

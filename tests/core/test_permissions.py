@@ -2,9 +2,9 @@ import pytest
 from flask_login import login_user
 from werkzeug.exceptions import Forbidden, NotFound
 
+from civic_app.core.accounts import User
 from civic_app.core.models import AuditEvent
 from civic_app.core.permissions import Role, get_scoped_or_404, roles_required, scoped_select
-from civic_app.people.models import User
 
 
 def test_records_of_another_municipality_are_not_found(

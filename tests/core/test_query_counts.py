@@ -14,8 +14,8 @@ from sqlalchemy import event
 from civic_app.attendance.models import Attendance, AttendanceChange, Mark
 from civic_app.core.permissions import Role
 from civic_app.events.models import Audience, CommunityEvent, EventType
-from civic_app.plans.models import EnrolmentStatus, Plan, PlanStatus, Rsvp
-from civic_app.projects.models import project_tutor
+from civic_app.plans.models import Plan, PlanStatus
+from civic_app.projects.models import EnrolmentStatus, Rsvp, project_tutor
 from civic_app.sms.models import Direction, Message, Status
 
 NOW = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
@@ -142,7 +142,7 @@ def test_a_participants_home(count_queries, login_as, world, db, add_session):
     for _n in range(4):
         project = world.add_project()
         world.add_person(project)
-        from civic_app.plans.models import Enrolment
+        from civic_app.projects.models import Enrolment
 
         db.session.add(
             Enrolment(project_id=project.id, participant_id=person.id, requested_at=NOW,
@@ -285,7 +285,7 @@ def test_the_inbound_sms_webhook(text, world, statements, db, add_session, body)
     small = count("SM1")
     for n in range(8):
         project = world.add_project()
-        from civic_app.plans.models import Enrolment
+        from civic_app.projects.models import Enrolment
 
         db.session.add(
             Enrolment(project_id=project.id, participant_id=person.id, requested_at=NOW,

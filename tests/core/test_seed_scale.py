@@ -6,13 +6,19 @@ from decimal import Decimal
 import pytest
 
 from civic_app.attendance.models import WAS_THERE, Attendance
+from civic_app.core.accounts import User
 from civic_app.core.models import Municipality
 from civic_app.core.permissions import Role
 from civic_app.events.models import CommunityEvent
-from civic_app.people.models import User
-from civic_app.plans.models import Enrolment, EnrolmentStatus, Plan, PlanStatus
-from civic_app.projects.models import Project, ProjectSession, ProjectStatus
-from civic_app.reports.scale import EMAIL_DOMAIN, Sizes, table_counts, wipe
+from civic_app.plans.models import Plan, PlanStatus
+from civic_app.projects.models import (
+    Enrolment,
+    EnrolmentStatus,
+    Project,
+    ProjectSession,
+    ProjectStatus,
+)
+from civic_app.seeding.bulk import EMAIL_DOMAIN, Sizes, table_counts, wipe
 from civic_app.sms.models import Message
 
 SMALL = "0.05"  # one municipality, 150 participants, 30 plans

@@ -17,19 +17,26 @@ from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from civic_app import create_app
+from civic_app.core.accounts import User
 from civic_app.core.clock import now
 from civic_app.core.models import Municipality
 from civic_app.core.network import ensure_network
 from civic_app.core.permissions import Role
-from civic_app.events.demo import seed_demo_events
 from civic_app.extensions import db
-from civic_app.people.demo import seed_demo
-from civic_app.people.models import User
-from civic_app.plans.models import Enrolment, EnrolmentStatus, Plan, PlanStatus
-from civic_app.plans.plan_operations import save_plan
-from civic_app.projects.demo import seed_demo_projects
-from civic_app.projects.models import Project, ProjectSession, ProjectStatus, project_tutor
-from civic_app.reports.demo import seed_demo_history
+from civic_app.plans.models import Plan, PlanStatus
+from civic_app.plans.operations import save_plan
+from civic_app.projects.models import (
+    Enrolment,
+    EnrolmentStatus,
+    Project,
+    ProjectSession,
+    ProjectStatus,
+    project_tutor,
+)
+from civic_app.seeding.demo_events import seed_demo_events
+from civic_app.seeding.demo_history import seed_demo_history
+from civic_app.seeding.demo_people import seed_demo
+from civic_app.seeding.demo_projects import seed_demo_projects
 from civic_app.sms.models import Message
 from config import TestingConfig
 

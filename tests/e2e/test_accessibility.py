@@ -11,8 +11,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from civic_app.core.accounts import User
 from civic_app.extensions import db
-from civic_app.people.models import User
 from civic_app.projects.models import Project
 from tests.e2e.pages import (
     AXE_SCRIPT,

@@ -27,18 +27,28 @@ from twilio.request_validator import RequestValidator
 
 from civic_app.attendance.models import Mark
 from civic_app.attendance.operations import MarkInput, record_marks
+from civic_app.core.accounts import User
 from civic_app.core.clock import FrozenClock
 from civic_app.core.models import Municipality
 from civic_app.core.permissions import Role
 from civic_app.extensions import db
-from civic_app.people.models import User
+from civic_app.jobs import JOBS
 from civic_app.people.operations import set_password
-from civic_app.plans.models import Enrolment, EnrolmentStatus, Plan, PlanStatus, Rsvp
-from civic_app.plans.plan_operations import save_plan
+from civic_app.plans.models import Plan, PlanStatus
+from civic_app.plans.operations import save_plan
 from civic_app.plans.progress import hours_done
-from civic_app.projects.models import Project, ProjectSession, ProjectStatus, Sector, Venue
+from civic_app.projects.models import (
+    Enrolment,
+    EnrolmentStatus,
+    Project,
+    ProjectSession,
+    ProjectStatus,
+    Rsvp,
+    Sector,
+    Venue,
+)
 from civic_app.reports.certificates import issue_certificate
-from civic_app.scheduler.jobs import JOBS, run_job
+from civic_app.scheduler.jobs import run_job
 from civic_app.sms.models import Direction, Message
 
 PASSWORD = "a staff password for the journeys"

@@ -5,13 +5,19 @@ from datetime import UTC, date, datetime, timedelta
 from playwright.sync_api import expect
 
 from civic_app.attendance.models import Attendance, AttendanceSubmission, Mark
+from civic_app.core.accounts import User
 from civic_app.core.models import Municipality
 from civic_app.core.permissions import Role
 from civic_app.extensions import db
-from civic_app.people.models import User
 from civic_app.people.operations import set_password
-from civic_app.plans.models import Enrolment, EnrolmentStatus
-from civic_app.projects.models import Project, ProjectSession, ProjectStatus, Sector
+from civic_app.projects.models import (
+    Enrolment,
+    EnrolmentStatus,
+    Project,
+    ProjectSession,
+    ProjectStatus,
+    Sector,
+)
 
 PASSWORD = "a tutor password"
 

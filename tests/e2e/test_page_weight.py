@@ -12,7 +12,8 @@ import re
 import pytest
 
 from civic_app.extensions import db
-from civic_app.plans.models import Enrolment, PlanSignature
+from civic_app.plans.models import PlanSignature
+from civic_app.projects.models import Enrolment
 from tests.e2e.pages import (
     PARTICIPANT_PAGES,
     PHONE,

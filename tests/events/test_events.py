@@ -5,9 +5,8 @@ import pytest
 from civic_app.core.permissions import Role
 from civic_app.events.models import CommunityEvent, EventAttendance, EventRsvp, EventSeries
 from civic_app.events.operations import find_slots, materialize_all
-from civic_app.plans.models import EnrolmentStatus
-from civic_app.projects.models import ProjectSession
-from civic_app.scheduler.reminders import sweep_events
+from civic_app.events.reminders import sweep_events
+from civic_app.projects.models import EnrolmentStatus, ProjectSession
 from civic_app.sms.models import Message
 
 # The frozen clock says 4 March 2026, 10:00 in Rome.

@@ -1,7 +1,7 @@
 import re
 
+from civic_app.core.accounts import Consent, User
 from civic_app.core.permissions import Role
-from civic_app.people.models import Consent, User
 from civic_app.sms.models import Message
 
 

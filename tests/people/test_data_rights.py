@@ -2,11 +2,12 @@ import csv
 import io
 import json
 
+from civic_app.core.accounts import Consent, User
+from civic_app.core.consent import give_consent
 from civic_app.core.models import AuditEvent
 from civic_app.core.permissions import Role
-from civic_app.people.consent import give_consent
-from civic_app.people.models import Consent, ErasureRequest, User
-from civic_app.plans.models import Enrolment, EnrolmentStatus
+from civic_app.people.models import ErasureRequest
+from civic_app.projects.models import Enrolment, EnrolmentStatus
 from civic_app.sms.models import Message
 from civic_app.sms.operations import queue_sms
 

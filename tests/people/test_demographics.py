@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from civic_app.core.accounts import Consent, User
+from civic_app.core.consent import give_consent
 from civic_app.core.demographics import (
     PURPOSE_TEXT,
     country_choices,
@@ -22,11 +24,11 @@ from civic_app.core.demographics import (
 from civic_app.core.errors import DomainError
 from civic_app.core.models import AuditEvent
 from civic_app.core.permissions import Role
-from civic_app.people.consent import give_consent
-from civic_app.people.models import Consent, ErasureRequest, User
-from civic_app.plans.models import Enrolment, EnrolmentStatus, Plan, PlanStatus
-from civic_app.plans.operations import request_to_join
-from civic_app.scheduler.housekeeping import pseudonymise_after_retention
+from civic_app.people.models import ErasureRequest
+from civic_app.people.retention import pseudonymise_after_retention
+from civic_app.plans.models import Plan, PlanStatus
+from civic_app.projects.enrolments import request_to_join
+from civic_app.projects.models import Enrolment, EnrolmentStatus
 from civic_app.sms.models import Message
 from tests.people.test_signup import prove_number, signup_form
 

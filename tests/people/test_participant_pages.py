@@ -2,8 +2,8 @@ from datetime import UTC, datetime, timedelta
 
 from civic_app.core.models import AuditEvent
 from civic_app.core.permissions import Role
-from civic_app.plans.models import EnrolmentStatus, Plan, PlanStatus
-from civic_app.projects.models import ProjectSession
+from civic_app.plans.models import Plan, PlanStatus
+from civic_app.projects.models import EnrolmentStatus, ProjectSession
 from civic_app.sms.operations import queue_sms
 
 

@@ -34,7 +34,7 @@ def test_a_disabled_account_cannot_log_in(client, create_user):
 
 
 def test_passwords_are_stored_with_a_slow_hash(app, create_user):
-    from civic_app.people.models import User
+    from civic_app.core.accounts import User
     from civic_app.people.operations import set_password
 
     user = User(role=Role.STAFF, first_name="X")

@@ -2,9 +2,9 @@ import re
 
 import pytest
 
+from civic_app.core.accounts import Consent, User
+from civic_app.core.consent import CONSENT_VERSION
 from civic_app.core.permissions import Role
-from civic_app.people.consent import CONSENT_VERSION
-from civic_app.people.models import Consent, User
 from civic_app.sms.dispatcher import dispatch_due
 from civic_app.sms.models import Message, Status
 from civic_app.sms.operations import queue_sms

@@ -3,8 +3,7 @@ import re
 import pytest
 
 from civic_app.extensions import limiter
-from civic_app.people.models import LoginCode
-from civic_app.sms.models import Message, Status
+from civic_app.sms.models import LoginCode, Message, Status
 
 
 def request_code(client, phone):

@@ -7,13 +7,12 @@ from datetime import UTC, date, datetime
 from flask_migrate import upgrade
 
 from civic_app import create_app
+from civic_app.core.accounts import User
 from civic_app.core.models import Municipality
 from civic_app.core.permissions import Role
 from civic_app.extensions import db
-from civic_app.people.models import User
-from civic_app.plans.models import Enrolment, EnrolmentStatus
-from civic_app.plans.operations import request_to_join
-from civic_app.projects.models import Project, ProjectStatus, Sector
+from civic_app.projects.enrolments import request_to_join
+from civic_app.projects.models import Enrolment, EnrolmentStatus, Project, ProjectStatus, Sector
 from config import TestingConfig
 
 NOW = datetime(2026, 3, 1, 9, tzinfo=UTC)

@@ -5,9 +5,8 @@ import pytest
 
 from civic_app.core.errors import DomainError
 from civic_app.core.permissions import Role
-from civic_app.plans.models import Enrolment, EnrolmentStatus
-from civic_app.plans.operations import request_to_join
-from civic_app.projects.models import ProjectStatus
+from civic_app.projects.enrolments import request_to_join
+from civic_app.projects.models import Enrolment, EnrolmentStatus, ProjectStatus
 from civic_app.sms.models import Message
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from civic_app.core.permissions import Role
 from civic_app.plans.models import Plan, PlanEvent, PlanSignature, PlanStatus
-from civic_app.plans.plan_operations import content_hash
+from civic_app.plans.operations import content_hash
 from civic_app.sms.models import Message
 
 

@@ -4,8 +4,13 @@ from datetime import UTC, datetime
 from icalendar import Calendar
 
 from civic_app.core.permissions import Role
-from civic_app.plans.models import Enrolment, EnrolmentStatus
-from civic_app.projects.models import Project, ProjectStatus, ProjectTemplate
+from civic_app.projects.models import (
+    Enrolment,
+    EnrolmentStatus,
+    Project,
+    ProjectStatus,
+    ProjectTemplate,
+)
 from tests.projects.test_sessions import sessions, tue_thu_form
 
 

@@ -1,8 +1,7 @@
 from datetime import UTC, datetime
 
 from civic_app.core.permissions import Role
-from civic_app.plans.models import Enrolment, EnrolmentStatus
-from civic_app.projects.models import ProjectStatus, Sector
+from civic_app.projects.models import Enrolment, EnrolmentStatus, ProjectStatus, Sector
 
 
 def fill(db, project, participants, status=EnrolmentStatus.ACCEPTED):

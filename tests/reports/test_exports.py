@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from civic_app.core.models import AuditEvent
 from civic_app.core.permissions import Role
-from civic_app.reports.exports import BREAKDOWNS, MONTH, PARTICIPANTS, SECTOR_MONTH
+from civic_app.reports.columns import BREAKDOWNS, MONTH, PARTICIPANTS, SECTOR_MONTH
 from tests.reports.conftest import Q1
 
 

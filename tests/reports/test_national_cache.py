@@ -66,7 +66,8 @@ def test_the_page_itself_is_rendered_once_per_language_while_its_figures_are_kep
 def test_the_scheduler_keeps_the_default_figures_ready(
     app, client, login_as, create_user, known, count_queries, cached_for_a_while
 ):
-    from civic_app.scheduler.jobs import JOBS, run_job
+    from civic_app.jobs import JOBS
+    from civic_app.scheduler.jobs import run_job
 
     job = next(j for j in JOBS if j.id == "warm_national_figures")
     assert job.seconds < 300  # refreshed before the default cache lifetime lapses
@@ -80,7 +81,8 @@ def test_the_scheduler_keeps_the_default_figures_ready(
 
 
 def test_the_warming_job_does_nothing_without_a_cache(app, known):
-    from civic_app.scheduler.jobs import JOBS, run_job
+    from civic_app.jobs import JOBS
+    from civic_app.scheduler.jobs import run_job
 
     job = next(j for j in JOBS if j.id == "warm_national_figures")
     assert run_job(app, job) == ""

@@ -1,16 +1,13 @@
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from civic_app.core.accounts import User
 from civic_app.core.permissions import Role
-from civic_app.people.models import User
+from civic_app.people.retention import pseudonymise_after_retention
 from civic_app.plans.models import Plan, PlanStatus
-from civic_app.scheduler.housekeeping import (
-    PRUNED,
-    prune_job_runs,
-    prune_message_bodies,
-    pseudonymise_after_retention,
-)
+from civic_app.scheduler.housekeeping import prune_job_runs
 from civic_app.scheduler.models import JobRun
+from civic_app.sms.housekeeping import PRUNED, prune_message_bodies
 from civic_app.sms.models import Message
 from civic_app.sms.operations import queue_sms
 
@@ -67,7 +64,8 @@ def test_old_job_runs_are_pruned(db):
 
 
 def test_staff_see_the_schedulers_state(client, login_as, staff, db, app):
-    from civic_app.scheduler.jobs import JOBS, run_job
+    from civic_app.jobs import JOBS
+    from civic_app.scheduler.jobs import run_job
     from civic_app.scheduler.lease import RowLease
 
     with app.app_context():

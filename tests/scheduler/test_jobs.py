@@ -1,4 +1,5 @@
-from civic_app.scheduler.jobs import JOBS, run_job
+from civic_app.jobs import JOBS
+from civic_app.scheduler.jobs import run_job
 from civic_app.scheduler.runner import build_scheduler
 from civic_app.sms.models import Message, Status
 from civic_app.sms.operations import queue_sms
@@ -25,7 +26,7 @@ def test_the_dispatch_job_sends_what_is_due(app, db, clock, gateway):
 def test_the_login_code_job_removes_old_codes(app, db, clock, client, create_participant):
     from datetime import timedelta
 
-    from civic_app.people.models import LoginCode
+    from civic_app.sms.models import LoginCode
 
     participant = create_participant()
     client.post_form("/login/phone", {"phone": participant.phone})

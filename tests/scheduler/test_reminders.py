@@ -5,9 +5,11 @@ import pytest
 
 from civic_app.attendance.models import Attendance
 from civic_app.core.permissions import Role
-from civic_app.plans.models import EnrolmentStatus, Plan, PlanStatus
+from civic_app.plans.models import Plan, PlanStatus
+from civic_app.plans.reminders import sweep
+from civic_app.projects.models import EnrolmentStatus
 from civic_app.projects.operations import cancel_session, move_session
-from civic_app.scheduler.reminders import due_offset, sweep
+from civic_app.projects.reminders import due_offset
 from civic_app.sms.dispatcher import dispatch_due
 from civic_app.sms.models import Message, Status
 
@@ -145,7 +147,8 @@ def test_plan_milestones_are_sent_once(
 def test_the_reminder_job_runs_the_sweep(
     app, db, project, session_at, create_participant, enrol, clock
 ):
-    from civic_app.scheduler.jobs import JOBS, run_job
+    from civic_app.jobs import JOBS
+    from civic_app.scheduler.jobs import run_job
     from civic_app.scheduler.models import JobRun
 
     person = create_participant()

@@ -2,9 +2,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from civic_app.plans.models import EnrolmentStatus, Rsvp, SessionOffer
-from civic_app.plans.offers import expire_offers
-from civic_app.scheduler.reminders import sweep
+from civic_app.plans.reminders import sweep
+from civic_app.projects.models import EnrolmentStatus, Rsvp, SessionOffer
+from civic_app.projects.offers import expire_offers
 from civic_app.sms.models import Direction, Message
 
 START = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)

@@ -14,14 +14,15 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from civic_app.attendance.models import Attendance, Mark, MonthLock
+from civic_app.conversation.operations import receive_sms
+from civic_app.core.accounts import Consent
 from civic_app.core.permissions import Role
 from civic_app.events.models import Audience, CommunityEvent, EventType
 from civic_app.people.data_rights import request_erasure
-from civic_app.people.models import Consent
-from civic_app.plans.models import EnrolmentStatus, Plan
+from civic_app.plans.models import Plan
+from civic_app.projects.models import EnrolmentStatus
 from civic_app.projects.operations import share_as_template
 from civic_app.reports.certificates import certificate_token, issue_certificate
-from civic_app.sms.operations import receive_sms
 
 PERSONAS = ("staff", "tutor", "participant", "coordinator", "anonymous")
 EXPORT_FORMATS = ("csv", "xlsx", "json")
@@ -218,7 +219,7 @@ def build_world(db, municipality, create_user, create_project, create_venue, add
             method="sms_code_pending", given_at=clock.now(),
         )
     )  # fmt: skip
-    from civic_app.plans.models import Enrolment
+    from civic_app.projects.models import Enrolment
 
     enrolments = {}
     for who, status in ((person, EnrolmentStatus.ACCEPTED), (applicant, EnrolmentStatus.APPLIED)):

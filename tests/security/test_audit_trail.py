@@ -17,11 +17,13 @@ from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError
 
 from civic_app.attendance.models import MonthLock
+from civic_app.core.accounts import User
 from civic_app.core.models import AuditEvent
 from civic_app.core.permissions import Role
-from civic_app.people.models import ErasureRequest, User
-from civic_app.plans.models import EnrolmentStatus, Plan
-from civic_app.scheduler.housekeeping import pseudonymise_after_retention
+from civic_app.people.models import ErasureRequest
+from civic_app.people.retention import pseudonymise_after_retention
+from civic_app.plans.models import Plan
+from civic_app.projects.models import EnrolmentStatus
 from civic_app.sms.models import Message
 from tests.security.conftest import log_in, log_in_by_sms
 

@@ -30,9 +30,9 @@ from twilio.request_validator import RequestValidator
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from civic_app import create_app
+from civic_app.core.accounts import Consent, User
 from civic_app.core.models import AuditEvent
 from civic_app.extensions import db as _db
-from civic_app.people.models import Consent, User
 from civic_app.plans.models import Plan, PlanEvent
 from civic_app.sms.dispatcher import dispatch_due
 from civic_app.sms.gateways import FakeGateway, GatewayError, TwilioGateway

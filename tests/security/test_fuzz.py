@@ -61,9 +61,9 @@ def fuzz(examples: int):
     )
 
 
-BLUEPRINTS = ["attendance", "core", "events", "people", "plans", "projects", "reports",
-              "scheduler", "sms"]  # fmt: skip
-WEBHOOKS = {"sms.inbound", "sms.status_callback"}
+BLUEPRINTS = ["attendance", "conversation", "core", "events", "people", "plans", "projects",
+              "reports", "scheduler", "sms"]  # fmt: skip
+WEBHOOKS = {"conversation.inbound", "sms.status_callback"}
 #: Posting these with valid data ends the persona's session or account.
 SELF_ENDING = {
     "people.logout", "people.ask_erasure", "people.process_erasure", "people.login",

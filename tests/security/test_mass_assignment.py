@@ -13,13 +13,20 @@ from datetime import date
 import pytest
 
 from civic_app.attendance.models import Attendance, MonthLock
+from civic_app.core.accounts import User
 from civic_app.core.permissions import Role
 from civic_app.events.models import Audience, CommunityEvent, EventAttendance, EventRsvp
-from civic_app.people.models import LoginCode, User
-from civic_app.plans.models import Enrolment, EnrolmentStatus, Plan, PlanStatus
-from civic_app.projects.models import Project, ProjectSession, ProjectStatus, Venue
+from civic_app.plans.models import Plan, PlanStatus
+from civic_app.projects.models import (
+    Enrolment,
+    EnrolmentStatus,
+    Project,
+    ProjectSession,
+    ProjectStatus,
+    Venue,
+)
 from civic_app.reports.models import Certificate
-from civic_app.sms.models import Message
+from civic_app.sms.models import LoginCode, Message
 from tests.security.world import World
 
 

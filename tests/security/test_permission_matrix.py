@@ -440,8 +440,8 @@ def test_the_secrets_are_there_for_those_who_may_see_them(url, client, login_as,
 
 
 def test_a_tutor_sees_only_the_rosters_of_their_own_projects(client, login_as, world, db):
+    from civic_app.core.accounts import User
     from civic_app.core.permissions import Role
-    from civic_app.people.models import User
 
     stranger = User(
         role=Role.TUTOR, first_name="Altra", last_name="Tutor", email="altra@example.org",

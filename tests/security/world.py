@@ -10,12 +10,15 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from civic_app.attendance.models import Attendance, Mark, MonthLock
+from civic_app.core.accounts import User
 from civic_app.core.models import Municipality
 from civic_app.core.permissions import Role
 from civic_app.events.models import Audience, CommunityEvent, EventType
-from civic_app.people.models import ErasureRequest, User
-from civic_app.plans.models import Enrolment, EnrolmentStatus, Plan, PlanStatus
+from civic_app.people.models import ErasureRequest
+from civic_app.plans.models import Plan, PlanStatus
 from civic_app.projects.models import (
+    Enrolment,
+    EnrolmentStatus,
     Project,
     ProjectSession,
     ProjectStatus,

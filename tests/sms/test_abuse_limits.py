@@ -6,9 +6,8 @@ import pytest
 
 from civic_app import create_app
 from civic_app.extensions import limiter
-from civic_app.people.models import LoginCode
 from civic_app.sms.limits import SmsLimitReached, spend_code_budget
-from civic_app.sms.models import Direction, Message
+from civic_app.sms.models import Direction, LoginCode, Message
 from config import TestingConfig
 from tests.conftest import reachable_redis
 

@@ -3,12 +3,11 @@ from decimal import Decimal
 
 import pytest
 
+from civic_app.conversation.keywords import keyword, normalize
+from civic_app.core.accounts import Consent, User
 from civic_app.core.permissions import Role
-from civic_app.people.models import Consent, User
-from civic_app.plans.models import EnrolmentStatus, Rsvp
-from civic_app.projects.models import ProjectSession
+from civic_app.projects.models import EnrolmentStatus, ProjectSession, Rsvp
 from civic_app.sms.dispatcher import dispatch_due
-from civic_app.sms.keywords import keyword, normalize
 from civic_app.sms.models import Direction, Message, OptOut, Status
 from civic_app.sms.operations import queue_sms
 

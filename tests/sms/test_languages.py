@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from civic_app.conversation.engine import LANGUAGE_MENU
+from civic_app.conversation.keywords import KEYWORDS, keyword, normalize
+from civic_app.core.accounts import Consent, User
 from civic_app.core.permissions import Role
-from civic_app.people.models import Consent, User
-from civic_app.plans.models import EnrolmentStatus
+from civic_app.plans.reminders import sweep
 from civic_app.projects.forms import SPOKEN_LANGUAGES
-from civic_app.scheduler.reminders import sweep
-from civic_app.sms.conversation import LANGUAGE_MENU
-from civic_app.sms.keywords import KEYWORDS, keyword, normalize
+from civic_app.projects.models import EnrolmentStatus
 from civic_app.sms.models import Direction, Message
 from civic_app.sms.segments import count_segments
 from civic_app.sms.templates import (

@@ -2,7 +2,7 @@
 
 import pytest
 
-from civic_app.people.models import Consent, User
+from civic_app.core.accounts import Consent, User
 from civic_app.sms.models import Direction, Message
 from civic_app.sms.segments import count_segments
 from civic_app.sms.templates import TEMPLATES, TYPICAL_VALUES

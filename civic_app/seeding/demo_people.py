@@ -1,9 +1,9 @@
 """Demo accounts for `flask seed demo`: fictitious people, numbers from the reserved test ranges."""
 
+from civic_app.core.accounts import User
 from civic_app.core.network import ensure_network
 from civic_app.core.permissions import Role
 from civic_app.extensions import db
-from civic_app.people.models import User
 from civic_app.people.operations import set_password
 
 #: role, municipality slug (None: national), first name, last name, email, phone, language

@@ -1,4 +1,6 @@
-"""`flask seed scale`: a large, realistic and deterministic data set for load tests.
+"""The scale data set's ground: sizes, names, the rows waiting to be inserted, bulk insert.
+
+`flask seed scale` (`seeding.scale`) makes a large, realistic, deterministic data set.
 
 Factor 1 is the programme's own size (18 municipalities, 3000 participants, 600 plans,
 their projects, a year of weekly sessions, attendance, events and SMS); factor N is N
@@ -13,17 +15,13 @@ import math
 import random
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
-from types import SimpleNamespace
 
 from flask import current_app
 from sqlalchemy import JSON, Integer, func, inspect, select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from civic_app.core.network import NETWORK
-from civic_app.core.permissions import Role
-from civic_app.core.timeutil import local_zone, to_local
 from civic_app.extensions import db
 
 #: What factor 1 means: the programme's targets.
@@ -210,8 +208,8 @@ class Context:
 
 def check_database(force: bool) -> None:
     """:raise ScaleError: when the schema is missing, or there is data and not `force`."""
+    from civic_app.core.accounts import User
     from civic_app.core.models import Municipality
-    from civic_app.people.models import User
 
     try:
         found = db.session.scalar(select(Municipality.id).limit(1)) or db.session.scalar(
@@ -241,83 +239,6 @@ def wipe() -> None:
         for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
-
-
-def seed_scale(
-    factor: float, *, seed: int, now: datetime, password: str, progress=None
-) -> dict[str, int]:
-    """Insert the data set for `factor`; returns rows inserted per table. Commits.
-
-    `progress(n)` is called after each municipality.
-    """
-    from civic_app.people.consent import CONSENT_TEXTS, consent_text
-    from civic_app.people.operations import set_password
-    from civic_app.reports.scale_setup import seed_municipality
-
-    sizes = Sizes.for_factor(factor)
-    account = SimpleNamespace()
-    set_password(account, password)  # one hash for every seeded account: fast and known
-    texts = {
-        (purpose, language): consent_text(purpose, language)
-        for purpose in CONSENT_TEXTS
-        for language in set(LANGUAGES)
-    }
-    ctx = Context(
-        seed=seed,
-        today=to_local(now).date(),
-        zone=local_zone(),
-        password_hash=account.password_hash,
-        rows=Rows(),
-        consent_texts=texts,
-    )
-    plan_rng = random.Random(f"civic-scale:{seed}")  # noqa: S311 - test data, not security
-    weights = [plan_rng.uniform(0.6, 1.6) for _ in range(sizes.municipalities)]
-    people = split(sizes.participants, weights)
-    plans = split(sizes.plans, people)
-    _coordinator(ctx)
-    for index in range(sizes.municipalities):
-        rng = random.Random(f"civic-scale:{seed}:{index}")  # noqa: S311
-        seed_municipality(ctx, rng, _municipality(ctx, index), people[index], plans[index])
-        ctx.rows.flush()
-        db.session.commit()
-        if progress:
-            progress(1)
-    _after_bulk_insert()
-    return dict(sorted(ctx.rows.inserted.items()))
-
-
-def _coordinator(ctx: Context) -> None:
-    ctx.rows.add(
-        "user",
-        user_row(
-            ctx,
-            Role.COORDINATOR,
-            None,
-            "Nadia",
-            "Coordinatrice",
-            email=f"coordinator@{EMAIL_DOMAIN}",
-            at=ctx.utc(ctx.today - timedelta(days=365), time(9)),
-        ),
-    )
-
-
-def _municipality(ctx: Context, index: int) -> dict:
-    slug, name, region, istat = NETWORK[index % len(NETWORK)]
-    round_ = index // len(NETWORK) + 1
-    at = ctx.utc(ctx.today - timedelta(days=365), time(8))
-    row = {
-        "slug": slug if round_ == 1 else f"{slug}-{round_}",
-        "name": name if round_ == 1 else f"{name} {round_}",
-        "region": region,
-        "istat_code": istat if round_ == 1 else None,
-        "quiet_start": "21:00",
-        "quiet_end": "08:00",
-        "reminder_hours": "24,2",
-        "created_at": at,
-        "updated_at": at,
-    }
-    ctx.rows.add("municipality", row)
-    return row
 
 
 def user_row(ctx, role, municipality_id, first, last, *, at, email=None, phone=None, **kw):
@@ -361,7 +282,7 @@ def stamp(row: dict, at: datetime) -> dict:
     return row
 
 
-def _after_bulk_insert() -> None:
+def after_bulk_insert() -> None:
     """Move PostgreSQL's id sequences past the ids given here; refresh planner statistics."""
     bind = db.session.get_bind()
     if bind.dialect.name == "postgresql":

@@ -1,20 +1,19 @@
-"""The ground of one municipality for `flask seed scale` (see reports/scale.py): its staff
+"""The ground of one municipality for `flask seed scale` (see seeding/scale.py): its staff
 and tutors, venues, projects with a year of weekly sessions, participants with their
-consents, and enrolments. What then happens over the year is in scale_history.py and
-scale_events.py. Everything is drawn from `rng` in a fixed order.
+consents, and enrolments. What then happens over the year is in scale_attendance.py, scale_plans.py,
+scale_messages.py and scale_events.py. Everything is drawn from `rng` in a fixed order.
 """
 
 from datetime import date, time, timedelta
 from decimal import Decimal
 from types import SimpleNamespace as NS
 
+from civic_app.core.accounts import REFERRAL_SOURCES
+from civic_app.core.consent import CONSENT_VERSION
 from civic_app.core.permissions import Role
-from civic_app.people.consent import CONSENT_VERSION
-from civic_app.people.models import REFERRAL_SOURCES
-from civic_app.plans.models import EnrolmentStatus
-from civic_app.projects.models import ProjectStatus, Sector, SessionStatus
+from civic_app.projects.models import EnrolmentStatus, ProjectStatus, Sector, SessionStatus
 from civic_app.projects.operations import build_rrule
-from civic_app.reports.scale import (
+from civic_app.seeding.bulk import (
     CITIZENSHIPS,
     EMAIL_DOMAIN,
     FIRST_NAMES,
@@ -26,8 +25,10 @@ from civic_app.reports.scale import (
     stamp,
     user_row,
 )
-from civic_app.reports.scale_events import seed_events
-from civic_app.reports.scale_history import attendance, message, other_messages, seed_plans
+from civic_app.seeding.scale_attendance import attendance
+from civic_app.seeding.scale_events import seed_events
+from civic_app.seeding.scale_messages import message, other_messages
+from civic_app.seeding.scale_plans import seed_plans
 from civic_app.sms.templates import render_sms
 
 TITLES = {

@@ -6,7 +6,8 @@ from civic_app.core.timeutil import to_local
 from civic_app.events.models import EventSeries
 from civic_app.events.operations import create_series
 from civic_app.extensions import db
-from civic_app.projects.operations import build_rrule, save_venue
+from civic_app.projects.operations import build_rrule
+from civic_app.projects.venues import save_venue
 
 
 def seed_demo_events(municipalities: dict, now: datetime) -> int:

@@ -11,8 +11,14 @@ from flask import current_app
 from sqlalchemy import func
 
 from civic_app.extensions import db
-from civic_app.plans.models import Enrolment, EnrolmentStatus, Rsvp, SessionOffer
-from civic_app.projects.models import ProjectSession, SessionStatus
+from civic_app.projects.models import (
+    Enrolment,
+    EnrolmentStatus,
+    ProjectSession,
+    Rsvp,
+    SessionOffer,
+    SessionStatus,
+)
 from civic_app.sms.operations import queue_sms
 from civic_app.sms.templates import render_sms, sms_when
 

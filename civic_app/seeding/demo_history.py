@@ -9,13 +9,15 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from civic_app.attendance.models import Attendance, Mark
+from civic_app.core.accounts import REFERRAL_SOURCES, User
 from civic_app.core.permissions import Role
 from civic_app.core.timeutil import local_to_utc, to_local
 from civic_app.events.models import Audience, CommunityEvent, EventAttendance, EventType
 from civic_app.extensions import db
-from civic_app.people.models import REFERRAL_SOURCES, User
-from civic_app.plans.models import Enrolment, EnrolmentStatus, Plan, PlanSignature, PlanStatus
+from civic_app.plans.models import Plan, PlanSignature, PlanStatus
 from civic_app.projects.models import (
+    Enrolment,
+    EnrolmentStatus,
     Project,
     ProjectSession,
     ProjectStatus,

@@ -4,10 +4,10 @@ monthly one-off events over the year, with answers, invitations and attendance."
 from datetime import datetime, time, timedelta
 
 from civic_app.events.models import Audience, EventType
-from civic_app.plans.models import EnrolmentStatus
+from civic_app.projects.models import EnrolmentStatus
 from civic_app.projects.operations import build_rrule
-from civic_app.reports.scale import stamp
-from civic_app.reports.scale_history import message
+from civic_app.seeding.bulk import stamp
+from civic_app.seeding.scale_messages import message
 from civic_app.sms.templates import render_sms
 
 

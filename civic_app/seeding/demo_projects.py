@@ -2,19 +2,19 @@
 
 from datetime import datetime, time, timedelta
 
+from civic_app.core.accounts import User
 from civic_app.core.permissions import Role
 from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
-from civic_app.people.models import User
 from civic_app.projects.models import Project, ProjectStatus, Sector
 from civic_app.projects.operations import (
     add_schedule,
     build_rrule,
     change_status,
     save_project,
-    save_venue,
     share_as_template,
 )
+from civic_app.projects.venues import save_venue
 
 #: municipality slug, venue (name, address, lat, lon), projects
 DEMO = {
@@ -137,7 +137,7 @@ def seed_demo_projects(municipalities: dict, now: datetime) -> int:
 
 def _enrol_demo_participants(municipality_id: int, now: datetime) -> None:
     """The municipality's demo participants hold places in its first project."""
-    from civic_app.plans.models import Enrolment, EnrolmentStatus
+    from civic_app.projects.models import Enrolment, EnrolmentStatus
 
     project = db.session.scalar(
         db.select(Project).where(Project.municipality_id == municipality_id).order_by(Project.id)

@@ -10,9 +10,9 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from civic_app.core.accounts import Consent
 from civic_app.core.i18n import current_language
 from civic_app.extensions import db
-from civic_app.people.models import Consent
 
 CONSENT_VERSION = "2026-11"
 PURPOSES = ("programme", "sms")

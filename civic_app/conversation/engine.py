@@ -9,12 +9,12 @@ from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
+from civic_app.conversation.keywords import keyword, normalize
 from civic_app.core.demographics import birth_year_bounds, is_minor
 from civic_app.core.models import Municipality
 from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
-from civic_app.plans.offers import answer_offer, offer_freed_place
-from civic_app.sms.keywords import keyword, normalize
+from civic_app.projects.offers import answer_offer, offer_freed_place
 from civic_app.sms.limits import spend_join
 from civic_app.sms.models import Conversation, Message
 from civic_app.sms.operations import queue_sms
@@ -108,7 +108,7 @@ def answer(inbound: Message, user, now) -> list[Message]:
 
 def _adopt_messages(phone: str) -> None:
     """After a sign-up by SMS, the exchange that led to it belongs to the new participant."""
-    from civic_app.people.models import User
+    from civic_app.core.accounts import User
 
     user = db.session.scalar(db.select(User).where(User.phone == phone))
     if user is None:
@@ -241,7 +241,7 @@ def _create_participant(conversation: Conversation, data: dict, now):
     )
     user.pending_review = True
     # The consent is the exact SMS they answered YES to.
-    from civic_app.people.models import Consent
+    from civic_app.core.accounts import Consent
 
     for consent in db.session.scalars(db.select(Consent).where(Consent.user_id == user.id)):
         if consent.purpose == "programme":
@@ -251,8 +251,7 @@ def _create_participant(conversation: Conversation, data: dict, now):
 
 
 def _next_session(user, language: str, now, reply) -> None:
-    from civic_app.plans.models import HOLDS_A_PLACE, Enrolment
-    from civic_app.projects.models import ProjectSession, SessionStatus
+    from civic_app.projects.models import HOLDS_A_PLACE, Enrolment, ProjectSession, SessionStatus
 
     if user is None:
         reply("not_registered")
@@ -279,7 +278,7 @@ def _next_session(user, language: str, now, reply) -> None:
 
 
 def _hours(user, language: str, reply) -> None:
-    from civic_app.plans.plan_operations import open_plan
+    from civic_app.plans.operations import open_plan
     from civic_app.plans.progress import hours_done
 
     if user is None:
@@ -295,7 +294,7 @@ def _hours(user, language: str, reply) -> None:
 
 def _rsvp(user, coming: bool, now) -> bool:
     """Record YES/NO as the answer to the latest reminder; False if there was none to answer."""
-    from civic_app.plans.models import Rsvp
+    from civic_app.projects.models import Rsvp
 
     reminder = db.session.scalar(
         db.select(Message)

@@ -1,6 +1,6 @@
-"""Reminders derived from the data, never stored as jobs.
+"""Session reminders, derived from the data, never stored as jobs.
 
-`sweep(now)` looks at the sessions about to start and at running plans, and queues
+`sweep_sessions(now)` looks at the sessions about to start, and queues
 what is due and not yet queued; the idempotency key (what, who, which reminder, which
 version of the session) makes a second run, or a run after a crash, queue nothing
 twice. Moving a session changes its version: reminders still waiting for the old time
@@ -10,17 +10,19 @@ are cancelled and the new time is reminded. Cancelling one tells whoever was rem
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
-
+from civic_app.core.accounts import User
 from civic_app.core.models import Municipality
-from civic_app.core.types import as_utc
 from civic_app.extensions import db
-from civic_app.people.models import User
-from civic_app.plans.models import Enrolment, EnrolmentStatus, Plan, PlanStatus
-from civic_app.projects.models import Project, ProjectSession, SessionStatus
+from civic_app.projects.models import (
+    Enrolment,
+    EnrolmentStatus,
+    Project,
+    ProjectSession,
+    SessionStatus,
+)
 from civic_app.sms.models import Message, Status
 from civic_app.sms.operations import queue_many
-from civic_app.sms.templates import render_sms, sms_number, sms_when
+from civic_app.sms.templates import render_sms, sms_when
 
 #: Reminder offsets in hours before a session, unless a municipality sets its own.
 DEFAULT_OFFSETS = (24, 2)
@@ -44,8 +46,9 @@ def _when(moment: datetime, language: str) -> str:
     return sms_when(moment, language)  # in the person's SMS language, whichever of the eight
 
 
-def sweep(now: datetime) -> dict[str, int]:
-    counts = {"reminders": 0, "outdated": 0, "cancellations": 0, "milestones": 0}
+def sweep_sessions(now: datetime) -> dict[str, int]:
+    """Queue the session reminders due at `now`, cancel outdated ones, tell cancellations."""
+    counts = {"reminders": 0, "outdated": 0, "cancellations": 0}
     places = {m.id: m for m in db.session.scalars(db.select(Municipality))}
     horizon = max((max(offsets(m)) for m in places.values()), default=max(DEFAULT_OFFSETS))
     sessions = db.session.scalars(
@@ -105,7 +108,6 @@ def sweep(now: datetime) -> dict[str, int]:
     counts["reminders"] = queue_many(rows, now)
     counts["outdated"] = _cancel_outdated(now)
     counts["cancellations"] = _tell_cancellations(now, sessions, projects, people)
-    counts["milestones"] = _milestones(now)
     db.session.flush()
     return counts
 
@@ -178,155 +180,4 @@ def _tell_cancellations(now, sessions, projects, people) -> int:
                 "subject": ("session", session_id), "urgent": True,
             }
         )  # fmt: skip
-    return queue_many(rows, now)
-
-
-def _milestones(now: datetime) -> int:
-    """First session tomorrow, half of the target hours, target reached: once each per plan."""
-    from civic_app.attendance.models import Attendance
-
-    plans = db.session.scalars(db.select(Plan).where(Plan.status == PlanStatus.ACTIVE)).all()
-    if not plans:
-        return 0
-    participant_ids = [p.participant_id for p in plans]
-    done = dict(
-        db.session.execute(
-            db.select(Attendance.participant_id, func.sum(Attendance.hours))
-            .where(Attendance.participant_id.in_(participant_ids))
-            .group_by(Attendance.participant_id)
-        ).all()
-    )
-    people = {
-        u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(participant_ids)))
-    }
-    first_sessions = dict(
-        db.session.execute(
-            db.select(Enrolment.participant_id, func.min(ProjectSession.starts_at))
-            .join(ProjectSession, ProjectSession.project_id == Enrolment.project_id)
-            .where(
-                Enrolment.participant_id.in_(participant_ids),
-                Enrolment.status == EnrolmentStatus.ACCEPTED,
-                ProjectSession.status == SessionStatus.SCHEDULED,
-                ProjectSession.starts_at > now,
-            )
-            .group_by(Enrolment.participant_id)
-        ).all()
-    )
-    rows = []
-    for plan in plans:
-        person = people[plan.participant_id]
-        if not person.phone:
-            continue
-        language = person.preferred_language
-        hours = done.get(person.id) or 0
-        done_text = sms_number(hours, language)
-        target_text = sms_number(plan.target_hours, language)
-        upcoming = as_utc(first_sessions.get(person.id))
-        milestone = None
-        if hours >= plan.target_hours:
-            milestone = ("target_reached", {"target": target_text})
-        elif hours * 2 >= plan.target_hours:
-            milestone = ("half_target", {"done": done_text, "target": target_text})
-        elif not hours and upcoming is not None and upcoming - now <= timedelta(hours=30):
-            milestone = ("first_session", {"when": _when(upcoming, language)})
-        if milestone is None:
-            continue
-        name, values = milestone
-        rows.append(
-            {
-                "phone": person.phone, "body": render_sms(name, language, **values), "kind": name,
-                "idempotency_key": f"milestone:p{plan.id}:{name}", "user_id": person.id,
-                "municipality_id": plan.municipality_id, "subject": ("plan", plan.id),
-            }
-        )  # fmt: skip
-    return queue_many(rows, now)
-
-
-EVENT_INVITE_BEFORE = timedelta(days=7)
-EVENT_REMINDER_BEFORE = timedelta(days=1)
-
-
-def _event_rows(event, people, template: str, key: str, now) -> list[dict]:
-    from civic_app.projects.models import Venue
-
-    venue = db.session.get(Venue, event.venue_id)
-    rows = []
-    for person in people:
-        if not person.phone:
-            continue
-        language = person.preferred_language
-        rows.append(
-            {
-                "phone": person.phone,
-                "body": render_sms(
-                    template, language, when=_when(event.starts_at, language),
-                    title=event.title[:40], place=(venue.address if venue else "-")[:40],
-                ),
-                "kind": template, "idempotency_key": f"{key}:e{event.id}:u{person.id}",
-                "user_id": person.id, "municipality_id": event.municipality_id,
-                "subject": ("event", event.id),
-            }
-        )  # fmt: skip
-    return rows
-
-
-def announce_event(event, now: datetime) -> int:
-    """Invite everyone the event is for, now (the T-7d invitation, if sooner). Flushes."""
-    from civic_app.events.operations import invited_query
-
-    if event.starts_at - EVENT_INVITE_BEFORE > now:
-        return len(db.session.scalars(invited_query(event)).all())
-    people = db.session.scalars(invited_query(event)).all()
-    return queue_many(_event_rows(event, people, "event_invite", "event-invite", now), now)
-
-
-def sweep_events(now: datetime) -> dict[str, int]:
-    """Invitations 7 days before an event, reminders the day before (not to those who said NO)."""
-    from civic_app.events.models import CommunityEvent, EventRsvp
-    from civic_app.events.operations import invited_query
-
-    counts = {"event invitations": 0, "event reminders": 0}
-    events = db.session.scalars(
-        db.select(CommunityEvent).where(
-            CommunityEvent.status == "scheduled",
-            CommunityEvent.starts_at > now,
-            CommunityEvent.starts_at <= now + EVENT_INVITE_BEFORE,
-        )
-    ).all()
-    for event in events:
-        people = db.session.scalars(invited_query(event)).all()
-        counts["event invitations"] += queue_many(
-            _event_rows(event, people, "event_invite", "event-invite", now), now
-        )
-        if event.starts_at - EVENT_REMINDER_BEFORE <= now:
-            declined = set(
-                db.session.scalars(
-                    db.select(EventRsvp.participant_id).where(
-                        EventRsvp.event_id == event.id, EventRsvp.coming.is_(False)
-                    )
-                )
-            )
-            counts["event reminders"] += queue_many(
-                _event_rows(event, [p for p in people if p.id not in declined],
-                            "event_reminder", "event-reminder", now),
-                now,
-            )  # fmt: skip
-    return counts
-
-
-def tell_event_cancelled(event, now: datetime) -> int:
-    from civic_app.events.models import EventRsvp
-    from civic_app.events.operations import invited_query
-
-    declined = set(
-        db.session.scalars(
-            db.select(EventRsvp.participant_id).where(
-                EventRsvp.event_id == event.id, EventRsvp.coming.is_(False)
-            )
-        )
-    )
-    people = [p for p in db.session.scalars(invited_query(event)) if p.id not in declined]
-    rows = _event_rows(event, people, "event_cancelled", "event-cancelled", now)
-    for row in rows:
-        row["urgent"] = True  # it may be tonight: better during quiet hours than too late
     return queue_many(rows, now)

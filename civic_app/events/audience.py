@@ -1,0 +1,60 @@
+"""Who a community event is for: its audience as a query of people."""
+
+from civic_app.core.accounts import User
+from civic_app.core.permissions import Role
+from civic_app.events.models import Audience
+from civic_app.extensions import db
+from civic_app.projects.models import Enrolment, EnrolmentStatus
+
+
+def invited_query(event):
+    """The participants an event (or series) is for."""
+    query = db.select(User).where(
+        User.role == Role.PARTICIPANT,
+        User.municipality_id == event.municipality_id,
+        User.is_active_account.is_(True),
+    )
+    if event.audience == Audience.PROJECTS:
+        query = query.where(
+            User.id.in_(
+                db.select(Enrolment.participant_id).where(
+                    Enrolment.project_id.in_(event.audience_projects or []),
+                    Enrolment.status == EnrolmentStatus.ACCEPTED,
+                )
+            )
+        )
+    elif event.audience == Audience.LANGUAGE:
+        query = query.where(User.preferred_language == event.audience_language)
+    return query
+
+
+def invited_to(events, user) -> set[int]:
+    """The ids among `events` that `user` is invited to (as `invited_query` says), in at most
+    one query whatever the number of events."""
+    if user.role != Role.PARTICIPANT or not user.is_active_account or not events:
+        return set()
+    events = [e for e in events if e.municipality_id == user.municipality_id]
+    accepted: set[int] = set()
+    if any(e.audience == Audience.PROJECTS for e in events):
+        accepted = set(
+            db.session.scalars(
+                db.select(Enrolment.project_id).where(
+                    Enrolment.participant_id == user.id,
+                    Enrolment.status == EnrolmentStatus.ACCEPTED,
+                )
+            )
+        )
+    return {
+        e.id
+        for e in events
+        if (e.audience == Audience.PROJECTS and accepted & set(e.audience_projects or []))
+        or (e.audience == Audience.LANGUAGE and user.preferred_language == e.audience_language)
+        or e.audience in (Audience.ALL, Audience.PUBLIC)
+    }
+
+
+def is_invited(event, user) -> bool:
+    return (
+        db.session.scalar(invited_query(event).where(User.id == user.id).with_only_columns(User.id))
+        is not None
+    )

@@ -1,0 +1,196 @@
+"""The fund's tables, by sector and month, by month and by breakdown, for one municipality
+or the network, with small counts suppressed."""
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import case, distinct, func, select
+
+from civic_app.attendance.models import WAS_THERE, Attendance, Mark
+from civic_app.core.accounts import User
+from civic_app.core.models import Municipality
+from civic_app.core.permissions import Role
+from civic_app.events.models import CommunityEvent, EventAttendance
+from civic_app.extensions import db
+from civic_app.plans.models import Plan
+from civic_app.projects.models import Project
+from civic_app.reports.columns import MONTH, SECTOR_MONTH, Column
+from civic_app.reports.indicators import _dec, _signed_plans
+from civic_app.reports.period import Period
+from civic_app.sms.models import Direction, Message, Status
+
+
+def breakdown_rows(period: Period, municipality_id: int | None) -> list[dict]:
+    from civic_app.reports.breakdowns import collect_breakdowns, fund_rows
+
+    return fund_rows(
+        collect_breakdowns(period, municipality_id), municipality_names(municipality_id)
+    )
+
+
+def municipality_names(municipality_id: int | None) -> dict[int, tuple[str, str]]:
+    """{id: (name, ISTAT code)} of one municipality, or of all when None."""
+    query = select(Municipality)
+    if municipality_id is not None:
+        query = query.where(Municipality.id == municipality_id)
+    return {m.id: (m.name, m.istat_code or "") for m in db.session.scalars(query)}
+
+
+def fund_tables(
+    period: Period, moment: datetime, municipality_id: int | None = None
+) -> dict[str, list[dict]]:
+    """The fund's two tables for the period: per municipality, sector and month; and per
+    municipality and month. Zero rows are left out. A fixed number of queries."""
+    run = db.session.execute
+    where_m = (
+        (lambda column: [])
+        if municipality_id is None
+        else (lambda column: [column == municipality_id])
+    )
+    names = municipality_names(municipality_id)
+    month = period.month_of(Attendance.session_starts_at)
+    sector_rows: dict[tuple, dict] = defaultdict(dict)
+    # One pass over the period's attendance: marks by kind, hours, people and sessions.
+    marks = list(Mark)
+    for m, mon, sector, *values in run(
+        select(
+            Attendance.municipality_id,
+            month,
+            Project.sector,
+            *(func.count(case((Attendance.mark == mark, 1))) for mark in marks),
+            func.sum(Attendance.hours),
+            func.count(distinct(case((Attendance.mark.in_(WAS_THERE), Attendance.participant_id)))),
+            func.count(distinct(Attendance.session_id)),
+        )
+        .join(Project, Project.id == Attendance.project_id)
+        .where(period.contains(Attendance.session_starts_at), *where_m(Attendance.municipality_id))
+        .group_by(Attendance.municipality_id, month, Project.sector)
+    ):
+        counts, (hours, active, sessions) = values[: len(marks)], values[len(marks) :]
+        row = sector_rows[(m, mon, str(sector))]
+        for mark, count in zip(marks, counts, strict=True):
+            row[f"marks_{mark}"] = count
+        row["hours"] = _dec(hours)
+        row["participants_active"] = active
+        row["sessions_held"] = sessions
+
+    month_rows: dict[tuple, dict] = defaultdict(dict)
+
+    def add(key, column, value):
+        month_rows[key][column] = month_rows[key].get(column, 0) + (value or 0)
+
+    created = period.month_of(User.created_at)
+    for m, mon, count in run(
+        select(User.municipality_id, created, func.count())
+        .where(
+            User.role == Role.PARTICIPANT,
+            period.contains(User.created_at),
+            *where_m(User.municipality_id),
+        )
+        .group_by(User.municipality_id, created)
+    ):
+        add((m, mon), "participants_signed_up", count)
+    for m, mon, count in run(
+        select(Attendance.municipality_id, month, func.count(distinct(Attendance.participant_id)))
+        .where(
+            Attendance.mark.in_(WAS_THERE),
+            period.contains(Attendance.session_starts_at),
+            *where_m(Attendance.municipality_id),
+        )
+        .group_by(Attendance.municipality_id, month)
+    ):
+        add((m, mon), "participants_active", count)
+    signed = _signed_plans()
+    signed_month = period.month_of(signed.c.first)
+    for m, mon, count in run(
+        select(Plan.municipality_id, signed_month, func.count())
+        .join(signed, signed.c.plan_id == Plan.id)
+        .where(period.contains(signed.c.first), *where_m(Plan.municipality_id))
+        .group_by(Plan.municipality_id, signed_month)
+    ):
+        add((m, mon), "plans_signed", count)
+    held = (
+        period.contains(CommunityEvent.starts_at)
+        & (CommunityEvent.status == "scheduled")
+        & (CommunityEvent.starts_at <= moment)
+    )
+    event_month = period.month_of(CommunityEvent.starts_at)
+    for m, mon, count, guests in run(
+        select(
+            CommunityEvent.municipality_id,
+            event_month,
+            func.count(),
+            func.coalesce(func.sum(CommunityEvent.public_guests), 0),
+        )
+        .where(held, *where_m(CommunityEvent.municipality_id))
+        .group_by(CommunityEvent.municipality_id, event_month)
+    ):
+        add((m, mon), "events_held", count)
+        add((m, mon), "event_public", guests)
+    for m, mon, people in run(
+        select(
+            CommunityEvent.municipality_id,
+            event_month,
+            func.count(distinct(EventAttendance.participant_id)),
+        )
+        .join(EventAttendance, EventAttendance.event_id == CommunityEvent.id)
+        .where(held, *where_m(CommunityEvent.municipality_id))
+        .group_by(CommunityEvent.municipality_id, event_month)
+    ):
+        add((m, mon), "event_participants", people)
+    sms_month = period.month_of(Message.created_at)
+    failed = (Status.FAILED, Status.UNDELIVERED, Status.UNKNOWN)
+    for m, mon, status, count, segments in run(
+        select(
+            Message.municipality_id,
+            sms_month,
+            Message.status,
+            func.count(),
+            func.coalesce(func.sum(Message.segments), 0),
+        )
+        .where(
+            Message.direction == Direction.OUT,
+            Message.status.in_((Status.SENT, Status.DELIVERED, *failed)),
+            period.contains(Message.created_at),
+            Message.municipality_id.is_not(None),
+            *where_m(Message.municipality_id),
+        )
+        .group_by(Message.municipality_id, sms_month, Message.status)
+    ):
+        add((m, mon), "sms_sent", count)
+        add((m, mon), "sms_segments", segments)
+        if status in failed:
+            add((m, mon), "sms_failed", count)
+
+    def finish(rows: dict, columns: list[Column]) -> list[dict]:
+        out = []
+        for key in sorted(rows, key=lambda k: (names.get(k[0], ("",))[0], *k[1:])):
+            if key[0] not in names:
+                continue
+            name, istat = names[key[0]]
+            values = {"municipality": name, "istat_code": istat, "month": key[1]}
+            if len(key) > 2:
+                values["sector"] = key[2]
+            for column in columns:
+                if column.key not in values:
+                    values[column.key] = rows[key].get(column.key, 0)
+            out.append(values)
+        return out
+
+    return {
+        "sector_month": finish(sector_rows, SECTOR_MONTH),
+        "month": finish(month_rows, MONTH),
+    }
+
+
+def suppress_rows(rows: list[dict], columns: list[Column], below: int) -> list[dict]:
+    """Counts of people from 1 to below-1 replaced by "<5" (for coordinators)."""
+    marker = f"<{below}"
+    people = {c.key for c in columns if c.people}
+    return [
+        {
+            k: (marker if k in people and row.get("measure") != "hours" and 0 < v < below else v)
+            for k, v in row.items()
+        }
+        for row in rows
+    ]

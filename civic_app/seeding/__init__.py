@@ -1,0 +1,9 @@
+"""Seeding: the demo data of `flask seed demo` and the scale data set of `flask seed scale`.
+
+Used only by the CLI, the benchmarks and the tests; nothing in the product imports it.
+One module per feature: demo_people, demo_projects, demo_events, demo_history (four
+months of attendance, plans, events and SMS); the scale data set is `scale` (the entry),
+`bulk` (sizes, rows, bulk insert), `scale_municipality` (accounts, projects, sessions,
+participants, enrolments), `scale_attendance`, `scale_plans`, `scale_events` and
+`scale_messages`.
+"""
