@@ -9,6 +9,9 @@ CATALOGS := $(wildcard civic_app/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
 NODE_STAMP := node_modules/.installed
+# The app `make run` serves: the one that starts the periodic jobs in its own process
+# (SCHEDULER_IN_PROCESS, on in development). wsgi:app never starts them.
+SERVED_APP := civic_app:create_app(start_scheduler=True)
 
 .PHONY: install run test lint format security translations clean node
 
@@ -39,7 +42,7 @@ run: install
 	@echo
 	@echo "civic_app is running at http://$(HOST):$(PORT)  (Ctrl+C stops it)"
 	@echo
-	CIVIC_ENV=development $(BIN)/flask run --host $(HOST) --port $(PORT)
+	CIVIC_ENV=development $(BIN)/flask --app '$(SERVED_APP)' run --host $(HOST) --port $(PORT)
 
 test: install node
 	$(BIN)/ruff check .

@@ -48,6 +48,23 @@ def database_url(default: str) -> str:
     return url
 
 
+#: Distinct characters a production secret key has at least. Not 16: the hex keys the
+#: refusal suggests have 16 symbols only, and a quarter of 64-digit ones miss one of them;
+#: fewer than 10 in a random hex key of 32 digits or more happens about once in 10,000.
+MIN_SECRET_DISTINCT = 10
+
+
+def is_guessable(key: str) -> bool:
+    """A key with too little variety: few distinct characters, or a short pattern repeated
+    ("aaaa…", "abcdabcd…", "0123456789abcdef" twice)."""
+    if len(set(key)) < MIN_SECRET_DISTINCT:
+        return True
+    for period in range(1, len(key) // 2 + 1):
+        if all(key[i] == key[i % period] for i in range(period, len(key))):
+            return True
+    return False
+
+
 class Config:
     ENV_NAME = "base"
     SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
@@ -62,6 +79,9 @@ class Config:
     TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
     TWILIO_MESSAGING_SERVICE_SID = env_str("TWILIO_MESSAGING_SERVICE_SID")
     TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
+    #: Where the twilio gateway sends what it would send to https://api.twilio.com, e.g. a
+    #: staging mock of Twilio's API ("http://twilio-mock:4010"); unset: Twilio itself.
+    TWILIO_API_BASE_URL = env_str("TWILIO_API_BASE_URL")
     #: Public base URL Twilio calls back on (status callbacks, signature checks).
     PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL")
     #: How many proxies in front of the app set X-Forwarded-* (ProxyFix).
@@ -104,6 +124,10 @@ class Config:
     #: A Redis outage must not turn every limited page into a 500: each worker counts
     #: in its own memory until Redis is back.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+
+    #: The largest request body, in bytes: a 413 page past it. No form takes files; the
+    #: largest (a project in four languages, a roster of hundreds) is well under 100 KB.
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -209,6 +233,12 @@ class ProductionConfig(Config):
                 'set it to a long random value (python -c "import secrets; '
                 'print(secrets.token_hex(32))").'
             )
+        elif is_guessable(cls.SECRET_KEY):
+            problems.append(
+                "SECRET_KEY has too little variety (few distinct characters, or a short "
+                'pattern repeated): set it to a long random value (python -c "import secrets; '
+                'print(secrets.token_hex(32))").'
+            )
         if env_bool("FLASK_DEBUG") or getattr(cls, "DEBUG", False):
             problems.append("Debug mode is on: unset FLASK_DEBUG in production.")
         if not (cls.SESSION_COOKIE_SECURE and cls.REMEMBER_COOKIE_SECURE):
@@ -227,6 +257,12 @@ class ProductionConfig(Config):
             problems.append(
                 "SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "
                 "TWILIO_MESSAGING_SERVICE_SID (or TWILIO_FROM_NUMBER)."
+            )
+        if cls.TWILIO_API_BASE_URL and not cls.TWILIO_API_BASE_URL.startswith(
+            ("http://", "https://")
+        ):
+            problems.append(
+                "TWILIO_API_BASE_URL must be an http:// or https:// URL (or unset for Twilio)."
             )
         return problems
 

@@ -3,7 +3,6 @@
 import logging
 import os
 import re
-import sys
 from pathlib import Path
 
 from flask import Flask
@@ -13,8 +12,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(config_class=None) -> Flask:
-    """Build the app for `config_class` (default: the class named by CIVIC_ENV)."""
+def create_app(config_class=None, *, start_scheduler: bool = False) -> Flask:
+    """Build the app for `config_class` (default: the class named by CIVIC_ENV).
+
+    `start_scheduler`: this process serves the site (`make run` asks for it), so the
+    periodic jobs run on one of its threads where SCHEDULER_IN_PROCESS says so. Nothing
+    else starts them: not `wsgi:app` (gunicorn, and every `flask --app wsgi` command),
+    not the tests.
+    """
     from config import config_from_env
 
     config_class = config_class or config_from_env()
@@ -50,17 +55,11 @@ def create_app(config_class=None) -> Flask:
 
     register_cli(app)
 
-    if app.config["SCHEDULER_IN_PROCESS"] and not _is_cli_command():
+    if start_scheduler and app.config["SCHEDULER_IN_PROCESS"]:
         from civic_app.scheduler.runner import start_in_process
 
         start_in_process(app)
     return app
-
-
-def _is_cli_command() -> bool:
-    """True under `flask <command>` other than `run` (no scheduler for `flask db upgrade`)."""
-    argv = sys.argv
-    return bool(argv) and Path(argv[0]).name == "flask" and "run" not in argv[1:2]
 
 
 def configure_logging(app: Flask) -> None:
@@ -212,6 +211,7 @@ def register_template_helpers(app: Flask) -> None:
 
     from civic_app.core.i18n import (
         LANGUAGE_NAMES,
+        by_sex,
         current_language,
         format_hours,
         text_direction,
@@ -235,5 +235,6 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date_format"] = format_date
     app.jinja_env.filters["format_hours"] = format_hours
+    app.jinja_env.globals["by_sex"] = by_sex  # texts that agree with the person
 
     register_security_headers(app)

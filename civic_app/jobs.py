@@ -57,10 +57,13 @@ def prune_message_bodies() -> str:
 
 
 def pseudonymise_expired() -> str:
+    from civic_app.people.data_rights import checkpoint_sqlite_log
     from civic_app.people.retention import pseudonymise_after_retention
 
     done = pseudonymise_after_retention(now(), current_app.config["RETENTION_MONTHS"])
     db.session.commit()
+    if done:
+        checkpoint_sqlite_log()  # the erased values leave SQLite's write-ahead log now
     return f"pseudonymised {done} participants" if done else ""
 
 

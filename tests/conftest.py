@@ -182,6 +182,19 @@ def gateway(app):
     return app.extensions["civic_sms_gateway"]
 
 
+@pytest.fixture
+def deliver(app, gateway, clock):
+    """Run the dispatcher once, as the scheduler does every few seconds: what is due now
+    leaves the outbox (a question is asked only once it reached the phone)."""
+    from civic_app.sms.dispatcher import dispatch_due
+
+    def run() -> int:
+        with app.app_context():
+            return dispatch_due(gateway, clock.now())
+
+    return run
+
+
 class CivicClient(FlaskClient):
     def open(self, *args, **kwargs):
         # Each request gets its own app context, as on a server: nothing in `g` or in the

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from civic_app.core.forms import Form
+from civic_app.projects.forms import SPOKEN_LANGUAGES
 
 
 class RosterForm(Form):
@@ -14,12 +15,19 @@ class RosterForm(Form):
 
 
 class WalkInForm(Form):
+    """Someone who came without being enrolled: found by phone, or registered on the spot
+    (first name, phone if any, language)."""
+
     key = HiddenField(validators=[DataRequired(), Length(max=64)])
     phone = StringField(
-        _l("Numero di telefono"),
-        validators=[DataRequired(), Length(max=32)],
+        _l("Numero di telefono (se ne ha uno)"),
+        validators=[Optional(), Length(max=32)],
         render_kw={"inputmode": "tel", "autocomplete": "off"},
     )
+    first_name = StringField(
+        _l("Nome"), validators=[Optional(), Length(max=80)], render_kw={"autocomplete": "off"}
+    )
+    language = SelectField(_l("Lingua"), choices=SPOKEN_LANGUAGES, default="it")
     submit = SubmitField(_l("Aggiungi all'elenco"))
 
 

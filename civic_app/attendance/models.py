@@ -27,9 +27,9 @@ WAS_THERE = (Mark.PRESENT, Mark.LATE, Mark.LEFT_EARLY)
 MARK_LABELS = {
     Mark.PRESENT: _l("Presente"),
     Mark.LATE: _l("In ritardo"),
-    Mark.LEFT_EARLY: _l("Uscito prima"),
+    Mark.LEFT_EARLY: _l("Uscita anticipata"),
     Mark.ABSENT: _l("Assente"),
-    Mark.EXCUSED: _l("Assente giustificato"),
+    Mark.EXCUSED: _l("Assenza giustificata"),
 }
 
 

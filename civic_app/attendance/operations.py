@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
@@ -18,14 +19,14 @@ from civic_app.attendance.models import (
 from civic_app.core.errors import DomainError
 from civic_app.core.permissions import Role
 from civic_app.core.timeutil import local_day_bounds, to_local
+from civic_app.core.types import as_utc
 from civic_app.extensions import db
-from civic_app.projects.models import Enrolment, EnrolmentStatus, ProjectSession, SessionStatus
-from civic_app.projects.operations import project_figures
+from civic_app.projects.enrolments import declined_ids, expected_ids
+from civic_app.projects.models import Project, ProjectSession, SessionStatus
+from civic_app.projects.operations import MAX_SESSION_HOURS, project_figures
 
 QUARTER = Decimal("0.25")
 MAX_HOURS_A_DAY = Decimal("12")
-#: A roster opens this long before its session starts.
-OPENS_BEFORE = timedelta(hours=2)
 
 
 @dataclass
@@ -57,22 +58,8 @@ def is_locked(municipality_id: int, month: str) -> bool:
 
 
 def enrolled_ids(session: ProjectSession) -> list[int]:
-    """Who is expected at `session`: the project's accepted people, and waitlisted people
-    who took a place freed for this session."""
-    from civic_app.projects.models import SessionOffer
-
-    enrolled = db.session.scalars(
-        db.select(Enrolment.participant_id).where(
-            Enrolment.project_id == session.project_id,
-            Enrolment.status.in_((EnrolmentStatus.ACCEPTED, EnrolmentStatus.COMPLETED)),
-        )
-    )
-    offered = db.session.scalars(
-        db.select(SessionOffer.participant_id).where(
-            SessionOffer.session_id == session.id, SessionOffer.status == "accepted"
-        )
-    )
-    return list(dict.fromkeys([*enrolled, *offered]))
+    """Who is expected at `session` (`projects.enrolments.expected_ids`: the one definition)."""
+    return expected_ids(session)
 
 
 @dataclass
@@ -93,13 +80,38 @@ def roster_of(session: ProjectSession) -> Roster:
             db.select(Attendance).where(Attendance.session_id == session.id)
         )
     }
-    enrolled = set(enrolled_ids(session))
+    # The expected, and those who said they will not come: the tutor sees their answer
+    # and marks them all the same if they do come.
+    enrolled = set(enrolled_ids(session)) | set(declined_ids(session))
     people = db.session.scalars(
         db.select(User)
         .where(User.id.in_(enrolled | set(existing)))
         .order_by(User.first_name, User.id)
     ).all()
     return Roster(existing, enrolled, list(people))
+
+
+def roster_is_open(session: ProjectSession, now: datetime) -> bool:
+    """A roster opens when its session starts: before, nobody has come yet."""
+    return now >= session.starts_at
+
+
+def not_open_yet(session: ProjectSession):
+    """What a roster says until its session starts (shown on it, and the refusal)."""
+    return _l(
+        "Il turno non è ancora cominciato: l'elenco si apre all'inizio del turno, %(when)s.",
+        when=format_datetime(session.starts_at, "EEEE d MMMM, HH:mm"),
+    )
+
+
+def check_can_record(session: ProjectSession, now: datetime) -> None:
+    """:raise DomainError: for a cancelled session, one not started yet, or a locked month."""
+    if session.status == SessionStatus.CANCELLED:
+        raise DomainError(None, _l("Questo turno è annullato."))
+    if not roster_is_open(session, now):
+        raise DomainError(None, not_open_yet(session))
+    if is_locked(session.municipality_id, month_of(session.starts_at)):
+        raise DomainError(None, _l("Il mese è chiuso: chiedi al Comune di riaprirlo."))
 
 
 def parse_hours(raw, field: str = "hours") -> Decimal:
@@ -116,9 +128,9 @@ def _check_hours(session: ProjectSession, mark: MarkInput, name: str) -> Decimal
     if mark.mark not in WAS_THERE:
         return Decimal("0.00")
     hours = session_hours(session) if mark.hours is None else mark.hours
-    if hours % QUARTER:
-        raise DomainError(None, _l("%(name)s: le ore vanno a quarti d'ora.", name=name))
-    if hours < 0 or hours > session_hours(session) + 1:
+    # The range first: a remainder of 1e30 by a quarter is past Decimal's precision, and
+    # NaN or infinity compare with nothing.
+    if not hours.is_finite() or hours < 0 or hours > session_hours(session) + 1:
         raise DomainError(
             None,
             _l(
@@ -127,7 +139,83 @@ def _check_hours(session: ProjectSession, mark: MarkInput, name: str) -> Decimal
                 max=session_hours(session) + 1,
             ),
         )
-    return hours.quantize(Decimal("0.01"))
+    if hours % QUARTER:
+        raise DomainError(None, _l("%(name)s: le ore vanno a quarti d'ora.", name=name))
+    return abs(hours).quantize(Decimal("0.01"))  # -0 is 0
+
+
+@dataclass(frozen=True)
+class OtherMark:
+    """Hours someone has at another session whose time overlaps the roster's."""
+
+    starts_at: datetime
+    ends_at: datetime
+    hours: Decimal
+    title: str
+
+
+def _overlapping_marks(participant_ids: list[int], session: ProjectSession) -> dict:
+    """{participant id: [OtherMark, earliest first]}: their hours at other sessions that
+    overlap `session` in time, in one query (a session lasts at most MAX_SESSION_HOURS, so
+    the index on participant and start time bounds the search)."""
+    if not participant_ids:
+        return {}
+    earliest = session.starts_at - timedelta(hours=MAX_SESSION_HOURS)
+    rows = db.session.execute(
+        db.select(
+            Attendance.participant_id,
+            ProjectSession.starts_at,
+            ProjectSession.ends_at,
+            Attendance.hours,
+            Project.title,
+        )
+        .join(ProjectSession, ProjectSession.id == Attendance.session_id)
+        .join(Project, Project.id == ProjectSession.project_id)
+        .where(
+            Attendance.participant_id.in_(participant_ids),
+            Attendance.session_starts_at > earliest,
+            Attendance.session_starts_at < session.ends_at,
+            Attendance.session_id != session.id,
+            Attendance.hours > 0,
+            ProjectSession.ends_at > session.starts_at,
+        )
+        .order_by(ProjectSession.starts_at, ProjectSession.id)
+    )
+    found: dict[int, list[OtherMark]] = {}
+    for pid, starts_at, ends_at, hours, title in rows:
+        found.setdefault(pid, []).append(
+            OtherMark(as_utc(starts_at), as_utc(ends_at), Decimal(hours), title)
+        )
+    return found
+
+
+def _refuse_double_hours(session: ProjectSession, person, hours: Decimal, others) -> None:
+    """The same hours never count twice: someone marked at sessions that overlap in time
+    gets at most the time they cover together (a walk-in at one and present at the other
+    gets 3 hours for a 3-hour window, not 6; leaving one early for the other is fine).
+
+    :raise DomainError: naming the other session (its project and time).
+    """
+    if not others:
+        return
+    start = min([session.starts_at, *(o.starts_at for o in others)])
+    end = max([session.ends_at, *(o.ends_at for o in others)])
+    covered = Decimal(int((end - start).total_seconds() // 60)) / 60
+    if hours + sum(o.hours for o in others) <= covered:
+        return
+    other = others[0]
+    raise DomainError(
+        None,
+        _l(
+            "%(name)s: ha già le ore di «%(project)s» (%(when)s), alla stessa ora: le stesse "
+            "ore non si contano due volte.",
+            name=person.display_name,
+            project=other.title,
+            when=format_datetime(other.starts_at, "EEEE d MMMM, HH:mm")
+            + "–"
+            + format_datetime(other.ends_at, "HH:mm"),
+        ),
+    )
 
 
 def _hours_elsewhere_that_day(participant_ids: list[int], session: ProjectSession) -> dict:
@@ -164,18 +252,14 @@ def record_marks(
     Returns False when a submission with `key` was already applied (nothing changes).
 
     :raise DomainError: for a cancelled, future or locked session, someone not on the
-        roster, hours out of bounds, a day over 12 hours, or a correction without reason.
+        roster, hours out of bounds, a day over 12 hours, hours that another session at the
+        same time already counts, or a correction without reason.
     """
     if not key or len(key) > 64:
         raise DomainError(None, _l("Modulo non valido: ricarica la pagina."))
     if db.session.scalar(db.select(AttendanceSubmission.id).where(AttendanceSubmission.key == key)):
         return False
-    if session.status == SessionStatus.CANCELLED:
-        raise DomainError(None, _l("Questo turno è annullato."))
-    if session.starts_at - OPENS_BEFORE > now:
-        raise DomainError(None, _l("Il turno non è ancora cominciato."))
-    if is_locked(session.municipality_id, month_of(session.starts_at)):
-        raise DomainError(None, _l("Il mese è chiuso: chiedi al Comune di riaprirlo."))
+    check_can_record(session, now)
     from civic_app.core.accounts import User
 
     roster = roster or roster_of(session)  # the roster page passes the one it read
@@ -192,6 +276,7 @@ def record_marks(
     }
     reason = (reason or "").strip()
     elsewhere = _hours_elsewhere_that_day(list(people), session)
+    at_the_same_time = _overlapping_marks(list(people), session)
     new_rows = []
     for mark in marks:
         person = people.get(mark.participant_id)
@@ -208,6 +293,9 @@ def record_marks(
                 None,
                 _l("%(name)s: più di 12 ore in un giorno.", name=person.display_name),
             )
+        earlier = existing.get(person.id)
+        if hours and (earlier is None or (earlier.mark, earlier.hours) != (mark.mark, hours)):
+            _refuse_double_hours(session, person, hours, at_the_same_time.get(person.id, []))
         attendance = existing.get(person.id)
         if attendance is None:
             new_rows.append(

@@ -1,7 +1,5 @@
 """Staff pages of attendance: month locks, the CSV export, participants at risk."""
 
-import csv
-import io
 from datetime import date, time
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -25,7 +23,7 @@ from civic_app.core.accounts import User
 from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.errors import DomainError, put_on_form
-from civic_app.core.exports import spreadsheet_safe
+from civic_app.core.exports import csv_separator, write_csv
 from civic_app.core.inputs import MAX_ID
 from civic_app.core.permissions import (
     current_municipality_id,
@@ -111,29 +109,29 @@ def export_csv():
         )
         .order_by(Attendance.session_starts_at, User.first_name)
     ).all()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    lines = [
         ["date", "start", "participant_id", "first_name", "last_name", "mark", "hours", "walk_in"]
-    )
+    ]
     for attendance, person in rows:
         local = to_local(attendance.session_starts_at)
-        writer.writerow(
+        lines.append(
             [
                 local.date().isoformat(),
                 local.strftime("%H:%M"),
                 person.id,
-                spreadsheet_safe(person.first_name),
-                spreadsheet_safe(person.last_name),
+                person.first_name,
+                person.last_name,
                 attendance.mark.value,
-                f"{attendance.hours:.2f}",
+                attendance.hours,
                 "yes" if attendance.walk_in else "no",
             ]
         )
+    # Every text quoted and neutralised; ?sep=semicolon for Excel in Italian (BOM).
+    body = write_csv(lines, csv_separator(request.args.get("sep")))
     record("attendance.exported", project, details={"month": month, "rows": len(rows)})
     db.session.commit()
     return Response(
-        out.getvalue(),
+        body,
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="attendance-{project.id}-{month}.csv"',

@@ -25,16 +25,18 @@ from civic_app.attendance.operations import (
     MarkInput,
     is_locked,
     month_of,
+    not_open_yet,
     parse_hours,
     record_marks,
+    roster_is_open,
     roster_of,
     session_hours,
 )
-from civic_app.core.accounts import User
+from civic_app.attendance.walk_ins import WALK_IN, record_walk_in
 from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.errors import DomainError, put_on_form
-from civic_app.core.i18n import format_hours
+from civic_app.core.i18n import by_sex, format_hours
 from civic_app.core.permissions import (
     Role,
     get_scoped_or_404,
@@ -159,11 +161,14 @@ def _answers(session: ProjectSession) -> dict[int, bool]:
 def roster(session_id: int):
     session = _markable_session(session_id)
     form = RosterForm()
-    walk_in = WalkInForm(prefix="w")
     roster = roster_of(session)
     people, existing = roster.people, roster.existing
     errors = []
-    if form.validate_on_submit():
+    if not roster_is_open(session, now()):
+        # Read-only until the session starts; a form sent before then saves nothing.
+        if request.method == "POST":
+            errors = [str(not_open_yet(session))]
+    elif form.validate_on_submit():
         marks = []
         try:
             for person in people:
@@ -205,9 +210,18 @@ def roster(session_id: int):
             return redirect(url_for("attendance.roster", session_id=session.id))
     if request.method == "GET" or not form.key.data:
         form.key.data = secrets.token_hex(16)
+    return _roster_page(session, roster, form, WalkInForm(prefix="w", formdata=None), errors)
+
+
+def _roster_page(session: ProjectSession, roster, form, walk_in, errors):
+    """The roster: a form once its session has started, read-only (with when it opens)
+    before."""
+    people, existing = roster.people, roster.existing
+    moment = now()
     walk_in.key.data = secrets.token_hex(16)
     changes, changes_total = _recent_changes([a.id for a in existing.values()])
-    risky = at_risk(session.municipality_id, now(), only=[p.id for p in people]) if people else {}
+    risky = at_risk(session.municipality_id, moment, only=[p.id for p in people]) if people else {}
+    is_open = roster_is_open(session, moment)
     return render_template(
         "attendance/roster.html",
         session=session,
@@ -216,6 +230,9 @@ def roster(session_id: int):
         form=form,
         walk_in=walk_in,
         errors=errors,
+        is_open=is_open,
+        # a str, so that the page escapes it (lazy strings count as safe HTML)
+        not_open=None if is_open else str(not_open_yet(session)),
         hour_selects=_hour_selects(
             session, {a.hours for a in existing.values()} | {session_hours(session)}
         ),
@@ -235,41 +252,57 @@ def roster(session_id: int):
 @bp.route("/tutor/sessions/<int:session_id>/walk-in", methods=["POST"])
 @staff_or_tutor
 def add_walk_in(session_id: int):
-    """Add someone who came without being enrolled, found by their phone number."""
+    """Add someone who came without being enrolled: found by their phone number, or
+    registered on the spot when they are not a participant yet."""
     session = _markable_session(session_id)
     form = WalkInForm(prefix="w")
-    if not form.validate_on_submit():
-        flash(_("Scrivi il numero di telefono della persona."), "error")
-        return redirect(url_for("attendance.roster", session_id=session.id))
-    try:
-        phone = normalize_phone(form.phone.data)
-        person = db.session.scalar(
-            db.select(User).where(
-                User.phone == phone,
-                User.role == Role.PARTICIPANT,
-                User.municipality_id == session.municipality_id,
+    if form.validate_on_submit():
+        try:
+            phone = normalize_phone(form.phone.data) if (form.phone.data or "").strip() else None
+            walk_in = record_walk_in(
+                session,
+                phone=phone,
+                first_name=form.first_name.data,
+                language=form.language.data,
+                by=current_user,
+                now=now(),
+                key=form.key.data,
             )
-        )
-        if person is None:
-            raise DomainError(
-                "phone", _("Nessun partecipante con questo numero: va prima iscritto.")
-            )
-        record_marks(
-            session,
-            [MarkInput(person.id, Mark.PRESENT)],
-            by=current_user,
-            now=now(),
-            key=form.key.data,
-            walk_in_ids=(person.id,),
-        )
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        record("attendance.walk_in", session, details={"participant_id": person.id})
-        db.session.commit()
-        flash(_("%(name)s aggiunto come presente.", name=person.first_name), "success")
-    return redirect(url_for("attendance.roster", session_id=session.id))
+        except DomainError as exc:
+            db.session.rollback()
+            put_on_form(form, exc)
+        else:
+            if walk_in.registered:
+                record("participant.signed_up", walk_in.person, details={"via": WALK_IN})
+            if walk_in.applied:
+                record("attendance.walk_in", session, details={"participant_id": walk_in.person.id})
+            db.session.commit()
+            if not walk_in.applied:
+                flash(_("Queste presenze erano già arrivate."), "success")
+            elif walk_in.registered:
+                flash(
+                    _(
+                        "%(name)s: registrazione fatta e presenza segnata. Il Comune "
+                        "completerà l'iscrizione con il consenso.",
+                        name=walk_in.person.first_name,
+                    ),
+                    "success",
+                )
+            else:
+                name = walk_in.person.first_name
+                flash(
+                    by_sex(
+                        walk_in.person,
+                        female=_("%(name)s aggiunta come presente.", name=name),
+                        male=_("%(name)s aggiunto come presente.", name=name),
+                        neutral=_("%(name)s: presenza segnata.", name=name),
+                    ),
+                    "success",
+                )
+            return redirect(url_for("attendance.roster", session_id=session.id))
+    roster_form = RosterForm(formdata=None)
+    roster_form.key.data = secrets.token_hex(16)
+    return _roster_page(session, roster_of(session), roster_form, form, [])
 
 
 @bp.route("/tutor/sw.js")

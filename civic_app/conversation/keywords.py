@@ -55,7 +55,7 @@ KEYWORDS = {
     "yes": {
         "si", "yes", "y", "oui", "1", "ok", "نعم",
         "হ্যাঁ", "হ্যা", "হাঁ", "জি",
-        "ہاں", "جی", "haan",
+        "ہاں", "جی", "جی ہاں", "haan",
         "так",
     },
     "no": {
@@ -118,9 +118,62 @@ _LOOKUP = {normalize(word): name for name, words in KEYWORDS.items() for word in
 
 
 def keyword(text: str) -> str | None:
-    """The keyword a message is, if the whole message (or its first word) is one."""
-    clean = normalize(text)
-    if clean in _LOOKUP:
-        return _LOOKUP[clean]
-    first = clean.split(" ", 1)[0] if clean else ""
-    return _LOOKUP.get(first)
+    """The keyword a message is, if the whole message is one (case, accents and
+    punctuation forgiven: "Stop!", "sì."). A sentence is never a keyword: "Cancel my
+    shift tomorrow" opts nobody out, "No problem, I will come" answers nothing."""
+    return _LOOKUP.get(normalize(text))
+
+
+#: The language each keyword is written in, where only one language has it: a message
+#: from a number we do not know yet is answered in the language it was written in.
+KEYWORD_LANGUAGES = {
+    "it": {"annulla", "riprendi", "inizia", "aiuto", "iscrivi", "iscrivimi", "iscrizione",
+           "prossimo", "ore", "salta"},
+    "en": {"unsubscribe", "cancel", "end", "quit", "unstop", "help", "join", "signup",
+           "next", "hours", "yes", "skip"},
+    "fr": {"arret", "arreter", "demarrer", "reprendre", "aide", "inscrire", "inscription",
+           "prochain", "heures", "oui", "non", "passer", "passe"},
+    "ar": {"توقف", "الغاء", "الغاء الاشتراك", "ابدا", "مساعده", "مساعدة", "اشترك", "تسجيل",
+           "التالي", "ساعات", "نعم", "لا", "تخطي", "تخطى"},
+    "es": {"baja", "parar", "empezar", "reanudar", "ayuda", "unirme", "inscribir",
+           "inscribirme", "apuntarme", "siguiente", "próximo", "horas", "saltar", "omitir"},
+    "bn": {"বন্ধ", "থামুন", "শুরু", "চালু", "সাহায্য", "সহায়তা", "যোগ", "যোগদান", "নিবন্ধন",
+           "পরবর্তী", "পরের", "ঘণ্টা", "ঘন্টা", "হ্যাঁ", "হ্যা", "হাঁ", "জি", "না", "বাদ"},
+    "ur": {"بند", "رکو", "روکیں", "شروع", "مدد", "شامل", "رجسٹر", "اگلا", "اگلی", "گھنٹے",
+           "ہاں", "جی", "جی ہاں", "haan", "نہیں", "nahi", "nahin", "چھوڑیں", "چھوڑ"},
+    "uk": {"стоп", "відписатися", "старт", "почати", "допомога", "довідка", "запис",
+           "записатися", "приєднатися", "далі", "наступна", "наступний", "години", "годин",
+           "так", "ні", "пропустити", "пропуск"},
+}  # fmt: skip
+
+_LANGUAGE_OF = {
+    normalize(word): code for code, words in KEYWORD_LANGUAGES.items() for word in words
+}
+
+
+def keyword_language(text: str) -> str | None:
+    """The language of the keyword a message is, when only one language has that word."""
+    return _LANGUAGE_OF.get(normalize(text))
+
+
+#: What people answer to the sign-up's language menu besides its number: the language's
+#: own name, and its name in Italian, English and French.
+LANGUAGE_NAMES = {
+    "it": {"italiano", "italian", "italien"},
+    "en": {"english", "inglese", "anglais"},
+    "fr": {"francais", "french", "francese"},
+    "ar": {"عربي", "العربية", "عربية", "arabic", "arabo", "arabe"},
+    "es": {"espanol", "spanish", "spagnolo", "espagnol"},
+    "bn": {"বাংলা", "bangla", "bengali", "bengalese"},
+    "ur": {"اردو", "urdu"},
+    "uk": {"українська", "украинский", "ukrainian", "ucraino", "ukrainien"},
+}  # fmt: skip
+
+_LANGUAGE_NAMED = {
+    normalize(name): code for code, names in LANGUAGE_NAMES.items() for name in names
+}
+
+
+def language_named(text: str) -> str | None:
+    """The language a sign-up menu answer names ("English", "عربي"), if it names one."""
+    return _LANGUAGE_NAMED.get(normalize(text))

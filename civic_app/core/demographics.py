@@ -128,7 +128,7 @@ VULNERABILITY_LABELS = {
     "trafficking_victim": _l("Vittima di tratta"),
     "unaccompanied_minor_adult": _l("Ex minore straniero non accompagnato, ora maggiorenne"),
     "disability": _l("Persona con disabilità"),
-    "single_parent": _l("Genitore solo con figli"),
+    "single_parent": _l("Famiglia monoparentale"),
 }
 
 #: Oldest age a year of birth may give.

@@ -49,3 +49,19 @@ def text_direction() -> str:
 def format_hours(hours) -> str:
     """Hours as people write them in the page's language: 2, 1,5 or 1.25 (no trailing zeros)."""
     return format_decimal(hours, "#,##0.##")
+
+
+def by_sex(person, *, female, male, neutral):
+    """The Italian text that agrees with the person: `female` or `male` when their sex is
+    recorded as such (`User.sex`), otherwise (other, undisclosed, not stated, nobody
+    logged in) the `neutral` wording, which assumes nothing.
+
+    `person` is a User (or anything with `sex`) or the sex code itself. Each text is its
+    own msgid, so every language translates the three forms as it needs.
+    """
+    sex = getattr(person, "sex", person)
+    if sex == "female":
+        return female
+    if sex == "male":
+        return male
+    return neutral

@@ -6,6 +6,8 @@
 - PostgreSQL text cannot hold the NUL character (a 500 on any query or insert that
   carries it): a form, query string or URL with one gets a 400 page that says so. The
   Twilio webhooks clean their own fields, after checking the signature.
+- No form takes files: a field sent as a file part (`curl -F phone=@x`) is a 400 page
+  that says so (`NotText`, raised by the base Form in core/forms.py).
 """
 
 from flask import Flask, render_template, request
@@ -32,6 +34,19 @@ class IdConverter(IntegerConverter):
 
 class NulCharacter(BadRequest):
     """The request carries a NUL character, which no text we keep may contain."""
+
+
+class NotText(BadRequest):
+    """A form field came as a file part (or a value that is no text): no form takes files."""
+
+
+def not_text_page(_exc):
+    title = _l("Richiesta non valida")
+    text = _l(
+        "Il modulo ha ricevuto un file al posto di un testo. Torna indietro e "
+        "compila il modulo dalla pagina."
+    )
+    return render_template("errors/error.html", code=400, title=title, text=text), 400
 
 
 def without_nul(text: str) -> str:
@@ -67,3 +82,4 @@ def register_input_checks(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     app.before_request(refuse_nul_characters)
     app.register_error_handler(NulCharacter, nul_character_page)
+    app.register_error_handler(NotText, not_text_page)

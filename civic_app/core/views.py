@@ -6,6 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from civic_app.core import bp
 from civic_app.core.forms import LanguageForm
 from civic_app.core.permissions import Role
+from civic_app.core.redirects import safe_next
 from civic_app.extensions import db, limiter
 
 
@@ -38,8 +39,5 @@ def set_language():
         if current_user.is_authenticated and current_user.preferred_language in pages:
             current_user.preferred_language = form.lang.data
             db.session.commit()
-    target = request.form.get("next", "")
-    # Only paths on this site, never an absolute URL.
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.index")
-    return redirect(target)
+    # Only paths on this site, never another host (core.redirects).
+    return redirect(safe_next(request.form.get("next")) or url_for("core.index"))

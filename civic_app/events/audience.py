@@ -1,8 +1,10 @@
 """Who a community event is for: its audience as a query of people."""
 
+from sqlalchemy import and_, false, or_
+
 from civic_app.core.accounts import User
 from civic_app.core.permissions import Role
-from civic_app.events.models import Audience
+from civic_app.events.models import Audience, CommunityEvent
 from civic_app.extensions import db
 from civic_app.projects.models import Enrolment, EnrolmentStatus
 
@@ -51,6 +53,46 @@ def invited_to(events, user) -> set[int]:
         or (e.audience == Audience.LANGUAGE and user.preferred_language == e.audience_language)
         or e.audience in (Audience.ALL, Audience.PUBLIC)
     }
+
+
+def invited_events(events, user):
+    """`events` (a select of CommunityEvent) narrowed, in SQL, to those `user` is invited
+    to (as `invited_to` says), so that the list can be paged by the database.
+
+    The project ids of an audience are a JSON list, read in Python: two queries whatever
+    the number of events (the person's accepted projects, then the ids and project lists
+    of the project events among `events`).
+    """
+    if user.role != Role.PARTICIPANT or not user.is_active_account:
+        return events.where(false())
+    accepted = set(
+        db.session.scalars(
+            db.select(Enrolment.project_id).where(
+                Enrolment.participant_id == user.id,
+                Enrolment.status == EnrolmentStatus.ACCEPTED,
+            )
+        )
+    )
+    by_project = [
+        event_id
+        for event_id, projects in db.session.execute(
+            events.with_only_columns(CommunityEvent.id, CommunityEvent.audience_projects).where(
+                CommunityEvent.audience == Audience.PROJECTS
+            )
+        )
+        if accepted & set(projects or [])
+    ]
+    return events.where(
+        CommunityEvent.municipality_id == user.municipality_id,
+        or_(
+            CommunityEvent.audience.in_((Audience.ALL, Audience.PUBLIC)),
+            and_(
+                CommunityEvent.audience == Audience.LANGUAGE,
+                CommunityEvent.audience_language == user.preferred_language,
+            ),
+            CommunityEvent.id.in_(by_project),
+        ),
+    )
 
 
 def is_invited(event, user) -> bool:

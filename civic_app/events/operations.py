@@ -1,5 +1,6 @@
 """Rules for community events. These flush; callers commit."""
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -22,7 +23,7 @@ from civic_app.events.models import (
 from civic_app.events.reminders import tell_event_cancelled
 from civic_app.extensions import db
 from civic_app.projects.models import Enrolment, EnrolmentStatus, ProjectSession, SessionStatus
-from civic_app.projects.operations import expand_rrule
+from civic_app.projects.recurrence import expand_rrule
 from civic_app.projects.venues import Clash, conflict_error, venue_bookings, venue_conflict
 
 
@@ -40,6 +41,8 @@ def event_clash(venue_id: int, starts_at, ends_at, exclude_event_id: int | None)
     event = db.session.scalar(events.limit(1))
     return Clash(event.starts_at, event.title) if event is not None else None
 
+
+log = logging.getLogger(__name__)
 
 MAX_EVENT_CAPACITY = 1000
 #: How far ahead series are materialised into events.
@@ -145,7 +148,12 @@ def materialize_all(today: date) -> int:
     made = 0
     for series in db.session.scalars(db.select(EventSeries)):
         if series.materialized_until is None or series.materialized_until < today + SERIES_HORIZON:
-            made += materialize(series, today + SERIES_HORIZON)
+            try:
+                made += materialize(series, today + SERIES_HORIZON)
+            except DomainError as exc:
+                # A series saved before its rule's bounds (expand_rrule) were what they
+                # are: it keeps the events it has, and the others' go on being made.
+                log.warning("event series %s not extended: %s", series.id, exc.message)
     return made
 
 

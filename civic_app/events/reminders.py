@@ -11,6 +11,7 @@ from civic_app.extensions import db
 from civic_app.projects.models import (
     Venue,
 )
+from civic_app.sms.models import Question
 from civic_app.sms.operations import queue_many
 from civic_app.sms.templates import render_sms, sms_when
 
@@ -42,6 +43,9 @@ def _event_rows(event, people, template: str, key: str, now) -> list[dict]:
                 "kind": template, "idempotency_key": f"{key}:e{event.id}:u{person.id}",
                 "user_id": person.id, "municipality_id": event.municipality_id,
                 "subject": ("event", event.id),
+                **({} if template == "event_cancelled" else {
+                    "question": Question.EVENT, "expires_at": event.starts_at,
+                }),
             }
         )  # fmt: skip
     return rows

@@ -13,6 +13,7 @@ from civic_app.core.accounts import User
 from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.errors import DomainError, put_on_form
+from civic_app.core.paging import paginate
 from civic_app.core.permissions import (
     Role,
     current_municipality_id,
@@ -22,7 +23,7 @@ from civic_app.core.permissions import (
 )
 from civic_app.core.timeutil import local_to_utc, to_local
 from civic_app.events import bp
-from civic_app.events.audience import invited_query, invited_to
+from civic_app.events.audience import invited_events, invited_query
 from civic_app.events.forms import AttendanceForm, EventForm, FindTimeForm, SeriesForm
 from civic_app.events.models import (
     AUDIENCE_LABELS,
@@ -47,6 +48,9 @@ from civic_app.projects.models import Project, Venue
 from civic_app.projects.operations import build_rrule
 
 staff_only = roles_required(Role.STAFF)
+#: Events on one page of staff's list and of a participant's; the pager leads to the rest.
+EVENTS_PER_PAGE = 50
+MY_EVENTS_PER_PAGE = 20
 
 
 def _choices(form) -> None:
@@ -60,12 +64,15 @@ def _choices(form) -> None:
 @staff_only
 def staff_events():
     moment = now()
-    events = db.session.scalars(
+    page = paginate(
         scoped_select(CommunityEvent)
+        .options(selectinload(CommunityEvent.venue))
         .where(CommunityEvent.starts_at >= moment - timedelta(days=30))
-        .order_by(CommunityEvent.starts_at)
-        .limit(100)
-    ).all()
+        .order_by(CommunityEvent.starts_at, CommunityEvent.id),
+        request.args.get("page", 1, type=int),
+        EVENTS_PER_PAGE,
+    )
+    events = page.items
     answers = dict(
         db.session.execute(
             db.select(EventRsvp.event_id, func.count())
@@ -75,7 +82,7 @@ def staff_events():
     )
     return render_template(
         "events/staff_list.html", events=events, answers=answers, types=EVENT_TYPE_LABELS,
-        moment=moment,
+        moment=moment, page=page,
     )  # fmt: skip
 
 
@@ -235,19 +242,19 @@ def cancel(event_id: int):
 @roles_required(Role.PARTICIPANT)
 def my_events():
     moment = now()
-    upcoming = db.session.scalars(
-        db.select(CommunityEvent)
+    upcoming = db.select(CommunityEvent).where(
+        CommunityEvent.municipality_id == current_user.municipality_id,
+        CommunityEvent.status == "scheduled",
+        CommunityEvent.starts_at >= moment,
+    )
+    page = paginate(
+        invited_events(upcoming, current_user)
         .options(selectinload(CommunityEvent.venue))
-        .where(
-            CommunityEvent.municipality_id == current_user.municipality_id,
-            CommunityEvent.status == "scheduled",
-            CommunityEvent.starts_at >= moment,
-        )
-        .order_by(CommunityEvent.starts_at)
-        .limit(30)
-    ).all()
-    invited = invited_to(upcoming, current_user)
-    mine = [e for e in upcoming if e.audience == Audience.PUBLIC or e.id in invited]
+        .order_by(CommunityEvent.starts_at, CommunityEvent.id),
+        request.args.get("page", 1, type=int),
+        MY_EVENTS_PER_PAGE,
+    )
+    mine = page.items
     answers = dict(
         db.session.execute(
             db.select(EventRsvp.event_id, EventRsvp.coming).where(
@@ -257,7 +264,7 @@ def my_events():
     )
     return render_template(
         "events/my_events.html", events=mine, answers=answers, types=EVENT_TYPE_LABELS,
-        action=ActionForm(),
+        action=ActionForm(), page=page,
     )  # fmt: skip
 
 

@@ -5,125 +5,22 @@ need (hours, dates, statuses, sectors); the audit trail holds no personal values
 stays as it is.
 """
 
-import csv
-import io
 from datetime import datetime
 
+from sqlalchemy import Connection
+
+from civic_app.attendance.models import Attendance, AttendanceChange
 from civic_app.core.accounts import Consent, User
-from civic_app.core.demographics import vulnerability_codes, vulnerability_label
-from civic_app.core.exports import spreadsheet_safe
 from civic_app.extensions import db
+from civic_app.people.data_export import export_csv, export_data, messages_of
 from civic_app.people.models import ErasureRequest
 from civic_app.plans.models import Plan, PlanEvent
-from civic_app.projects.models import Enrolment
-from civic_app.sms.models import LoginCode, Message
+from civic_app.reports.models import Certificate
+from civic_app.sms.models import Conversation, LoginCode, Message
+
+__all__ = ["export_csv", "export_data"]  # the copy lives in people/data_export.py
 
 ERASED = "[cancellato]"
-
-
-def _iso(value):
-    return value.isoformat() if value is not None else None
-
-
-def export_data(user: User) -> dict:
-    """Everything civic_app keeps about `user`, as plain data."""
-    consents = db.session.scalars(db.select(Consent).where(Consent.user_id == user.id)).all()
-    enrolments = db.session.scalars(
-        db.select(Enrolment).where(Enrolment.participant_id == user.id)
-    ).all()
-    plans = db.session.scalars(db.select(Plan).where(Plan.participant_id == user.id)).all()
-    messages = db.session.scalars(
-        db.select(Message).where(Message.user_id == user.id).order_by(Message.id)
-    ).all()
-    return {
-        "profile": {
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "phone": user.phone,
-            "language": user.preferred_language,
-            "municipality": user.municipality.name if user.municipality else None,
-            "sectors_of_interest": user.sector_codes,
-            "signed_up_via": user.signed_up_via,
-            "referral_source": user.referral_source,
-            "created_at": _iso(user.created_at),
-            "last_login_at": _iso(user.last_login_at),
-            "sms_opt_out_at": _iso(user.sms_opt_out_at),
-            "sex": user.sex,
-            "birth_year": user.birth_year,
-            "citizenship": user.citizenship,
-            # Staff record these; they are the person's data all the same (right of access).
-            "vulnerabilities": [
-                vulnerability_label(code) for code in vulnerability_codes(user.vulnerabilities)
-            ],
-        },
-        "consents": [
-            {
-                "purpose": c.purpose,
-                "version": c.version,
-                "language": c.language,
-                "text": c.text,
-                "method": c.method,
-                "given_at": _iso(c.given_at),
-                "withdrawn_at": _iso(c.withdrawn_at),
-            }
-            for c in consents
-        ],
-        "enrolments": [
-            {
-                "project": e.project.title,
-                "status": str(e.status),
-                "requested_at": _iso(e.requested_at),
-                "decided_at": _iso(e.decided_at),
-            }
-            for e in enrolments
-        ],
-        "plans": [
-            {
-                "status": str(p.status),
-                "version": p.version,
-                "goals": p.goals,
-                "goals_translated": p.goals_translated,
-                "target_hours": str(p.target_hours),
-                "start_date": p.start_date.isoformat(),
-                "end_date": p.end_date.isoformat(),
-                "projects": [pr.title for pr in p.projects],
-                "signatures": [
-                    {
-                        "role": s.signer_role,
-                        "version": s.version,
-                        "signed_at": _iso(s.signed_at),
-                        "method": s.method,
-                    }
-                    for s in p.signatures
-                ],
-            }  # fmt: skip
-            for p in plans
-        ],
-        "messages": [
-            {
-                "direction": str(m.direction),
-                "body": m.body,
-                "status": str(m.status),
-                "created_at": _iso(m.created_at),
-            }
-            for m in messages
-        ],
-    }
-
-
-def export_csv(data: dict) -> str:
-    """The same data as one CSV table: section, field, value (one row per value)."""
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "item", "field", "value"])
-    for field, value in data["profile"].items():
-        writer.writerow(["profile", 1, field, spreadsheet_safe(value)])
-    for section in ("consents", "enrolments", "plans", "messages"):
-        for n, item in enumerate(data[section], start=1):
-            for field, value in item.items():
-                writer.writerow([section, n, field, spreadsheet_safe(value)])
-    return out.getvalue()
 
 
 def request_erasure(user: User, now: datetime) -> ErasureRequest:
@@ -148,11 +45,18 @@ def erase_participant(user: User, now: datetime, *, staff=None) -> None:
 
     Kept: the row and its id, municipality, language, sectors, referral source, dates,
     enrolment and plan statuses, target hours (and attendance hours), consent versions
-    and dates. Removed: names, phone, free texts, message bodies and numbers, codes, and
-    the optional facts (sex, year of birth, citizenship, vulnerabilities), and the
-    initials on certificates.
+    and dates. Removed: names, phone, free texts (plan goals and notes, reasons of plan
+    changes and of attendance corrections), message bodies and numbers (the messages of
+    the account and those sent to its number before it existed, e.g. the sign-up code),
+    the number's SMS conversation, codes, the optional facts (sex, year of birth,
+    citizenship, vulnerabilities), and the initials on certificates. Kept: our STOP list
+    entry of the number, if any, so that a number that said STOP never gets SMS again.
+
+    On SQLite the caller commits, then calls `checkpoint_sqlite_log` so that the erased
+    values leave the write-ahead log at once.
     """
     phone = user.phone
+    messages = messages_of(user)
     user.first_name = f"#{user.id}"
     user.last_name = None
     user.sex = None
@@ -170,8 +74,6 @@ def erase_participant(user: User, now: datetime, *, staff=None) -> None:
     for consent in db.session.scalars(db.select(Consent).where(Consent.user_id == user.id)):
         consent.text = ERASED
         consent.withdrawn_at = consent.withdrawn_at or now
-    from civic_app.reports.models import Certificate
-
     # Certificates stay verifiable (hours and dates) but no longer name anyone.
     for certificate in db.session.scalars(
         db.select(Certificate).where(Certificate.participant_id == user.id)
@@ -185,12 +87,25 @@ def erase_participant(user: User, now: datetime, *, staff=None) -> None:
             event.reason = ""
     db.session.execute(
         db.update(Message)
-        .where(Message.user_id == user.id)
+        .where(messages)
         .values(body=ERASED, phone="", updated_at=now)
         .execution_options(synchronize_session=False)
     )
     db.session.execute(
         db.delete(LoginCode).where((LoginCode.user_id == user.id) | (LoginCode.phone == phone))
+    )
+    if phone:
+        db.session.execute(
+            db.delete(Conversation)
+            .where(Conversation.phone == phone)
+            .execution_options(synchronize_session=False)
+        )
+    marks = db.select(Attendance.id).where(Attendance.participant_id == user.id)
+    db.session.execute(
+        db.update(AttendanceChange)
+        .where(AttendanceChange.attendance_id.in_(marks))
+        .values(reason=ERASED)
+        .execution_options(synchronize_session=False)
     )
     for request in db.session.scalars(
         db.select(ErasureRequest).where(
@@ -201,3 +116,28 @@ def erase_participant(user: User, now: datetime, *, staff=None) -> None:
         request.processed_by_id = getattr(staff, "id", None)
     # Plan signatures name a version and a hash, no personal value: they stay as proof.
     db.session.flush()
+
+
+def checkpoint_sqlite_log() -> None:
+    """After an erasure is committed on SQLite: copy the write-ahead log into the database
+    and empty it (`PRAGMA wal_checkpoint(TRUNCATE)`), so the erased names and numbers do
+    not stay readable in the log until the next automatic checkpoint.
+
+    Runs on a connection of its own, outside any transaction (SQLite refuses a checkpoint
+    inside one). Inside an outer transaction (the tests' rolled-back one) nothing has been
+    committed yet, so there is nothing to copy. Nothing to do on PostgreSQL.
+    """
+    bind = db.session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return
+    if isinstance(bind, Connection):
+        if bind.in_transaction():
+            return
+        bind = bind.engine
+    connection = bind.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.close()
+    finally:
+        connection.close()

@@ -128,7 +128,7 @@ class AssistedSignupForm(SignupForm):
         validators=[Optional(), Length(max=32)],
         render_kw={"inputmode": "tel"},
     )
-    referral_source = SelectField(_l("Chi l'ha indirizzato"), choices=[])
+    referral_source = SelectField(_l("Chi ha indirizzato la persona"), choices=[])
     consent_method = SelectField(
         _l("Come conferma il consenso"),
         choices=[
@@ -153,7 +153,7 @@ class AssistedSignupForm(SignupForm):
             ("mobile_unit", _l("Unità mobile")),
             ("social_services", _l("Servizi sociali")),
             ("association", _l("Associazione")),
-            ("self", _l("Da solo")),
+            ("self", _l("Di propria iniziativa")),
         ]
 
 
@@ -186,6 +186,18 @@ class GuardianConsentForm(Form):
     )
     sms = BooleanField(_l("Sul modulo ha accettato anche gli SMS"))
     submit = SubmitField(_l("Registra il consenso del genitore o tutore"))
+
+
+class PaperConsentForm(Form):
+    """Staff finish the sign-up of someone a tutor registered on a roster: the person
+    signed the consent form on paper."""
+
+    signed = BooleanField(
+        _l("Ha firmato il modulo di consenso su carta"),
+        validators=[DataRequired(message=_l("Conferma che il modulo è firmato."))],
+    )
+    sms = BooleanField(_l("Sul modulo ha accettato anche gli SMS"))
+    submit = SubmitField(_l("Registra il consenso"))
 
 
 class ParticipantSearchForm(Form):

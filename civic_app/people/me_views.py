@@ -1,6 +1,7 @@
 """A participant's own pages: home, data rights, SMS consent, leaving a project."""
 
 import json
+from datetime import timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,7 +19,8 @@ from civic_app.core.consent import (
 )
 from civic_app.core.demographics import purpose_text
 from civic_app.core.errors import DomainError, put_on_form
-from civic_app.core.i18n import current_language, remember_page_language
+from civic_app.core.exports import csv_separator
+from civic_app.core.i18n import by_sex, current_language, remember_page_language
 from civic_app.core.permissions import Role, roles_required
 from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
@@ -29,16 +31,17 @@ from civic_app.people.operations import update_own_profile
 from civic_app.plans.models import PLAN_STATUS_LABELS
 from civic_app.plans.operations import open_plan
 from civic_app.plans.progress import hours_done
-from civic_app.projects.enrolments import withdraw_enrolment
+from civic_app.projects.enrolments import expected_sessions, withdraw_enrolment
 from civic_app.projects.forms import ActionForm
 from civic_app.projects.models import (
     ENROLMENT_STATUS_LABELS,
     HOLDS_A_PLACE,
     Enrolment,
     EnrolmentStatus,
+    Project,
     ProjectSession,
 )
-from civic_app.projects.operations import scheduled_sessions
+from civic_app.projects.operations import MAX_SESSION_HOURS
 from civic_app.sms.models import Message
 
 participant_only = roles_required(Role.PARTICIPANT)
@@ -58,11 +61,15 @@ def home():
         )
         .order_by(Enrolment.requested_at)
     ).all()
-    with_place = [e.project_id for e in enrolments if e.status in HOLDS_A_PLACE]
+    # Shifts are the sessions the person is expected at (`expected_sessions`): a request
+    # staff have not accepted yet shows as pending in the list of projects, never as a shift.
     sessions = db.session.scalars(
-        scheduled_sessions(with_place)
+        expected_sessions(user.id, moment - timedelta(hours=MAX_SESSION_HOURS))
+        .options(
+            selectinload(ProjectSession.project).selectinload(Project.venue),
+            selectinload(ProjectSession.venue),
+        )
         .where(ProjectSession.ends_at >= moment)
-        .order_by(ProjectSession.starts_at)
         .limit(5)
     ).all()
     plan = open_plan(user)
@@ -135,7 +142,15 @@ def withdraw(enrolment_id: int):
     else:
         record("enrolment.withdrawn", enrolment)
         db.session.commit()
-        flash(_("Ti sei ritirato dal progetto."), "success")
+        flash(
+            by_sex(
+                enrolment.participant,
+                female=_("Ti sei ritirata dal progetto."),
+                male=_("Ti sei ritirato dal progetto."),
+                neutral=_("Hai lasciato il progetto."),
+            ),
+            "success",
+        )
     return redirect(url_for("people.home"))
 
 
@@ -175,7 +190,7 @@ def download_my_data(fmt: str):
     if fmt == "json":
         body, mimetype = json.dumps(data, ensure_ascii=False, indent=2), "application/json"
     else:
-        body, mimetype = export_csv(data), "text/csv"
+        body, mimetype = export_csv(data, csv_separator(request.args.get("sep"))), "text/csv"
     return Response(
         body,
         mimetype=mimetype,

@@ -7,6 +7,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from civic_app.attendance.walk_ins import WALK_IN
 from civic_app.core.accounts import User
 from civic_app.core.demographics import (
     SEXES,
@@ -176,6 +177,37 @@ def sign_up_participant(
         user.sms_opt_out_at = now
     db.session.flush()
     return user
+
+
+def needs_consent(user: User) -> bool:
+    """Someone a tutor registered on a roster (a walk-in) who has not consented yet: staff
+    finish the sign-up with the consent signed on paper (`record_paper_consent`)."""
+    from civic_app.core.consent import active_consent
+
+    return (
+        user.role == Role.PARTICIPANT
+        and user.signed_up_via == WALK_IN
+        and user.erased_at is None
+        and active_consent(user, "programme") is None
+    )
+
+
+def record_paper_consent(user: User, *, staff, now: datetime, sms: bool = False) -> None:
+    """Staff record the consent a walk-in signed on paper (the programme's, and SMS if
+    ticked on the form), in the participant's language; the sign-up is then reviewed.
+
+    :raise DomainError: when the person has consented already.
+    """
+    from civic_app.core.consent import give_consent
+
+    if not needs_consent(user):
+        raise DomainError(None, _l("Il consenso di questa persona è già registrato."))
+    language = user.preferred_language
+    give_consent(user, "programme", language=language, method="paper", now=now, recorded_by=staff)
+    if sms and user.phone:
+        give_consent(user, "sms", language=language, method="paper", now=now, recorded_by=staff)
+    user.pending_review = False
+    db.session.flush()
 
 
 def birth_year_message(year: int):

@@ -24,7 +24,7 @@ from civic_app.core.demographics import (
 )
 from civic_app.core.errors import DomainError, put_on_form
 from civic_app.core.i18n import current_language
-from civic_app.core.inputs import MAX_ID
+from civic_app.core.paging import paginate
 from civic_app.core.permissions import (
     Role,
     current_municipality_id,
@@ -36,7 +36,7 @@ from civic_app.core.phones import normalize_phone
 from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
 from civic_app.people import bp
-from civic_app.people.data_rights import erase_participant
+from civic_app.people.data_rights import checkpoint_sqlite_log, erase_participant
 from civic_app.people.forms import (
     AssistedSignupForm,
     GuardianConsentForm,
@@ -45,6 +45,8 @@ from civic_app.people.forms import (
 )
 from civic_app.people.models import ErasureRequest
 from civic_app.people.operations import set_facts, set_vulnerabilities, sign_up_participant
+from civic_app.people.texts import registered_on_paper
+from civic_app.people.walk_in_views import walk_in_consent
 from civic_app.plans.models import PLAN_STATUS_LABELS, Plan
 from civic_app.plans.operations import OPEN_STATUSES
 from civic_app.projects.forms import ActionForm
@@ -82,11 +84,11 @@ def participants():
     query = scoped_select(User).where(User.role == Role.PARTICIPANT, User.erased_at.is_(None))
     if formdata and form.validate():
         if form.q.data:
-            needle = f"%{form.q.data.strip().lower()}%"
+            needle = form.q.data.strip().lower()  # `%` and `_` are letters (autoescape)
             digits = "".join(ch for ch in form.q.data if ch.isdigit())
             conditions = [
-                func.lower(User.first_name).like(needle),
-                func.lower(User.last_name).like(needle),
+                func.lower(User.first_name).contains(needle, autoescape=True),
+                func.lower(User.last_name).contains(needle, autoescape=True),
             ]
             if len(digits) >= 4:
                 conditions.append(User.phone.like(f"%{digits}%"))
@@ -118,12 +120,9 @@ def participants():
                     )
                 )
             )
-    # Past MAX_ID the offset would overflow the database; such a page is empty anyway.
-    page = min(max(formdata.get("page", 1, type=int) or 1, 1), MAX_ID)
-    total = db.session.scalar(db.select(func.count()).select_from(query.subquery()))
-    people = db.session.scalars(
-        query.order_by(User.first_name, User.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
+    people = paginate(
+        query.order_by(User.first_name, User.id), formdata.get("page", 1, type=int), PER_PAGE
+    )
     pending_erasures = db.session.scalar(
         db.select(func.count(ErasureRequest.id)).where(
             ErasureRequest.municipality_id == current_municipality_id(),
@@ -137,12 +136,9 @@ def participants():
         "people/staff_participants.html",
         form=form,
         people=people,
-        total=total,
-        page=page,
-        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
         args=args,
         pending_erasures=pending_erasures,
-        minors_waiting=missing_guardian_consent(people, to_local(now()).year),
+        minors_waiting=missing_guardian_consent(people.items, to_local(now()).year),
     )
 
 
@@ -164,7 +160,7 @@ def participant_profile(user_id: int):
 
 
 def _profile_page(person: User, facts_form=None, guardian_form=None):
-    """The staff profile of `person` (viewing it is audited), with its two forms."""
+    """The staff profile of `person` (viewing it is audited), with its forms."""
     if facts_form is None:
         facts_form = StaffFactsForm(formdata=None)
         facts_form.fill_facts(person)
@@ -178,6 +174,7 @@ def _profile_page(person: User, facts_form=None, guardian_form=None):
         facts_form=facts_form,
         guardian_form=guardian_form or GuardianConsentForm(formdata=None),
         needs_guardian=needs_guardian_consent(person, to_local(now()).year),
+        walk_in=walk_in_consent(person),
         purpose_text=purpose_text(person.preferred_language),
         sex_label=SEX_LABELS.get(person.sex) if person.sex else None,
         citizenship_name=country_name(person.citizenship, language),
@@ -309,7 +306,7 @@ def assisted_signup():
                 )
                 return redirect(url_for("people.participant_profile", user_id=person.id))
             if message is None:
-                flash(_("Partecipante registrato con consenso su carta."), "success")
+                flash(registered_on_paper(person), "success")
                 return redirect(url_for("people.participant_profile", user_id=person.id))
             deliver_after_response(message)
             session["assisted_user"] = person.id
@@ -380,6 +377,7 @@ def process_erasure(request_id: int):
     erase_participant(person, now(), staff=current_user._get_current_object())
     record("data.erased", person, municipality_id=erasure.municipality_id)
     db.session.commit()
+    checkpoint_sqlite_log()  # the erased values leave SQLite's write-ahead log now
     flash(_("Dati cancellati. Restano solo i numeri anonimi."), "success")
     return redirect(url_for("people.erasures"))
 

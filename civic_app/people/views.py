@@ -11,6 +11,7 @@ from civic_app.core.errors import DomainError, put_on_form
 from civic_app.core.i18n import current_language, remember_page_language
 from civic_app.core.models import Municipality
 from civic_app.core.phones import normalize_phone
+from civic_app.core.redirects import safe_next
 from civic_app.core.timeutil import to_local
 from civic_app.extensions import db, limiter
 from civic_app.people import bp
@@ -42,13 +43,6 @@ def totp_limit() -> str:
 def pending_totp_key() -> str:
     """Second-factor tries are counted per account, whichever browser or IP they come from."""
     return f"totp-login:{session.get(TOTP_USER, '-')}"
-
-
-def safe_next(target: str | None) -> str | None:
-    """`target` if it is a path on this site (never another host), else None."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 def start_session(user) -> None:
@@ -144,8 +138,9 @@ def login_totp():
 @limiter.limit(ip_limit, methods=["POST"])
 def login_phone():
     form = PhoneForm()
-    if safe_next(request.args.get("next")):
-        session["login_next"] = request.args["next"]
+    target = safe_next(request.args.get("next"))
+    if target:
+        session["login_next"] = target
     if form.validate_on_submit():
         try:
             phone = normalize_phone(form.phone.data)

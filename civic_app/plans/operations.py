@@ -72,10 +72,17 @@ def open_plan(participant) -> Plan | None:
 
 def parse_hours(value) -> Decimal:
     try:
-        hours = Decimal(str(value)).quantize(Decimal("0.25"))
+        hours = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise DomainError("target_hours", _l("Scrivi le ore come numero, ad esempio 60.")) from None
-    if not Decimal("1") <= hours <= MAX_TARGET_HOURS:
+        hours = None
+    # NaN and infinity are numbers to Decimal, and NaN compares with nothing.
+    if hours is None or not hours.is_finite():
+        raise DomainError("target_hours", _l("Scrivi le ore come numero, ad esempio 60."))
+    try:
+        hours = hours.quantize(Decimal("0.25"))
+    except InvalidOperation:  # too many digits to round (1e30)
+        hours = None
+    if hours is None or not Decimal("1") <= hours <= MAX_TARGET_HOURS:
         raise DomainError("target_hours", _l("Le ore devono essere tra 1 e 2000."))
     return hours
 

@@ -32,7 +32,14 @@ from civic_app.plans.operations import (
 from civic_app.plans.progress import hours_done
 from civic_app.projects.enrolments import decide_enrolment, withdraw_enrolment
 from civic_app.projects.forms import ActionForm
-from civic_app.projects.models import ENROLMENT_STATUS_LABELS, Enrolment, EnrolmentStatus, Project
+from civic_app.projects.models import (
+    ENROLMENT_STATUS_LABELS,
+    Enrolment,
+    EnrolmentStatus,
+    Project,
+    ProjectSession,
+    SessionOffer,
+)
 from civic_app.sms.codes import TooManyCodes, check_code, issue_code, send_code
 from civic_app.sms.dispatcher import deliver_after_response
 from civic_app.sms.forms import ConfirmCodeForm
@@ -55,10 +62,23 @@ def requests(project_id: int):
         .where(Enrolment.project_id == project.id)
         .order_by(Enrolment.status, Enrolment.requested_at, Enrolment.id)
     ).all()
+    # Places freed too close to the start (or during the night before it) to be offered
+    # by SMS: staff may call the person first on the waiting list instead.
+    unoffered = db.session.execute(
+        db.select(SessionOffer, ProjectSession)
+        .join(ProjectSession, ProjectSession.id == SessionOffer.session_id)
+        .where(
+            ProjectSession.project_id == project.id,
+            SessionOffer.status == "no_time",
+            ProjectSession.starts_at > now(),
+        )
+        .order_by(ProjectSession.starts_at)
+    ).all()
     return render_template(
         "plans/requests.html",
         project=project,
         enrolments=enrolments,
+        unoffered=unoffered,
         labels=ENROLMENT_STATUS_LABELS,
         action=ActionForm(),
         EnrolmentStatus=EnrolmentStatus,

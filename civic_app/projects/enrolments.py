@@ -15,7 +15,11 @@ from civic_app.projects.models import (
     Enrolment,
     EnrolmentStatus,
     Project,
+    ProjectSession,
     ProjectStatus,
+    Rsvp,
+    SessionOffer,
+    SessionStatus,
 )
 
 #: A participant may ask again after these.
@@ -203,3 +207,130 @@ def withdraw_enrolment(enrolment: Enrolment, now: datetime) -> Enrolment | None:
     enrolment.decided_at = now
     db.session.flush()
     return _offer_place(enrolment.project, now) if held_a_place else None
+
+
+# Who is expected at a session ------------------------------------------------------
+#
+# The one definition, used by NEXT, the reminders, the rosters, the participant's home,
+# the places of a session and the offer chain. An `applied` request holds one of the
+# project's places (staff can never accept more people than there are places) but is not
+# a shift: nobody is expected at a session before staff accepted them.
+
+#: Enrolments whose people the project's sessions expect (completed: they came to the
+#: sessions before the project ended).
+EXPECTED_STATUSES = (EnrolmentStatus.ACCEPTED, EnrolmentStatus.COMPLETED)
+
+
+def _said_no(session_id, participant_id):
+    return (
+        db.select(Rsvp.id)
+        .where(
+            Rsvp.session_id == session_id,
+            Rsvp.participant_id == participant_id,
+            Rsvp.coming.is_(False),
+        )
+        .exists()
+    )
+
+
+def expected_select(session_ids):
+    """(session_id, participant_id) of everyone expected at these sessions (ids or a
+    subquery): the project's accepted people, and those who took a place freed at that
+    session, less whoever answered NO for that session."""
+    enrolled = (
+        db.select(ProjectSession.id.label("session_id"), Enrolment.participant_id)
+        .join(Enrolment, Enrolment.project_id == ProjectSession.project_id)
+        .where(
+            ProjectSession.id.in_(session_ids),
+            Enrolment.status.in_(EXPECTED_STATUSES),
+            ~_said_no(ProjectSession.id, Enrolment.participant_id),
+        )
+    )
+    took_a_place = db.select(SessionOffer.session_id, SessionOffer.participant_id).where(
+        SessionOffer.session_id.in_(session_ids),
+        SessionOffer.status == "accepted",
+        ~_said_no(SessionOffer.session_id, SessionOffer.participant_id),
+    )
+    return enrolled.union(took_a_place)
+
+
+def expected_ids(session: ProjectSession) -> list[int]:
+    """Who is expected at `session`, by id (each once)."""
+    rows = db.session.execute(expected_select([session.id])).all()
+    return sorted({participant_id for _session_id, participant_id in rows})
+
+
+def declined_ids(session: ProjectSession) -> list[int]:
+    """The project's accepted people who answered NO for `session` (not expected there)."""
+    return sorted(
+        db.session.scalars(
+            db.select(Rsvp.participant_id)
+            .join(
+                Enrolment,
+                (Enrolment.participant_id == Rsvp.participant_id)
+                & (Enrolment.project_id == session.project_id),
+            )
+            .where(
+                Rsvp.session_id == session.id,
+                Rsvp.coming.is_(False),
+                Enrolment.status.in_(EXPECTED_STATUSES),
+            )
+        )
+    )
+
+
+def is_expected(session: ProjectSession, participant_id: int) -> bool:
+    return participant_id in expected_ids(session)
+
+
+def places_free(session: ProjectSession, *, leaving_out: int | None = None) -> int:
+    """The places left at `session`: capacity, less the people expected there and the
+    requests still waiting for staff (each holds a place). `leaving_out`: count as if this
+    person were not expected (someone asking for their place back)."""
+    expected = set(expected_ids(session)) - {leaving_out}
+    waiting = db.session.scalar(
+        db.select(func.count(Enrolment.id)).where(
+            Enrolment.project_id == session.project_id,
+            Enrolment.status == EnrolmentStatus.APPLIED,
+        )
+    )
+    return session.project.capacity - len(expected) - waiting
+
+
+def _sessions_of(participant_id: int, since: datetime, until: datetime | None = None):
+    """Ids of the scheduled sessions from `since` of the projects this person is enrolled
+    in, or of a place offered to them: where they may be expected."""
+    query = db.select(ProjectSession.id).where(
+        ProjectSession.status == SessionStatus.SCHEDULED,
+        ProjectSession.starts_at >= since,
+        db.or_(
+            ProjectSession.project_id.in_(
+                db.select(Enrolment.project_id).where(Enrolment.participant_id == participant_id)
+            ),
+            ProjectSession.id.in_(
+                db.select(SessionOffer.session_id).where(
+                    SessionOffer.participant_id == participant_id
+                )
+            ),
+        ),
+    )
+    if until is not None:
+        query = query.where(ProjectSession.starts_at < until)
+    return query.scalar_subquery()
+
+
+def expected_sessions(participant_id: int, since: datetime, until: datetime | None = None):
+    """A query of the scheduled sessions this person is expected at from `since` (to
+    `until`), earliest first."""
+    expected = expected_select(_sessions_of(participant_id, since, until)).subquery()
+    return (
+        db.select(ProjectSession)
+        .join(expected, expected.c.session_id == ProjectSession.id)
+        .where(expected.c.participant_id == participant_id)
+        .order_by(ProjectSession.starts_at, ProjectSession.id)
+    )
+
+
+def next_expected_session(participant_id: int, now: datetime) -> ProjectSession | None:
+    """The next scheduled session this person is expected at, not yet begun."""
+    return db.session.scalar(expected_sessions(participant_id, now).limit(1))

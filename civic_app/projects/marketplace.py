@@ -4,13 +4,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import String, cast, exists, func, or_
+from sqlalchemy import exists, func, or_
 from sqlalchemy.orm import selectinload
 
 from civic_app.core.models import Municipality
 from civic_app.core.timeutil import local_day_bounds
 from civic_app.core.types import as_utc
 from civic_app.extensions import db
+from civic_app.projects.forms import TRANSLATED_LANGUAGES
 from civic_app.projects.models import (
     HOLDS_A_PLACE,
     Enrolment,
@@ -20,6 +21,7 @@ from civic_app.projects.models import (
     SessionStatus,
 )
 from civic_app.projects.operations import places_taken
+from civic_app.sms.templates import SMS_LANGUAGES
 
 PER_PAGE = 12
 
@@ -61,6 +63,31 @@ def _taken_subquery():
     )
 
 
+#: The languages of the translations the text search reads: those staff write in the
+#: project form and every other language the programme speaks (SMS), for projects made
+#: by other means (templates of the network, imports).
+SEARCHED_LANGUAGES = tuple(
+    code for code in dict.fromkeys((*TRANSLATED_LANGUAGES, *SMS_LANGUAGES)) if code != "it"
+)
+
+
+def text_matches(q: str):
+    """A project whose title or description contains `q`, in Italian or in a translation.
+
+    Without case (as far as the database's lower() knows letters), and `%` and `_` mean
+    themselves (autoescape). Each translation is read as text from the JSON column
+    (JSON_EXTRACT on SQLite, #>> on PostgreSQL: its Arabic letters, not their \\u
+    escapes, and never the JSON's keys); a missing one is NULL and matches nothing.
+    """
+    needle = q.lower()
+    texts = [Project.title, Project.description] + [
+        Project.translations[(language, part)].as_string()
+        for language in SEARCHED_LANGUAGES
+        for part in ("title", "description")
+    ]
+    return or_(*(func.lower(text).contains(needle, autoescape=True) for text in texts))
+
+
 def search(filters: Filters, now: datetime, per_page: int = PER_PAGE) -> Page:
     """One page of published projects matching `filters`, in six queries whatever the size."""
     query = db.select(Project).where(Project.status == ProjectStatus.PUBLISHED)
@@ -75,14 +102,7 @@ def search(filters: Filters, now: datetime, per_page: int = PER_PAGE) -> Page:
     if filters.places_left:
         query = query.where(Project.capacity > _taken_subquery())
     if filters.q:
-        needle = f"%{filters.q.lower()}%"
-        query = query.where(
-            or_(
-                func.lower(Project.title).like(needle),
-                func.lower(Project.description).like(needle),
-                func.lower(cast(Project.translations, String)).like(needle),
-            )
-        )
+        query = query.where(text_matches(filters.q))
     if filters.date_from or filters.date_to or filters.weekday is not None:
         sessions = db.select(ProjectSession.id).where(
             ProjectSession.project_id == Project.id,

@@ -255,6 +255,7 @@ class SessionOffer(MunicipalityScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("project_session.id"), index=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    participant = relationship("User", foreign_keys=[participant_id], viewonly=True)
     offered_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: open, accepted, declined, expired, taken (someone else was quicker)

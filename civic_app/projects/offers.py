@@ -8,9 +8,10 @@ next person is asked. These flush; callers commit.
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func
 
+from civic_app.core.models import Municipality
 from civic_app.extensions import db
+from civic_app.projects.enrolments import places_free
 from civic_app.projects.models import (
     Enrolment,
     EnrolmentStatus,
@@ -19,41 +20,34 @@ from civic_app.projects.models import (
     SessionOffer,
     SessionStatus,
 )
+from civic_app.sms.models import Question
 from civic_app.sms.operations import queue_sms
+from civic_app.sms.quiet import not_before
 from civic_app.sms.templates import render_sms, sms_when
 
-#: A YES this long after an offer that passed to someone else still gets "too late".
+#: A YES this long after an offer that lapsed still gets "too late".
 LATE_REPLY = timedelta(days=1)
 
 
-def places_free(session: ProjectSession) -> int:
-    """Free places at this session: capacity, less the accepted who did not say NO and the
-    offers taken."""
-    accepted = db.session.scalar(
-        db.select(func.count(Enrolment.id)).where(
-            Enrolment.project_id == session.project_id, Enrolment.status == EnrolmentStatus.ACCEPTED
-        )
-    )
-    said_no = db.session.scalar(
-        db.select(func.count(Rsvp.id)).where(Rsvp.session_id == session.id, Rsvp.coming.is_(False))
-    )
-    taken = db.session.scalar(
-        db.select(func.count(SessionOffer.id)).where(
-            SessionOffer.session_id == session.id, SessionOffer.status == "accepted"
-        )
-    )
-    return session.project.capacity - accepted + said_no - taken
+#: An offer is worth sending only this long before the session at the latest.
+OFFER_LEAD = timedelta(minutes=30)
 
 
 def offer_freed_place(session: ProjectSession, now: datetime) -> SessionOffer | None:
-    """Offer a free place at `session` to the next on the waitlist (none open already)."""
+    """Offer a free place at `session` to the next on the waitlist (none open already).
+
+    The offer waits for the end of the quiet hours like any SMS, and its window starts
+    when it is sent. When there is no time left to ask anyone before the session (the
+    night lasts until it, or it starts within OFFER_LEAD), nobody is woken: the offer is
+    kept as `no_time` for staff to see on the project's requests page.
+    """
     if session.status != SessionStatus.SCHEDULED or session.starts_at <= now:
         return None
     if places_free(session) <= 0:
         return None
     if db.session.scalar(
         db.select(SessionOffer.id).where(
-            SessionOffer.session_id == session.id, SessionOffer.status == "open"
+            SessionOffer.session_id == session.id, SessionOffer.status.in_(("open", "no_time"))
         )
     ):
         return None
@@ -70,70 +64,85 @@ def offer_freed_place(session: ProjectSession, now: datetime) -> SessionOffer | 
     )
     if enrolment is None or not enrolment.participant.phone:
         return None
-    minutes = current_app.config["OFFER_MINUTES"]
+    send_at = not_before(now, db.session.get(Municipality, session.municipality_id))
+    if send_at > session.starts_at - OFFER_LEAD:
+        db.session.add(
+            SessionOffer(
+                session_id=session.id,
+                participant_id=enrolment.participant_id,
+                municipality_id=session.municipality_id,
+                offered_at=now,
+                expires_at=now,
+                status="no_time",
+            )
+        )
+        db.session.flush()
+        return None
+    expires_at = min(send_at + timedelta(minutes=current_app.config["OFFER_MINUTES"]),
+                     session.starts_at)  # fmt: skip
     offer = SessionOffer(
         session_id=session.id,
         participant_id=enrolment.participant_id,
         municipality_id=session.municipality_id,
-        offered_at=now,
-        expires_at=min(now + timedelta(minutes=minutes), session.starts_at),
+        offered_at=send_at,
+        expires_at=expires_at,
         status="open",
     )
     db.session.add(offer)
     db.session.flush()
     person = enrolment.participant
     language = person.preferred_language
-    when = sms_when(session.starts_at, language)
     queue_sms(
         phone=person.phone,
         body=render_sms(
             "offer",
             language,
-            when=when,
+            when=sms_when(session.starts_at, language),
             project=session.project.text(language)[0][:40],
-            minutes=minutes,
+            minutes=int((expires_at - send_at).total_seconds() // 60),
         ),  # fmt: skip
         kind="offer",
         now=now,
         user=person,
-        urgent=True,  # it expires: quiet hours would make it useless
         idempotency_key=f"offer:{offer.id}",
-        subject=("session", session.id),
+        subject=("offer", offer.id),
+        question=Question.OFFER,
+        expires_at=expires_at,
     )
     return offer
 
 
-def answer_offer(user, yes: bool, now: datetime) -> str | None:
-    """A YES/NO to an open offer: the template of the reply, or None if there is no offer."""
-    offer = db.session.scalar(
-        db.select(SessionOffer)
-        .where(SessionOffer.participant_id == user.id, SessionOffer.offered_at > now - LATE_REPLY)
-        .order_by(SessionOffer.id.desc())
-        .limit(1)
-    )
-    if offer is None or offer.status in ("accepted", "declined"):
-        return None
-    if offer.status != "open":
-        return "offer_too_late" if yes else None
+def answer_offer(offer: SessionOffer, yes: bool, now: datetime) -> str:
+    """A YES/NO to `offer`: the template of the reply (offer_taken: the person is now
+    expected at the session)."""
     session = db.session.get(ProjectSession, offer.session_id)
+    if offer.status != "open":
+        return "offer_too_late" if yes else "rsvp_no"
     if offer.expires_at <= now:
         offer.status = "expired"
+        db.session.flush()
         offer_freed_place(session, now)
         return "offer_too_late"
     if not yes:
         offer.status = "declined"
+        db.session.flush()
         offer_freed_place(session, now)
         return "rsvp_no"
     if places_free(session) <= 0:
         offer.status = "taken"
+        db.session.flush()
         return "offer_too_late"
     offer.status = "accepted"
     rsvp = db.session.scalar(
-        db.select(Rsvp).where(Rsvp.session_id == session.id, Rsvp.participant_id == user.id)
+        db.select(Rsvp).where(
+            Rsvp.session_id == session.id, Rsvp.participant_id == offer.participant_id
+        )
     )
     if rsvp is None:
         rsvp = Rsvp(
-            session_id=session.id, participant_id=user.id, municipality_id=user.municipality_id
+            session_id=session.id,
+            participant_id=offer.participant_id,
+            municipality_id=offer.municipality_id,
         )
         db.session.add(rsvp)
     rsvp.coming, rsvp.answered_at, rsvp.source = True, now, "sms"

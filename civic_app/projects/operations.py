@@ -2,11 +2,11 @@
 
 from datetime import date, datetime, time, timedelta
 
-from dateutil.rrule import rrulestr
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
+from civic_app.core.clock import now
 from civic_app.core.errors import DomainError
 from civic_app.core.hooks import Hook
 from civic_app.core.timeutil import local_to_utc, local_zone, to_local
@@ -22,11 +22,11 @@ from civic_app.projects.models import (
     Sector,
     SessionStatus,
 )
+from civic_app.projects.recurrence import MAX_SESSIONS_PER_RULE, expand_rrule  # noqa: F401
 from civic_app.projects.venues import conflict_error, venue_conflict
+from civic_app.sms.operations import cancel_queued
 
 MAX_CAPACITY = 500
-#: A rule that makes more sessions than this is a mistake (or a decade of shifts).
-MAX_SESSIONS_PER_RULE = 400
 MAX_SESSION_HOURS = 12
 #: Allowed status changes: from -> to.
 TRANSITIONS = {
@@ -162,36 +162,6 @@ def build_rrule(weekdays: list[int], until: date, interval: int = 1) -> str:
     return f"FREQ=WEEKLY;INTERVAL={interval};BYDAY={days};UNTIL={until:%Y%m%d}T235959"
 
 
-def expand_rrule(rule: str, first_start: datetime, field: str = "rrule") -> list[datetime]:
-    """Local wall-clock starts of `rule` from `first_start` (naive local).
-
-    :raise DomainError: on a rule that does not parse, never ends, or makes too many sessions.
-    """
-    rule = rule.strip()
-    if rule.upper().startswith("RRULE:"):
-        rule = rule[6:]
-    if "UNTIL=" not in rule.upper() and "COUNT=" not in rule.upper():
-        raise DomainError(field, _l("La regola deve finire: indica UNTIL o COUNT."))
-    try:
-        recurrence = rrulestr(rule, dtstart=first_start)
-        starts = []
-        for start in recurrence:
-            starts.append(start)
-            if len(starts) > MAX_SESSIONS_PER_RULE:
-                raise DomainError(
-                    field,
-                    _l(
-                        "Questa regola crea più di %(max)s turni. Accorcia il periodo.",
-                        max=MAX_SESSIONS_PER_RULE,
-                    ),
-                )
-    except (ValueError, TypeError, OverflowError):
-        raise DomainError(field, _l("La regola di ripetizione non è valida.")) from None
-    if not starts:
-        raise DomainError(field, _l("La regola non crea nessun turno in questo periodo."))
-    return starts
-
-
 def add_schedule(
     project: Project,
     rule: str,
@@ -254,6 +224,7 @@ def move_session(
     session.note = note
     session.is_exception = True
     session.sequence += 1
+    _withdraw_reminders(session)
     db.session.flush()
 
 
@@ -261,6 +232,12 @@ def _cancel(session: ProjectSession) -> None:
     session.status = SessionStatus.CANCELLED
     session.is_exception = True
     session.sequence += 1
+    _withdraw_reminders(session)
+
+
+def _withdraw_reminders(session: ProjectSession) -> None:
+    """Reminders still queued for the old time never go (the sweep reminds the new one)."""
+    cancel_queued(("session", session.id), ("reminder",), "outdated", now())
 
 
 def cancel_session(session: ProjectSession) -> None:

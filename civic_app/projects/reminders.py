@@ -13,14 +13,13 @@ from datetime import datetime, timedelta
 from civic_app.core.accounts import User
 from civic_app.core.models import Municipality
 from civic_app.extensions import db
+from civic_app.projects.enrolments import expected_select
 from civic_app.projects.models import (
-    Enrolment,
-    EnrolmentStatus,
     Project,
     ProjectSession,
     SessionStatus,
 )
-from civic_app.sms.models import Message, Status
+from civic_app.sms.models import Message, Question, Status
 from civic_app.sms.operations import queue_many
 from civic_app.sms.templates import render_sms, sms_when
 
@@ -61,17 +60,16 @@ def sweep_sessions(now: datetime) -> dict[str, int]:
     projects = {
         p.id: p for p in db.session.scalars(db.select(Project).where(Project.id.in_(project_ids)))
     }
-    enrolled = defaultdict(list)
-    for project_id, user_id in db.session.execute(
-        db.select(Enrolment.project_id, Enrolment.participant_id).where(
-            Enrolment.project_id.in_(project_ids), Enrolment.status == EnrolmentStatus.ACCEPTED
-        )
-    ):
-        enrolled[project_id].append(user_id)
+    # Everyone expected at each session (accepted, or who took a freed place, and did not
+    # say NO): one statement for all the sessions of the window.
+    expected = defaultdict(list)
+    scheduled = [s.id for s in sessions if s.status == SessionStatus.SCHEDULED]
+    for session_id, user_id in db.session.execute(expected_select(scheduled)) if scheduled else ():
+        expected[session_id].append(user_id)
     people = {
         u.id: u
         for u in db.session.scalars(
-            db.select(User).where(User.id.in_({u for ids in enrolled.values() for u in ids}))
+            db.select(User).where(User.id.in_({u for ids in expected.values() for u in ids}))
         )
     }
     rows = []
@@ -84,7 +82,7 @@ def sweep_sessions(now: datetime) -> dict[str, int]:
         project = projects[session.project_id]
         place = session.venue.address if session.venue else project.place
         bodies: dict[str, str] = {}  # one text per language: formatting dates is the cost
-        for user_id in enrolled[session.project_id]:
+        for user_id in sorted(expected[session.id]):
             person = people[user_id]
             if not person.phone:
                 continue
@@ -103,6 +101,9 @@ def sweep_sessions(now: datetime) -> dict[str, int]:
                     ),
                     "user_id": user_id, "municipality_id": session.municipality_id,
                     "subject": ("session", session.id),
+                    # Asks "will you come?" until the start; never sent after it (a
+                    # reminder the quiet hours would push past the start is not sent).
+                    "question": Question.SESSION, "expires_at": session.starts_at,
                 }
             )  # fmt: skip
     counts["reminders"] = queue_many(rows, now)
@@ -177,7 +178,9 @@ def _tell_cancellations(now, sessions, projects, people) -> int:
                 "kind": "session_cancelled",
                 "idempotency_key": f"cancelled:s{session_id}:u{user_id}",
                 "user_id": user_id, "municipality_id": session.municipality_id,
-                "subject": ("session", session_id), "urgent": True,
+                # Not at night (the quiet hours hold for every message but codes and
+                # replies); useless once the session would have begun.
+                "subject": ("session", session_id), "expires_at": session.starts_at,
             }
         )  # fmt: skip
     return queue_many(rows, now)

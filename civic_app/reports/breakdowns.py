@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, distinct, func, literal, select, type_coerce
+from sqlalchemy import String, case, distinct, func, literal, select, type_coerce
 
 from civic_app.attendance.models import WAS_THERE, Attendance
 from civic_app.core.accounts import User
@@ -106,10 +106,16 @@ def _people_rows(query) -> list[tuple]:
     return db.session.execute(query).all()
 
 
-def collect_breakdowns(period: Period, municipality_id: int | None = None) -> dict:
+def collect_breakdowns(
+    period: Period, municipality_id: int | None = None, moment: datetime | None = None
+) -> dict:
     """{measure: {(municipality, sector): {dimension: {category: value}}}}.
 
-    Seven grouped queries whatever the size; people are counted once per cell.
+    Seven grouped queries whatever the size; people are counted once per cell. Besides
+    MEASURES, "hours_people" counts the people behind each cell of hours (those who were
+    there), so that the hours of a small group are hidden with it (reports.protection).
+
+    :param moment: events count once they have started by then, as on the dashboard.
     """
 
     def where_m(column):
@@ -128,6 +134,8 @@ def collect_breakdowns(period: Period, municipality_id: int | None = None) -> di
         .where(was_there, in_period, *where_m(Attendance.municipality_id))
     )
     event_held = period.contains(CommunityEvent.starts_at) & (CommunityEvent.status == "scheduled")
+    if moment is not None:
+        event_held = event_held & (CommunityEvent.starts_at <= moment)
     events = (
         select(
             EventAttendance.municipality_id,
@@ -147,16 +155,21 @@ def collect_breakdowns(period: Period, municipality_id: int | None = None) -> di
             .join(User, User.id == sub.c.participant_id)
             .group_by(sub.c.municipality_id, sub.c.sector, *person)
         )
-    rows["hours"] = [
-        (*row[:-1], _dec(row[-1]))
-        for row in _people_rows(
-            select(Attendance.municipality_id, Project.sector, *person, func.sum(Attendance.hours))
-            .join(Project, Project.id == Attendance.project_id)
-            .join(User, User.id == Attendance.participant_id)
-            .where(in_period, *where_m(Attendance.municipality_id))
-            .group_by(Attendance.municipality_id, Project.sector, *person)
+    hours = _people_rows(
+        select(
+            Attendance.municipality_id,
+            Project.sector,
+            *person,
+            func.sum(Attendance.hours),
+            func.count(distinct(case((was_there, Attendance.participant_id)))),
         )
-    ]
+        .join(Project, Project.id == Attendance.project_id)
+        .join(User, User.id == Attendance.participant_id)
+        .where(in_period, *where_m(Attendance.municipality_id))
+        .group_by(Attendance.municipality_id, Project.sector, *person)
+    )
+    rows["hours"] = [(*row[:-2], _dec(row[-2])) for row in hours]
+    rows["hours_people"] = [(*row[:-2], row[-1]) for row in hours]
     signed = _signed_plans()
     plan_sector = (
         select(
@@ -254,6 +267,7 @@ def fund_rows(breakdowns: dict, names: dict[int, tuple[str, str]]) -> list[dict]
                             "dimension": dimension,
                             "category": category,
                             "value": value,
+                            "_municipality_id": m,  # not a column: for suppression
                         }
                     )
     return out

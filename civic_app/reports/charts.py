@@ -27,19 +27,26 @@ def _short(text: str, limit: int = 26) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def bar_chart(items, *, rtl: bool = False, shown=None) -> Markup:
-    """Horizontal bars for `items`: (label, value) pairs; None draws no bar.
+def _written(value) -> str:
+    """A number in the page's language; a marker of a hidden figure ("<5", "x") as it is."""
+    return value if isinstance(value, str) else _number(value)
 
-    :param shown: how a value is written at the end of its bar (default: the number);
-        a suppressed count is passed as None and written as `shown(None)`.
+
+def bar_chart(items, *, rtl: bool = False, shown=None) -> Markup:
+    """Horizontal bars for `items`: (label, value) pairs; None or a marker ("<5", "x":
+    a hidden figure) draws a grey stub with no length.
+
+    :param shown: how a value is written at the end of its bar (default: the number, or
+        the marker); a suppressed count passed as None is written as `shown(None)`.
     """
-    shown = shown or (lambda v: _number(v))
-    values = [v for _label, v in items if v is not None]
+    shown = shown or _written
+    items = [(label, None if isinstance(v, str) else v, v) for label, v in items]
+    values = [v for _label, v, _given in items if v is not None]
     top = max([*values, 0]) or 1
     room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     height = len(items) * (BAR_HEIGHT + GAP) + GAP
     parts = []
-    for n, (label, value) in enumerate(items):
+    for n, (label, value, given) in enumerate(items):
         y = GAP + n * (BAR_HEIGHT + GAP)
         length = 0 if value is None else round(float(value) / float(top) * room, 1)
         mid = y + BAR_HEIGHT / 2 + 5
@@ -69,15 +76,17 @@ def bar_chart(items, *, rtl: bool = False, shown=None) -> Markup:
             )
         parts.append(
             f'<text x="{value_x}" y="{mid}" text-anchor="{value_anchor}" class="chart-value">'
-            f"{escape(shown(value))}</text>"
+            f"{escape(shown(given))}</text>"
         )
     return _svg(height, parts)
 
 
 def column_chart(items, *, shown=None) -> Markup:
-    """Vertical columns over time: (label, value) pairs, left to right in every language."""
-    shown = shown or (lambda v: _number(v))
-    values = [v for _label, v in items if v is not None]
+    """Vertical columns over time: (label, value) pairs, left to right in every language;
+    a marker ("<5", "x") draws no column and is written as it is."""
+    shown = shown or _written
+    items = [(label, None if isinstance(v, str) else v, v) for label, v in items]
+    values = [v for _label, v, _given in items if v is not None]
     top = max([*values, 0]) or 1
     plot_top, plot_bottom = 24, 180
     height = plot_bottom + 40
@@ -86,7 +95,7 @@ def column_chart(items, *, shown=None) -> Markup:
     parts = [
         f'<line x1="0" y1="{plot_bottom}" x2="{WIDTH}" y2="{plot_bottom}" class="chart-axis"/>'
     ]
-    for n, (label, value) in enumerate(items):
+    for n, (label, value, given) in enumerate(items):
         x = n * slot + (slot - width) / 2
         size = 0 if value is None else float(value) / float(top) * (plot_bottom - plot_top)
         if size:
@@ -97,7 +106,7 @@ def column_chart(items, *, shown=None) -> Markup:
         centre = x + width / 2
         parts.append(
             f'<text x="{centre:.1f}" y="{plot_bottom - size - 6:.1f}" text-anchor="middle" '
-            f'class="chart-value">{escape(shown(value))}</text>'
+            f'class="chart-value">{escape(shown(given))}</text>'
         )
         parts.append(
             f'<text x="{centre:.1f}" y="{plot_bottom + 18}" text-anchor="middle" '

@@ -149,15 +149,16 @@ class Dashboard:
 
     # Community events ---------------------------------------------------------------
     def events_by_type(self) -> list[Row]:
-        held = {t: [0, 0, 0, 0] for t in EventType}  # held, cancelled, participants, public
+        """Per type: held, cancelled, attendances (one per person and event), public."""
+        held = {t: [0, 0, 0, 0] for t in EventType}
         for _m, event_type, status, count, guests in self.figures.rows.get("events", []):
             if status == "scheduled":
                 held[event_type][0] += count
                 held[event_type][3] += guests
             else:
                 held[event_type][1] += count
-        for _m, event_type, _marks, people in self.figures.rows.get("event_people", []):
-            held[event_type][2] += people
+        for _m, event_type, attendances, _people in self.figures.rows.get("event_people", []):
+            held[event_type][2] += attendances
         return [Row(t.value, str(EVENT_TYPE_LABELS[t]), tuple(held[t])) for t in EventType]
 
     @property
@@ -166,7 +167,8 @@ class Dashboard:
 
     @property
     def event_participants(self) -> int:
-        return sum(row.values[2] for row in self.events_by_type())
+        """Different registered people at the events held (once each, whatever the type)."""
+        return self.figures.total("event_participants")
 
     @property
     def event_public(self) -> int:

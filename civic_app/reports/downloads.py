@@ -4,12 +4,10 @@ from flask import Response, abort, request
 
 from civic_app.core.audit import record
 from civic_app.core.clock import now
+from civic_app.core.exports import csv_separator
 from civic_app.extensions import db
 from civic_app.reports.columns import BREAKDOWNS, MONTH, SECTOR_MONTH, TABLES
 from civic_app.reports.exports import export_notes, to_csv, to_xlsx
-from civic_app.reports.fund_tables import (
-    suppress_rows,
-)
 
 FORMATS = {
     "csv": "text/csv",
@@ -30,7 +28,9 @@ def download(body, fmt: str, filename: str) -> Response:
 
 def fund_response(tables, period, fmt, slug, scope, suppress_below):
     table = fund_table_name(fmt)
-    body, rows_total = fund_body(tables, period, fmt, table, scope, suppress_below, now())
+    body, rows_total = fund_body(
+        tables, period, fmt, table, scope, suppress_below, now(), separator_asked()
+    )
     return send_fund(body, rows_total, period, fmt, table, slug)
 
 
@@ -41,15 +41,19 @@ def fund_table_name(fmt: str) -> str:
     return table
 
 
-def fund_body(tables, period, fmt, table, scope, suppress_below, generated):
-    """(file body, number of rows) of the fund's tables in `fmt`."""
-    if suppress_below:
-        tables = {
-            name: suppress_rows(rows, TABLES[name], suppress_below) for name, rows in tables.items()
-        }
+def separator_asked() -> str:
+    """The CSV separator the link asks for: `?sep=semicolon` for Excel in Italian."""
+    return csv_separator(request.args.get("sep"))
+
+
+def fund_body(tables, period, fmt, table, scope, suppress_below, generated, separator=","):
+    """(file body, number of rows) of the fund's tables in `fmt`.
+
+    The tables are written as given: for coordinators they come protected already
+    (reports.protection); `suppress_below` only says so in the notes."""
     rows_total = sum(len(rows) for rows in tables.values())
     if fmt == "csv":
-        return to_csv(tables[table], TABLES[table]), rows_total
+        return to_csv(tables[table], TABLES[table], separator), rows_total
     body = to_xlsx(
         {
             "sector_month": (tables["sector_month"], SECTOR_MONTH),

@@ -7,7 +7,6 @@ Text cells are neutralised so that no spreadsheet runs them as formulas; XLSX ce
 also typed as text.
 """
 
-import csv
 import io
 from datetime import datetime
 from decimal import Decimal
@@ -15,32 +14,24 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from civic_app.core.exports import spreadsheet_safe
+from civic_app.core.exports import spreadsheet_safe, write_csv
 from civic_app.core.timeutil import to_local
 from civic_app.reports.columns import Column
 from civic_app.reports.period import Period
 
 
 def _cell_text(value) -> str | int | Decimal:
-    if isinstance(value, bool) or value is None:
-        return spreadsheet_safe(value)
-    if isinstance(value, int | Decimal):
+    """An XLSX cell's value: numbers as numbers, the rest as text typed as text."""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
         return value
-    return spreadsheet_safe(value)
+    return spreadsheet_safe(value, within=False)
 
 
-def to_csv(rows: list[dict], columns: list[Column]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([c.key for c in columns])
-    for row in rows:
-        writer.writerow(
-            [
-                f"{v:.2f}" if isinstance(v, Decimal) else _cell_text(v)
-                for v in (row.get(c.key, "") for c in columns)
-            ]
-        )
-    return out.getvalue()
+def to_csv(rows: list[dict], columns: list[Column], separator: str = ",") -> str:
+    """One table as CSV: text quoted and neutralised; `;` (Excel in Italian) with a BOM
+    and decimal commas (core/exports.py)."""
+    header = [c.key for c in columns]
+    return write_csv([header, *([row.get(c.key, "") for c in columns] for row in rows)], separator)
 
 
 def to_xlsx(sheets: dict[str, tuple[list[dict], list[Column]]], notes: list[str]) -> bytes:
@@ -48,7 +39,7 @@ def to_xlsx(sheets: dict[str, tuple[list[dict], list[Column]]], notes: list[str]
     book = Workbook(write_only=True)
 
     def text_cell(sheet, value):
-        cell = WriteOnlyCell(sheet, value=spreadsheet_safe(value))
+        cell = WriteOnlyCell(sheet, value=spreadsheet_safe(value, within=False))
         cell.data_type = "s"  # text, never a formula
         return cell
 
@@ -101,4 +92,8 @@ def export_notes(period: Period, scope: str, moment: datetime, suppressed: int |
     ]
     if suppressed:
         notes.append(f"counts of people from 1 to {suppressed - 1} are shown as <{suppressed}")
+        notes.append(
+            f"x: hidden, as the hours (or marks) of fewer than {suppressed} people are, or so "
+            f"that a hidden count cannot be computed back from a total (docs/reports.md)"
+        )
     return notes

@@ -1,5 +1,5 @@
 """The fund's tables, by sector and month, by month and by breakdown, for one municipality
-or the network, with small counts suppressed."""
+or the network (exact: what coordinators receive is protected by reports.protection)."""
 
 from collections import defaultdict
 from datetime import datetime
@@ -20,11 +20,11 @@ from civic_app.reports.period import Period
 from civic_app.sms.models import Direction, Message, Status
 
 
-def breakdown_rows(period: Period, municipality_id: int | None) -> list[dict]:
+def breakdown_rows(period: Period, municipality_id: int | None, moment=None) -> list[dict]:
     from civic_app.reports.breakdowns import collect_breakdowns, fund_rows
 
     return fund_rows(
-        collect_breakdowns(period, municipality_id), municipality_names(municipality_id)
+        collect_breakdowns(period, municipality_id, moment), municipality_names(municipality_id)
     )
 
 
@@ -61,18 +61,20 @@ def fund_tables(
             func.sum(Attendance.hours),
             func.count(distinct(case((Attendance.mark.in_(WAS_THERE), Attendance.participant_id)))),
             func.count(distinct(Attendance.session_id)),
+            func.count(distinct(Attendance.participant_id)),
         )
         .join(Project, Project.id == Attendance.project_id)
         .where(period.contains(Attendance.session_starts_at), *where_m(Attendance.municipality_id))
         .group_by(Attendance.municipality_id, month, Project.sector)
     ):
-        counts, (hours, active, sessions) = values[: len(marks)], values[len(marks) :]
+        counts, (hours, active, sessions, marked) = values[: len(marks)], values[len(marks) :]
         row = sector_rows[(m, mon, str(sector))]
         for mark, count in zip(marks, counts, strict=True):
             row[f"marks_{mark}"] = count
         row["hours"] = _dec(hours)
         row["participants_active"] = active
         row["sessions_held"] = sessions
+        row["people_marked"] = marked  # the people behind the marks: not a column
 
     month_rows: dict[tuple, dict] = defaultdict(dict)
 
@@ -174,6 +176,9 @@ def fund_tables(
             for column in columns:
                 if column.key not in values:
                     values[column.key] = rows[key].get(column.key, 0)
+            # Not columns (the files write columns only): what suppression needs.
+            values["_municipality_id"] = key[0]
+            values["_people_marked"] = rows[key].get("people_marked", 0)
             out.append(values)
         return out
 
@@ -181,16 +186,3 @@ def fund_tables(
         "sector_month": finish(sector_rows, SECTOR_MONTH),
         "month": finish(month_rows, MONTH),
     }
-
-
-def suppress_rows(rows: list[dict], columns: list[Column], below: int) -> list[dict]:
-    """Counts of people from 1 to below-1 replaced by "<5" (for coordinators)."""
-    marker = f"<{below}"
-    people = {c.key for c in columns if c.people}
-    return [
-        {
-            k: (marker if k in people and row.get("measure") != "hours" and 0 < v < below else v)
-            for k, v in row.items()
-        }
-        for row in rows
-    ]

@@ -12,7 +12,9 @@ Definitions (docs/reports.md explains them for the people who read the numbers):
 - individual plan: a plan signed by both the participant and the staff (any version);
 - people reached: participants who came to a session or a community event, plus the
   members of the public counted at events;
-- events held: scheduled community events that started in the period, before now.
+- events held: scheduled community events that started in the period, before now;
+- event participants: different registered people marked at the events held, per
+  municipality (attendances, one per person and event, are counted by event type).
 """
 
 from collections import defaultdict
@@ -244,6 +246,19 @@ def collect(
             *where_municipality(CommunityEvent.municipality_id),
         )
         .group_by(CommunityEvent.municipality_id, CommunityEvent.event_type)
+    ).all()
+    # Event participants: different registered people marked at the events held in the
+    # period, per municipality (the one definition of docs/reports.md; someone at two
+    # events, or at two kinds of event, counts once).
+    rows["event_participants"] = run(
+        select(CommunityEvent.municipality_id, func.count(distinct(EventAttendance.participant_id)))
+        .join(EventAttendance, EventAttendance.event_id == CommunityEvent.id)
+        .where(
+            held,
+            CommunityEvent.status == "scheduled",
+            *where_municipality(CommunityEvent.municipality_id),
+        )
+        .group_by(CommunityEvent.municipality_id)
     ).all()
 
     # SMS by direction and status, with segments.

@@ -9,7 +9,7 @@ REFERRAL_LABELS = {
     "mobile_unit": _l("Unità mobile"),
     "social_services": _l("Servizi sociali"),
     "association": _l("Associazione"),
-    "self": _l("Da solo"),
+    "self": _l("Di propria iniziativa"),
     None: _l("Non indicato"),
 }
 

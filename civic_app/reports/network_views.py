@@ -1,12 +1,14 @@
 """The national coordinator's dashboard and the network's file for the fund (aggregates only)."""
 
+from decimal import Decimal
+
 from flask import abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from civic_app.core.clock import now
-from civic_app.core.i18n import current_language, text_direction
+from civic_app.core.i18n import current_language, format_hours, text_direction
 from civic_app.core.models import Municipality
 from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
@@ -14,21 +16,25 @@ from civic_app.reports import bp
 from civic_app.reports.breakdowns import (
     DIMENSIONS,
     MEASURES,
+    category_label,
     fund_rows,
-    network_table,
     reporting_periods,
 )
 from civic_app.reports.cache import cached
 from civic_app.reports.charts import bar_chart, column_chart
-from civic_app.reports.dashboard import Dashboard
-from civic_app.reports.downloads import FORMATS, fund_body, fund_table_name, send_fund
-from civic_app.reports.forms import NationalFilterForm, filter_args
-from civic_app.reports.fund_tables import (
-    fund_tables,
-    municipality_names,
+from civic_app.reports.dashboard import Dashboard, Row
+from civic_app.reports.downloads import (
+    FORMATS,
+    fund_body,
+    fund_table_name,
+    send_fund,
+    separator_asked,
 )
-from civic_app.reports.network import network_breakdowns, network_figures
+from civic_app.reports.forms import NationalFilterForm, filter_args
+from civic_app.reports.fund_tables import municipality_names
+from civic_app.reports.network import NetworkSnapshot, network_snapshot
 from civic_app.reports.period import Period
+from civic_app.reports.protection import protect_rows
 from civic_app.reports.views import coordinator_only
 
 
@@ -49,30 +55,33 @@ def _national_filters(municipalities):
 def national():
     municipalities = db.session.scalars(db.select(Municipality).order_by(Municipality.name)).all()
     form, period, chosen = _national_filters(municipalities)
-    figures, figures_at = network_figures(period)
-    breakdowns, breakdowns_at = network_breakdowns(period, chosen.id if chosen else None)
+    snapshot, figures_at = network_snapshot(period)
 
     def render_body() -> Markup:
-        network = Dashboard(figures)
         below = current_app.config["SUPPRESS_BELOW"]
-        boards = [(m, Dashboard(figures, m.id)) for m in municipalities]
+        page = NationalPage(snapshot, municipalities, below)
+        scope = chosen.id if chosen else None
         html = render_template(
             "reports/_national_body.html",
             form=form,
             period=period,
-            board=network,
-            boards=boards,
+            board=page.network,
+            boards=page.boards,
             below=below,
+            show=page.show,
+            exact=page.exact,
+            rates=page.rates(),
+            rows=page.rows(),
             targets={
                 "plans": current_app.config["TARGET_PLANS"],
                 "reached": current_app.config["TARGET_PEOPLE_REACHED"],
             },
-            charts=_national_charts(network, boards, below),
+            charts=_national_charts(page),
             chosen=chosen,
             measures=MEASURES,
-            breakdown_tables={d: network_table(breakdowns, d) for d in DIMENSIONS},
+            breakdown_tables={d: page.breakdown_table(scope, d) for d in DIMENSIONS},
             args=filter_args(form),
-            figures_time=to_local(min(figures_at, breakdowns_at)).strftime("%H:%M"),
+            figures_time=to_local(figures_at).strftime("%H:%M"),
         )
         return Markup(html)  # noqa: S704 - autoescaped template output
 
@@ -84,39 +93,129 @@ def national():
         current_language(),
         tuple(sorted(request.args.items(multi=True))),
         figures_at,
-        breakdowns_at,
     )
     body, _at = cached(page_key, render_body)
     return render_template("reports/national.html", body=body)
 
 
-def _national_charts(network: Dashboard, boards, below: int) -> dict:
+class NationalPage:
+    """What the national dashboard shows of a snapshot: every figure, or its marker."""
+
+    def __init__(self, snapshot: NetworkSnapshot, municipalities, below: int):
+        self.shown = snapshot.shown
+        self.below = below
+        self.network = Dashboard(snapshot.figures)
+        self.boards = [(m, Dashboard(snapshot.figures, m.id)) for m in municipalities]
+
+    def value(self, *key):
+        """The figure, "<5" or "x" (reports.protection)."""
+        return self.shown.get(key, 0)
+
+    def exact(self, *key):
+        """The figure if it is shown, else None."""
+        value = self.value(*key)
+        return None if isinstance(value, str) else value
+
+    def show(self, *key) -> str:
+        value = self.value(*key)
+        if isinstance(value, Decimal):
+            return format_hours(value)
+        return str(value)
+
+    def rates(self) -> dict:
+        """Attendance rates: none where fewer than `below` marks were recorded, nor for a
+        small group of people (their rate is about them)."""
+        out = {}
+        for m, board in [*self.boards, (None, self.network)]:
+            mid = getattr(m, "id", None)
+            hidden = board.marks_total < self.below or self.exact("m", mid, "active") is None
+            out[mid] = None if hidden else board.attendance_rate
+        return out
+
+    def rows(self) -> dict[str, list[Row]]:
+        """The network's smaller tables, with what is shown of each figure."""
+
+        def shown_rows(rows, *columns):
+            return [
+                Row(r.key, r.label, tuple(self.show(*column(r)) for column in columns))
+                for r in rows
+            ]
+
+        events = self.network.events_by_type()
+        return {
+            "sector": shown_rows(self.network.active_by_sector(), lambda r: ("sector", r.key)),
+            "status": shown_rows(self.network.plans_by_status(), lambda r: ("status", r.key)),
+            "marks": shown_rows(self.network.mark_rows(), lambda r: ("marks", r.key)),
+            "language": shown_rows(
+                self.network.by_language(),
+                lambda r: ("lang", r.key, "signed"),
+                lambda r: ("lang", r.key, "active"),
+            ),
+            "referral": shown_rows(
+                self.network.by_referral(),
+                lambda r: ("ref", r.key, "signed"),
+                lambda r: ("ref", r.key, "active"),
+            ),
+            "events": [
+                Row(
+                    r.key,
+                    r.label,
+                    (
+                        r.values[0],
+                        r.values[1],
+                        self.show("event_type", r.key, "attendances"),
+                        self.show("event_type", r.key, "public"),
+                    ),
+                )
+                for r in events
+            ],
+            "trend": shown_rows(
+                self.network.trend(),
+                lambda r: ("trend", r.key, "plans"),
+                lambda r: ("trend", r.key, "active"),
+                lambda r: ("trend", r.key, "hours"),
+            ),
+        }
+
+    def breakdown_table(self, scope, dimension: str) -> list[tuple[str, str, list]]:
+        """Rows (category, label, [shown value per measure]) of the network or of one
+        municipality (`scope`), summed over sectors."""
+        return [
+            (
+                category,
+                category_label(dimension, category),
+                [self.show("bd", scope, measure, dimension, category) for measure, _l in MEASURES],
+            )
+            for category in DIMENSIONS[dimension]
+        ]
+
+
+def _national_charts(page: NationalPage) -> dict:
     rtl = text_direction() == "rtl"
-    marker = f"<{below}"
+    network = page.network
 
-    def hide(value):
-        return None if 0 < value < below else value
+    def bars(rows):
+        return bar_chart(rows, rtl=rtl)
 
-    def shown(value):
-        return marker if value is None else str(value)
-
-    trend = network.trend()
+    trend = page.network.trend()
     return {
-        "plans_by_municipality": bar_chart(
-            [(m.name, hide(b.plans_signed)) for m, b in boards], rtl=rtl, shown=shown
+        "plans_by_municipality": bars(
+            [(m.name, page.value("m", m.id, "plans_signed")) for m, _b in page.boards]
         ),
-        "reached_by_municipality": bar_chart(
-            [(m.name, hide(b.people_reached)) for m, b in boards], rtl=rtl, shown=shown
+        "reached_by_municipality": bars(
+            [(m.name, page.value("m", m.id, "people_reached")) for m, _b in page.boards]
         ),
         "plans_by_month": column_chart(
-            [(r.label[:2], hide(r.values[0])) for r in trend], shown=shown
+            [(r.label[:2], page.value("trend", r.key, "plans")) for r in trend]
         ),
         "active_by_month": column_chart(
-            [(r.label[:2], hide(r.values[1])) for r in trend], shown=shown
+            [(r.label[:2], page.value("trend", r.key, "active")) for r in trend]
         ),
-        "hours_by_month": column_chart([(r.label[:2], r.values[2]) for r in trend]),
-        "active_by_sector": bar_chart(
-            [(r.label, hide(r.value)) for r in network.active_by_sector()], rtl=rtl, shown=shown
+        "hours_by_month": column_chart(
+            [(r.label[:2], page.value("trend", r.key, "hours")) for r in trend]
+        ),
+        "active_by_sector": bars(
+            [(r.label, page.value("sector", r.key)) for r in network.active_by_sector()]
         ),
     }
 
@@ -124,26 +223,27 @@ def _national_charts(network: Dashboard, boards, below: int) -> dict:
 @bp.route("/network/fund.<fmt>")
 @coordinator_only
 def national_fund_export(fmt: str):
-    """The fund's tables for the whole network, with small counts suppressed."""
+    """The fund's tables for the whole network, from the same snapshot as the dashboard,
+    with small counts and what would give them back hidden (reports.protection)."""
     if fmt not in FORMATS:
         abort(404)
     municipalities = db.session.scalars(db.select(Municipality).order_by(Municipality.name)).all()
     _form, period, _chosen = _national_filters(municipalities)
     table = fund_table_name(fmt)
     below = current_app.config["SUPPRESS_BELOW"]
+    separator = separator_asked()
+    snapshot, generated = network_snapshot(period)
 
     def build():
-        # The file itself is kept too: writing 75,000 XLSX rows takes seconds.
-        tables, tables_at = cached(
-            ("fund_tables", period.start, period.end), lambda: fund_tables(period, now())
-        )
-        tables = dict(tables)
-        breakdowns, breakdowns_at = network_breakdowns(period, None)
-        tables["breakdowns"] = fund_rows(breakdowns, municipality_names(None))
-        generated = min(tables_at, breakdowns_at)
+        tables = dict(snapshot.tables)
+        tables["breakdowns"] = fund_rows(snapshot.breakdowns, municipality_names(None))
+        tables = protect_rows(tables, snapshot.shown)
         scope = _("Rete nazionale")
-        return fund_body(tables, period, fmt, table, scope, below, generated)
+        return fund_body(tables, period, fmt, table, scope, below, generated, separator)
 
-    key = ("fund_file", period.start, period.end, fmt, table, below, str(get_locale()))
+    # The file itself is kept too (writing 75,000 XLSX rows takes seconds), with the
+    # moment of the snapshot it was written from.
+    key = ("fund_file", period.start, period.end, fmt, table, separator, below)
+    key += (str(get_locale()), generated)
     (body, rows_total), _at = cached(key, build)
     return send_fund(body, rows_total, period, fmt, table, "network")

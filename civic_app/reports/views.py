@@ -18,7 +18,7 @@ from civic_app.reports import bp
 from civic_app.reports.charts import bar_chart, column_chart
 from civic_app.reports.columns import PARTICIPANTS
 from civic_app.reports.dashboard import Dashboard
-from civic_app.reports.downloads import FORMATS, download, fund_response
+from civic_app.reports.downloads import FORMATS, download, fund_response, separator_asked
 from civic_app.reports.exports import export_notes, to_csv, to_xlsx
 from civic_app.reports.forms import ReportFilterForm, filter_args
 from civic_app.reports.fund_tables import (
@@ -122,6 +122,6 @@ def participants_export(fmt: str):
     db.session.commit()
     filename = f"civic-participants-{municipality.slug}-{period.start}-{period.end}"
     if fmt == "csv":
-        return download(to_csv(rows, PARTICIPANTS), fmt, filename)
+        return download(to_csv(rows, PARTICIPANTS, separator_asked()), fmt, filename)
     notes = export_notes(period, municipality.name, now(), None)
     return download(to_xlsx({"participants": (rows, PARTICIPANTS)}, notes), fmt, filename)

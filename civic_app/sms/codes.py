@@ -77,7 +77,12 @@ def issue_code(
 
 
 def send_code(login_code: LoginCode, code: str, *, phone: str, language: str, now, user=None):
-    """Queue the SMS that carries a code (urgent: it ignores quiet hours)."""
+    """Queue the SMS that carries a code (urgent: it ignores quiet hours).
+
+    The key is random, never the code's id: codes are deleted (expire_login_codes,
+    erasure) and SQLite hands their ids out again, and a reused key would return the
+    old message instead of sending the new code. Each call is one new code anyway.
+    """
     return queue_sms(
         phone=phone,
         body=render_sms("login_code", language, code=code),
@@ -85,7 +90,7 @@ def send_code(login_code: LoginCode, code: str, *, phone: str, language: str, no
         now=now,
         user=user,
         urgent=True,
-        idempotency_key=f"code:{login_code.id}",
+        idempotency_key=f"code:{secrets.token_hex(16)}",
     )
 
 

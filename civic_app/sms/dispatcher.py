@@ -23,8 +23,9 @@ from sqlalchemy import Engine, and_, bindparam, case, literal, literal_column, o
 
 from civic_app.core.models import _now
 from civic_app.extensions import db
+from civic_app.sms.claims import claim_batch
 from civic_app.sms.gateways import OPTED_OUT_CODES, GatewayError
-from civic_app.sms.models import ESSENTIAL_KINDS, Direction, Message, OptOut, Status
+from civic_app.sms.models import ESSENTIAL_KINDS, Message, OptOut, Status
 from civic_app.sms.optout import opt_out
 from civic_app.sms.quiet import not_before
 
@@ -43,59 +44,6 @@ def backoff(attempts: int) -> timedelta:
     )
 
 
-def _claim(message_id: int, now: datetime) -> bool:
-    """Move one row from queued to sending; False when another dispatcher has it."""
-    result = db.session.execute(
-        update(Message)
-        .where(Message.id == message_id, Message.status == Status.QUEUED)
-        .values(
-            status=Status.SENDING, attempts=Message.attempts + 1, updated_at=now, claimed_until=None
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return result.rowcount == 1
-
-
-def claim_batch(now: datetime, limit: int, lease: timedelta) -> list[int]:
-    """Reserve up to `limit` due messages for this dispatcher for `lease`, in one transaction.
-
-    On PostgreSQL the candidates are locked with FOR UPDATE SKIP LOCKED, so dispatchers
-    running at once take disjoint batches. A reserved row stays `queued`: if this
-    dispatcher dies, the others take it up once the lease has passed.
-    """
-    query = (
-        db.select(Message.id)
-        .where(
-            Message.direction == Direction.OUT,
-            Message.status == Status.QUEUED,
-            Message.next_attempt_at <= now,
-            (Message.claimed_until.is_(None)) | (Message.claimed_until < now),
-        )
-        .order_by(Message.urgent.desc(), Message.next_attempt_at, Message.id)
-        .limit(limit)
-    )
-    if _is_postgresql():
-        query = query.with_for_update(skip_locked=True)
-    candidates = list(db.session.scalars(query))
-    if not candidates:
-        db.session.commit()
-        return []
-    claimed = db.session.scalars(
-        update(Message)
-        .where(
-            Message.id.in_(candidates),
-            Message.status == Status.QUEUED,
-            (Message.claimed_until.is_(None)) | (Message.claimed_until < now),
-        )
-        .values(claimed_until=now + lease)
-        .returning(Message.id)
-        .execution_options(synchronize_session=False)
-    ).all()
-    db.session.commit()
-    return sorted(claimed, key=candidates.index)
-
-
 #: The outbox table: the per-message statements below are Core, not ORM (cheaper).
 _OUTBOX = Message.__table__
 
@@ -104,7 +52,9 @@ def _take_statement(now: datetime):
     """One statement per message, committed before the gateway call: queued -> sending,
     or queued -> cancelled when the number said STOP or its owner withdrew SMS consent
     (checked at that moment: an opt-out stops all but SENT_DESPITE_STOP; withdrawn consent
-    stops what is neither urgent nor essential). Returns what sending needs."""
+    stops what is neither urgent nor essential), or when what it is about has ended
+    (`expires_at`: a reminder once its session began, an offer once it lapsed). Returns
+    what sending needs."""
     from civic_app.core.accounts import User
 
     stopped = db.select(OptOut.id).where(OptOut.phone == _OUTBOX.c.phone, OptOut.active).exists()
@@ -123,16 +73,21 @@ def _take_statement(now: datetime):
             withdrawn,
         ),
     )
+    expired = and_(_OUTBOX.c.expires_at.is_not(None), _OUTBOX.c.expires_at <= now)
     status_type = _OUTBOX.c.status.type
     return (
         update(_OUTBOX)
         .where(_OUTBOX.c.id == bindparam("message_id"), _OUTBOX.c.status == Status.QUEUED)
         .values(
             status=case(
-                (unwanted, literal(Status.CANCELLED, status_type)),
+                (or_(unwanted, expired), literal(Status.CANCELLED, status_type)),
                 else_=literal(Status.SENDING, status_type),
             ),
-            error_code=case((unwanted, literal("opted_out")), else_=_OUTBOX.c.error_code),
+            error_code=case(
+                (unwanted, literal("opted_out")),
+                (expired, literal("expired")),
+                else_=_OUTBOX.c.error_code,
+            ),
             attempts=_OUTBOX.c.attempts + 1,
             updated_at=now,
             claimed_until=None,
@@ -242,9 +197,9 @@ def send_one(message_id: int, gateway, now: datetime, max_attempts: int) -> Stat
     return status
 
 
-#: Sent even to a number on the opt-out list: the codes someone asks for, and the
-#: confirmation of their own STOP.
-SENT_DESPITE_STOP = frozenset({"login_code", "stop_confirmation"})
+#: Sent to a number that said STOP: the codes it asks for, the confirmation, and (once)
+#: how to come back.
+SENT_DESPITE_STOP = frozenset({"login_code", "stop_confirmation", "stopped_info"})
 
 
 def _place(message):

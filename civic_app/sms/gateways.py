@@ -6,7 +6,8 @@ whose answer we never recorded (a timeout, a dispatcher killed) is still matched
 - console: logs that a message went, never its text (the dev outbox page shows it);
   the embedded default.
 - fake: keeps what it sent in memory and can be told to fail; for tests.
-- twilio: the official client, with a Messaging Service SID or a sender number.
+- twilio: the official client, with a Messaging Service SID or a sender number; with
+  TWILIO_API_BASE_URL it talks to that base URL (a staging mock) instead of Twilio.
 """
 
 import itertools
@@ -124,12 +125,32 @@ class FakeGateway:
         self._failures.clear()
 
 
+TWILIO_API = "https://api.twilio.com"
+
+
+def base_url_http_client(base_url: str):
+    """Twilio's own HTTP client, sending what it would send to api.twilio.com to
+    `base_url` instead (a staging mock, Prism in the contract tests)."""
+    from twilio.http.http_client import TwilioHttpClient
+
+    class BaseUrlHttpClient(TwilioHttpClient):
+        def request(self, method, url, *args, **kwargs):
+            if url.startswith(TWILIO_API):
+                url = base_url.rstrip("/") + url[len(TWILIO_API) :]
+            return super().request(method, url, *args, **kwargs)
+
+    return BaseUrlHttpClient()
+
+
 class TwilioGateway:
     name = "twilio"
 
     def __init__(self, config, http_client=None):
         from twilio.rest import Client
 
+        base_url = config.get("TWILIO_API_BASE_URL")
+        if http_client is None and base_url:
+            http_client = base_url_http_client(base_url)
         self.messaging_service_sid = config.get("TWILIO_MESSAGING_SERVICE_SID")
         self.from_number = config.get("TWILIO_FROM_NUMBER")
         base = config.get("PUBLIC_BASE_URL")

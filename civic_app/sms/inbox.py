@@ -1,6 +1,6 @@
 """The staff inbox: SMS conversations with the municipality's participants, and replies."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
@@ -11,6 +11,7 @@ from civic_app.core.accounts import User
 from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.forms import Form
+from civic_app.core.paging import paginate
 from civic_app.core.permissions import (
     Role,
     current_municipality_id,
@@ -23,6 +24,9 @@ from civic_app.sms.dispatcher import deliver_after_response
 from civic_app.sms.models import STATUS_LABELS, Direction, Message
 from civic_app.sms.operations import queue_sms
 
+#: Conversations on one page of the inbox; the pager leads to the others.
+INBOX_PER_PAGE = 50
+
 
 class ReplyForm(Form):
     body = TextAreaField(_l("Risposta"), validators=[DataRequired(), Length(max=480)])
@@ -32,7 +36,21 @@ class ReplyForm(Form):
 @bp.route("/staff/inbox")
 @roles_required(Role.STAFF)
 def inbox():
-    municipality_id = current_municipality_id()
+    """One card per person who wrote, the latest conversation first, a page at a time."""
+    received = (
+        Message.municipality_id == current_municipality_id(),
+        Message.direction == Direction.IN,
+        Message.user_id.is_not(None),
+    )
+    latest_first = func.max(Message.id).desc()
+    page = paginate(
+        db.select(Message.user_id)
+        .where(*received)
+        .group_by(Message.user_id)
+        .order_by(latest_first),
+        request.args.get("page", 1, type=int),
+        INBOX_PER_PAGE,
+    )
     threads = db.session.execute(
         db.select(
             Message.user_id,
@@ -42,14 +60,9 @@ def inbox():
             .filter(Message.needs_attention.is_(True), Message.read_at.is_(None))
             .label("attention"),
         )
-        .where(
-            Message.municipality_id == municipality_id,
-            Message.direction == Direction.IN,
-            Message.user_id.is_not(None),
-        )
+        .where(*received, Message.user_id.in_(page.items))
         .group_by(Message.user_id)
-        .order_by(func.max(Message.id).desc())
-        .limit(100)
+        .order_by(latest_first)
     ).all()
     people = {
         u.id: u
@@ -63,7 +76,7 @@ def inbox():
             db.select(Message).where(Message.id.in_([t.last_id for t in threads]))
         )
     }
-    return render_template("sms/inbox.html", threads=threads, people=people, last=last)
+    return render_template("sms/inbox.html", threads=threads, people=people, last=last, page=page)
 
 
 @bp.route("/staff/inbox/<int:user_id>", methods=["GET", "POST"])

@@ -38,6 +38,7 @@ ESSENTIAL_KINDS = frozenset(
         "reply",
         "staff_reply",
         "stop_confirmation",
+        "stopped_info",
         "enrolment_accepted",
         "enrolment_waitlisted",
         "enrolment_declined",
@@ -59,6 +60,18 @@ STATUS_LABELS = {
     Status.RECEIVED: _l("ricevuto"),
     Status.CANCELLED: _l("non inviato (niente SMS)"),
 }
+
+
+class Question(enum.StrEnum):
+    """What an outgoing message asks, so that a 1/YES or 2/NO can answer it."""
+
+    SESSION = "session"  #: a reminder of a session: will you come?
+    OFFER = "offer"  #: a freed place offered to the waitlist: do you take it?
+    EVENT = "event"  #: an invitation to or a reminder of a community event
+
+
+#: A message has reached the phone (or may have) once it left the outbox.
+LEFT_THE_OUTBOX = ("sending", "sent", "delivered", "unknown")
 
 
 class Message(TimestampMixin, db.Model):
@@ -93,6 +106,11 @@ class Message(TimestampMixin, db.Model):
     #: What the message is about, e.g. ("session", 42) for a reminder; YES/NO answer it.
     subject_type: Mapped[str | None] = mapped_column(String(20))
     subject_id: Mapped[int | None]
+    #: The question it asks (Question), answered by a YES/NO until `expires_at`.
+    question: Mapped[str | None] = mapped_column(String(12))
+    #: What the message is about ends then (the session starts, the offer lapses): it is
+    #: never sent after that moment, and a reply to its question counts until then.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Inbound text the conversation engine did not understand: a person should read it.
     needs_attention: Mapped[bool] = mapped_column(Boolean, default=False)
     #: When staff read an inbound message in the inbox.

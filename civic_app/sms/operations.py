@@ -23,10 +23,14 @@ def queue_sms(
     urgent: bool = False,
     idempotency_key: str | None = None,
     subject: tuple[str, int] | None = None,
+    question: str | None = None,
+    expires_at: datetime | None = None,
 ) -> Message:
     """Add an outgoing message to the outbox; with a known `idempotency_key`, return that one.
 
-    Non-urgent messages wait for the end of the municipality's quiet hours.
+    Non-urgent messages wait for the end of the municipality's quiet hours. A message
+    that `expires_at` a moment it could not be sent before (the quiet hours last past
+    it) is kept as cancelled ("expired") and never sent.
     """
     if idempotency_key is not None:
         existing = db.session.scalar(
@@ -37,21 +41,26 @@ def queue_sms(
     if municipality_id is None:
         municipality_id = getattr(user, "municipality_id", None)
     municipality = db.session.get(Municipality, municipality_id) if municipality_id else None
+    due = now if urgent else not_before(now, municipality)
+    too_late = expires_at is not None and due >= expires_at
     message = Message(
         direction=Direction.OUT,
         phone=phone,
         body=body,
         kind=kind,
         urgent=urgent,
-        status=Status.QUEUED,
+        status=Status.CANCELLED if too_late else Status.QUEUED,
+        error_code="expired" if too_late else None,
         idempotency_key=idempotency_key,
-        next_attempt_at=now if urgent else not_before(now, municipality),
+        next_attempt_at=due,
         user_id=getattr(user, "id", None),
         municipality_id=municipality_id,
         created_at=now,
         segments=count_segments(body).segments,
         subject_type=subject[0] if subject else None,
         subject_id=subject[1] if subject else None,
+        question=question,
+        expires_at=expires_at,
     )
     if idempotency_key is None:
         db.session.add(message)
@@ -101,7 +110,9 @@ def queue_many(rows: list[dict], now: datetime) -> int:
     """Queue many messages at once; rows whose idempotency key exists already are skipped.
 
     Each row: phone, body, kind, idempotency_key, and optionally user_id,
-    municipality_id, subject (type, id), urgent. Returns how many were queued. Flushes.
+    municipality_id, subject (type, id), urgent, question, expires_at (see queue_sms: a
+    row that could only be sent after it expires is kept as cancelled). Returns how many
+    were queued. Flushes.
     """
     if not rows:
         return 0
@@ -133,10 +144,16 @@ def queue_many(rows: list[dict], now: datetime) -> int:
             segments[row["body"]] = count_segments(row["body"]).segments
         if not urgent and place_id not in due_at:
             due_at[place_id] = not_before(now, places.get(place_id))
+        due = now if urgent else due_at[place_id]
+        expires_at = row.get("expires_at")
+        too_late = expires_at is not None and due >= expires_at
         fresh.append(
             {
                 "direction": Direction.OUT,
-                "status": Status.QUEUED,
+                "status": Status.CANCELLED if too_late else Status.QUEUED,
+                "error_code": "expired" if too_late else None,
+                "question": row.get("question"),
+                "expires_at": expires_at,
                 "phone": row["phone"],
                 "body": row["body"],
                 "kind": row["kind"],
@@ -147,7 +164,7 @@ def queue_many(rows: list[dict], now: datetime) -> int:
                 "subject_type": subject[0] if subject else None,
                 "subject_id": subject[1] if subject else None,
                 "segments": segments[row["body"]],
-                "next_attempt_at": now if urgent else due_at[place_id],
+                "next_attempt_at": due,
                 "created_at": now,
                 "updated_at": now,
                 "attempts": 0,
@@ -159,3 +176,20 @@ def queue_many(rows: list[dict], now: datetime) -> int:
         # (100,000 reminders on a busy evening).
         db.session.execute(Message.__table__.insert(), fresh)
     return len(fresh)
+
+
+def cancel_queued(subject: tuple[str, int], kinds: tuple[str, ...], reason: str, now) -> int:
+    """Cancel the messages about `subject` still waiting in the outbox (e.g. the reminders
+    of a session that moved or was cancelled). Flushes; returns how many."""
+    result = db.session.execute(
+        db.update(Message)
+        .where(
+            Message.subject_type == subject[0],
+            Message.subject_id == subject[1],
+            Message.kind.in_(kinds),
+            Message.status == Status.QUEUED,
+        )
+        .values(status=Status.CANCELLED, error_code=reason, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

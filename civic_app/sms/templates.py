@@ -41,7 +41,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     # Enrolments and plans.
     "enrolment_accepted": {
-        "it": 'civic_app: sei stato accettato in "{project}". Prossimo turno: {when}.',
+        "it": 'civic_app: la tua richiesta per "{project}" è stata accettata. Prossimo turno: '
+        "{when}.",
         "en": 'civic_app: you are accepted in "{project}". Next shift: {when}.',
         "fr": 'civic_app: demande pour "{project}" acceptée. Prochain créneau: {when}.',
         "ar": 'civic_app: تم قبولك في "{project}". النوبة القادمة: {when}.',
@@ -176,7 +177,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "uk": "Що вас цікавить? 1 Зелені зони, 2 Догляд за людьми, 3 Безпека.",
     },
     "signup_birth_year": {
-        "it": "In che anno sei nato? Es. 1990. Serve solo per contare in forma anonima "
+        "it": "Il tuo anno di nascita? Es. 1990. Serve solo per contare in forma anonima "
         "le persone raggiunte (fondo UE). Puoi scrivere SALTA.",
         "en": "What year were you born? E.g. 1990. Used only to count people reached, "
         "anonymously (EU fund). You can reply SKIP.",
@@ -229,8 +230,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "у муніципалітеті. Відповідайте ТАК, щоб зареєструватися.",
     },
     "signup_done": {
-        "it": "Benvenuto {name}! Il Comune ti contatterà. PROSSIMO per i turni, STOP per "
-        "non ricevere SMS.",
+        "it": "Ti diamo il benvenuto, {name}! Il Comune ti contatterà. PROSSIMO per i turni, "
+        "STOP per non ricevere SMS.",
         "en": "Welcome {name}! The municipality will contact you. NEXT for shifts, STOP to "
         "stop SMS.",
         "fr": "Bienvenue {name} ! La commune vous contactera. PROCHAIN pour les créneaux.",
@@ -271,7 +272,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "uk": "Запис скасовано. Напишіть ЗАПИС, коли захочете.",
     },
     "already_registered": {
-        "it": "Sei già iscritto. PROSSIMO per il prossimo turno, ORE per le tue ore.",
+        "it": "Sei già nel programma. PROSSIMO per il prossimo turno, ORE per le tue ore.",
         "en": "You are already signed up. NEXT for your next shift, HOURS for your hours.",
         "fr": "Votre inscription est faite. PROCHAIN pour le créneau, HEURES pour vos heures.",
         "ar": "أنت مسجل بالفعل. التالي للنوبة القادمة، ساعات لساعاتك.",
@@ -281,7 +282,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "uk": "Ви вже зареєстровані. ДАЛІ — наступна зміна, ГОДИНИ — ваші години.",
     },
     "not_registered": {
-        "it": "Non sei ancora iscritto. Scrivi ISCRIVI per iscriverti.",
+        "it": "Non sei ancora nel programma. Scrivi ISCRIVI per iscriverti.",
         "en": "You are not signed up yet. Write JOIN to sign up.",
         "fr": "Vous n'avez pas encore de compte. Écrivez INSCRIRE.",
         "ar": "لست مسجلاً بعد. اكتب اشترك للتسجيل.",
@@ -385,7 +386,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "uk": "civic_app: ваша перша зміна {when}! ДАЛІ, щоб дізнатися де.",
     },
     "half_target": {
-        "it": "civic_app: hai fatto metà delle ore del piano ({done} su {target}). Bravo!",
+        "it": "civic_app: hai fatto metà delle ore del piano ({done} su {target}). Ottimo lavoro!",
         "en": "civic_app: you have done half the hours of your plan ({done} of {target}).",
         "fr": "civic_app: vous avez fait la moitié des heures ({done} sur {target}). Bravo !",
         "ar": "civic_app: أنجزت نصف ساعات خطتك ({done} من {target}). أحسنت!",
@@ -418,15 +419,16 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "ur": "civic_app: {when} {project} میں جگہ خالی۔ چاہیے؟ {minutes} منٹ میں 1=ہاں بھیجیں۔",
         "uk": "civic_app: вільне місце {when} {project}. Бажаєте? 1=ТАК за {minutes} хв.",
     },
+    # Taking a freed place makes the person expected at that session: say when and where.
     "offer_taken": {
-        "it": "Il posto è tuo! Ti aspettiamo.",
-        "en": "The place is yours! See you there.",
-        "fr": "La place est à vous ! Nous vous attendons.",
-        "ar": "المكان لك! ننتظرك.",
-        "es": "¡La plaza es tuya! Te esperamos.",
-        "bn": "জায়গাটি আপনার! আপনার অপেক্ষায় থাকব।",
-        "ur": "جگہ آپ کی ہے! ہم آپ کا انتظار کریں گے۔",
-        "uk": "Місце ваше! Чекаємо на вас.",
+        "it": "Il posto è tuo: {when}, {place}. Ti aspettiamo!",
+        "en": "The place is yours: {when}, {place}. See you there!",
+        "fr": "La place est à vous : {when}, {place}. Nous vous attendons !",
+        "ar": "المكان لك: {when}، {place}. ننتظرك!",
+        "es": "¡La plaza es tuya: {when}, {place}. Te esperamos!",
+        "bn": "জায়গাটি আপনার: {when}, {place}। আপনার অপেক্ষায় থাকব!",
+        "ur": "جگہ آپ کی ہے: {when}، {place}۔ ہم آپ کا انتظار کریں گے!",
+        "uk": "Місце ваше: {when}, {place}. Чекаємо на вас!",
     },
     "offer_too_late": {
         "it": "Peccato, il posto è già stato preso. Ti avvisiamo la prossima volta.",
@@ -437,6 +439,85 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "bn": "দুঃখিত, জায়গাটি আর খালি নেই। পরের বার জানাব।",
         "ur": "افسوس، جگہ لی جا چکی ہے۔ اگلی بار ہم آپ کو بتائیں گے۔",
         "uk": "На жаль, місце вже зайняте. Повідомимо наступного разу.",
+    },
+    # A YES after a NO, once the freed place went to someone from the waiting list.
+    "place_went": {
+        "it": "Il tuo posto del {when} è andato a un'altra persona. Ti avvisiamo se se ne "
+        "libera uno.",
+        "en": "Your place on {when} went to someone else. We will tell you if one frees up.",
+        "fr": "Votre place du {when} est allée à une autre personne. Nous vous préviendrons "
+        "si une se libère.",
+        "ar": "مكانك في {when} ذهب لشخص آخر. سنخبرك إذا توفر مكان.",
+        "es": "Tu plaza del {when} fue para otra persona. Te avisaremos si queda una libre.",
+        "bn": "{when}-এর আপনার জায়গাটি অন্য কেউ পেয়েছেন। জায়গা খালি হলে জানাব।",
+        "ur": "{when} کی آپ کی جگہ کسی اور کو مل گئی۔ جگہ خالی ہوئی تو بتائیں گے۔",
+        "uk": "Ваше місце на {when} отримала інша людина. Повідомимо, якщо звільниться.",
+    },
+    # Two questions open at once: the 1/2 answer is kept, and this asks which it is for.
+    "which_question": {
+        "it": "Per quale rispondi? 1={first} 2={second}",
+        "en": "Which one is your answer for? 1={first} 2={second}",
+        "fr": "Pour laquelle répondez-vous ? 1={first} 2={second}",
+        "ar": "لأي سؤال ردك؟ 1={first} 2={second}",
+        "es": "¿Para cual es tu respuesta? 1={first} 2={second}",
+        "bn": "কোনটির উত্তর? 1={first} 2={second}",
+        "ur": "جواب کس کے لیے ہے؟ 1={first} 2={second}",
+        "uk": "На яке питання відповідь? 1={first} 2={second}",
+    },
+    "question_session": {
+        "it": "turno {when}",
+        "en": "shift {when}",
+        "fr": "créneau {when}",
+        "ar": "نوبة {when}",
+        "es": "el turno {when}",
+        "bn": "শিফট {when}",
+        "ur": "شفٹ {when}",
+        "uk": "зміна {when}",
+    },
+    "question_offer": {
+        "it": "posto libero {when}",
+        "en": "free place {when}",
+        "fr": "place libre {when}",
+        "ar": "مكان شاغر {when}",
+        "es": "plaza libre {when}",
+        "bn": "খালি জায়গা {when}",
+        "ur": "خالی جگہ {when}",
+        "uk": "вільне місце {when}",
+    },
+    "question_event": {
+        "it": "incontro {when}",
+        "en": "event {when}",
+        "fr": "rencontre {when}",
+        "ar": "لقاء {when}",
+        "es": "encuentro {when}",
+        "bn": "অনুষ্ঠান {when}",
+        "ur": "تقریب {when}",
+        "uk": "зустріч {when}",
+    },
+    # A text that is not a keyword nor an answer to an open question: staff read it.
+    "passed_to_staff": {
+        "it": "civic_app: abbiamo passato il tuo messaggio al Comune. Per non ricevere più "
+        "SMS scrivi STOP.",
+        "en": "civic_app: we passed your message to the staff. To stop all SMS send STOP.",
+        "fr": "civic_app: nous avons transmis votre message à la mairie. Pour ne plus "
+        "recevoir de SMS, envoyez STOP.",
+        "ar": "civic_app: أرسلنا رسالتك إلى البلدية. لإيقاف كل الرسائل أرسل STOP.",
+        "es": "civic_app: pasamos tu mensaje al Ayuntamiento. Para no recibir SMS envia STOP.",
+        "bn": "civic_app: আপনার বার্তা কর্মীদের পাঠিয়েছি। সব SMS বন্ধ করতে STOP লিখুন।",
+        "ur": "civic_app: آپ کا پیغام عملے کو بھیج دیا۔ تمام SMS بند کرنے کے لیے STOP بھیجیں۔",
+        "uk": "civic_app: ми передали ваше повідомлення. Щоб не отримувати SMS, надішліть STOP.",
+    },
+    # The first message from a number after STOP: how to come back (then silence).
+    "stopped_info": {
+        "it": "civic_app: non ricevi più SMS da noi. Per riceverli di nuovo scrivi START.",
+        "en": "civic_app: you get no more SMS from us. To get them again send START.",
+        "fr": "civic_app: vous ne recevez plus nos SMS. Pour les recevoir à nouveau, "
+        "envoyez START.",
+        "ar": "civic_app: لن تصلك رسائلنا بعد الآن. لاستلامها من جديد أرسل START.",
+        "es": "civic_app: ya no recibes nuestros SMS. Para recibirlos otra vez envia START.",
+        "bn": "civic_app: আপনি আর আমাদের SMS পাবেন না। আবার পেতে START লিখুন।",
+        "ur": "civic_app: اب آپ کو ہمارے SMS نہیں ملیں گے۔ دوبارہ پانے کے لیے START بھیجیں۔",
+        "uk": "civic_app: ви більше не отримуєте наших SMS. Щоб відновити, надішліть START.",
     },
     # Community events.
     "event_invite": {
@@ -538,6 +619,8 @@ TYPICAL_VALUES = {
     "text": "Ciao, domani porta i guanti.",
     "minutes": "120",
     "title": "Festa di quartiere",
+    "first": "turno mar 10/03 09:00",
+    "second": "posto libero mer 11/03 09:00",
 }
 
 

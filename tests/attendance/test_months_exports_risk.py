@@ -152,3 +152,36 @@ def test_the_tutor_and_staff_see_who_is_at_risk(
     login_as(staff)
     assert "Samira" in client.get("/staff/at-risk").get_data(as_text=True)
     assert "Samira" in client.get("/staff/participants?status=at_risk").get_data(as_text=True)
+
+
+def cells_read_with_either_separator(text: str) -> list[str]:
+    """Every cell of a CSV as a spreadsheet splitting on `,` or on `;` would see it."""
+    text = text.removeprefix("\ufeff")
+    return [
+        cell
+        for delimiter in (",", ";")
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+        for cell in row
+    ]
+
+
+def test_a_name_with_a_semicolon_never_becomes_a_formula_in_the_attendance_csv(
+    client, login_as, tutor, staff, session_today, enrolled, db, project
+):
+    [amina] = enrolled(1)
+    amina.first_name, amina.last_name = "x;=2*3;", "a,+1;@SUM(1)"
+    db.session.commit()
+    mark(db, session_today, amina, "present", tutor, hours="2.5")
+    login_as(staff)
+    url = f"/staff/attendance/export.csv?project={project.id}&month=2026-03"
+    comma, semicolon = client.get(url), client.get(url + "&sep=semicolon")
+    for response in (comma, semicolon):
+        cells = cells_read_with_either_separator(response.get_data(as_text=True))
+        assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
+    # The Italian file: `;` between fields, a BOM so that Excel reads UTF-8, decimal comma.
+    text = semicolon.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    assert rows[1][3:7] == ["x;'=2*3;", "a,'+1;'@SUM(1)", "present", "2,50"]
+    rows = list(csv.reader(io.StringIO(comma.get_data(as_text=True))))
+    assert rows[1][3:7] == ["x;'=2*3;", "a,'+1;'@SUM(1)", "present", "2.50"]

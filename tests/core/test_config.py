@@ -1,3 +1,5 @@
+import secrets
+
 import pytest
 
 from civic_app import create_app
@@ -5,7 +7,8 @@ from config import DEV_SECRET_KEY, ProductionConfig, TestingConfig, database_url
 
 
 def production(**overrides):
-    values = {"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"} | overrides
+    values = {"SECRET_KEY": secrets.token_hex(32), "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    values |= overrides
     return type("Prod", (ProductionConfig,), values)
 
 
@@ -17,6 +20,38 @@ def test_production_refuses_the_default_secret_key():
 def test_production_refuses_a_short_secret_key():
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(production(SECRET_KEY="short"))
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "a" * 32,
+        "a" * 64,
+        "ab" * 20,
+        "0123456789abcdef" * 2,  # 16 distinct characters, and a pattern repeated
+        "secret-key-" * 3,
+        "passwordpasswordpasswordpassword1",  # 8 distinct characters
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab",
+        "qwertyuiop" * 4,  # 10 distinct characters, a pattern repeated
+    ],
+)
+def test_production_refuses_a_secret_key_with_too_little_variety(key):
+    with pytest.raises(RuntimeError, match="SECRET_KEY has too little variety") as info:
+        create_app(production(SECRET_KEY=key))
+    assert "secrets.token_hex(32)" in str(info.value)  # says what to do, like the others
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "920fdc4c47c8eb0edc2af643f9d3340dfc9e4d86954bc3065961d95696f3583b",  # token_hex(32)
+        "5f0c2f2f194dad23fe86db8976f1adac",  # token_hex(16)
+        "ehUzK7gToAzSBWXvj0RnqsJOE7h6wLOjLzcM6Y6w6Q8",  # token_urlsafe(32)
+        "correct horse battery staple, 1987!",
+    ],
+)
+def test_production_starts_with_a_random_secret_key(key):
+    assert create_app(production(SECRET_KEY=key)).secret_key == key
 
 
 def test_production_refuses_debug(monkeypatch):

@@ -259,7 +259,8 @@ def add_session_now(world, db):
     from civic_app.core.timeutil import to_local
     from civic_app.projects.models import ProjectSession
 
-    starts = NOW - timedelta(hours=2)
+    # Earlier that day, before the world's session: one person's hours never overlap.
+    starts = NOW - timedelta(hours=5)
     session = ProjectSession(
         project_id=world.project.id, municipality_id=world.project.municipality_id,
         starts_at=starts, ends_at=starts + timedelta(hours=3),

@@ -136,7 +136,7 @@ def test_events_for_a_language_group_are_only_for_them(
 
 
 def test_invitations_a_week_before_and_reminders_the_day_before(
-    app, db, venue, clock, create_participant, text
+    app, db, venue, clock, create_participant, text, deliver
 ):
     coming, declining = create_participant(), create_participant(phone="+393479990001")
     event = make_event(db, venue, clock.now() + timedelta(days=8))
@@ -146,6 +146,7 @@ def test_invitations_a_week_before_and_reminders_the_day_before(
         assert sweep_events(clock.now())["event invitations"] == 2
         assert sweep_events(clock.now())["event invitations"] == 0
     db.session.commit()
+    deliver()
     text(declining.phone, "2")  # NO, by SMS, to the invitation
     rsvp = db.session.scalar(db.select(EventRsvp))
     assert (rsvp.participant_id, rsvp.coming, rsvp.source) == (declining.id, False, "sms")

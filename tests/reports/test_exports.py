@@ -69,7 +69,7 @@ def test_the_national_xlsx_has_every_municipality_with_small_counts_hidden(
         {"municipality": "Milano", "istat_code": None, "month": "2026-02", "sector": "safety",
          "participants_active": "<5", "sessions_held": 1, "marks_present": "<5",
          "marks_late": 0, "marks_left_early": 0, "marks_absent": 0, "marks_excused": 0,
-         "hours": 2},
+         "hours": "x"},  # the hours of one person
     ]  # fmt: skip
     month = [
         dict(zip(book["month"].values.__next__(), r, strict=True))
@@ -139,3 +139,63 @@ def test_unknown_formats_and_tables_are_404(client, login_as, known):
     assert client.get("/staff/reports/fund.pdf").status_code == 404
     assert client.get("/staff/reports/fund.csv?table=secret").status_code == 404
     assert client.get("/staff/reports/participants.exe").status_code == 404
+
+
+def cells_read_with_either_separator(text: str) -> list[str]:
+    """Every cell of a CSV as a spreadsheet splitting on `,` or on `;` would see it."""
+    text = text.removeprefix("\ufeff")
+    return [
+        cell
+        for delimiter in (",", ";")
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+        for cell in row
+    ]
+
+
+def test_no_csv_cell_starts_a_formula_whether_split_on_commas_or_semicolons(
+    client, login_as, create_user, known, db
+):
+    """Excel in Italian splits on `;`: a name like `x;=2*3;` must not become `=2*3` there."""
+    person = known.people["A"]
+    person.first_name, person.last_name = "x;=2*3;", "y, -1;+cmd|' /C calc'!A0"
+    db.session.commit()
+    login_as(known.staff)
+    downloads = [
+        ("/staff/reports/participants.csv", {}),
+        ("/staff/reports/fund.csv", {"table": "sector_month"}),
+        ("/staff/reports/fund.csv", {"table": "month"}),
+    ]
+    bodies = []
+    for url, args in downloads:
+        for sep in ("comma", "semicolon"):
+            response = client.get(url, query_string=Q1 | args | {"sep": sep})
+            assert response.status_code == 200
+            bodies.append(response.get_data(as_text=True))
+    login_as(create_user(Role.COORDINATOR))
+    for table in ("sector_month", "month"):
+        for sep in ("comma", "semicolon"):
+            response = client.get(
+                "/network/fund.csv", query_string=Q1 | {"table": table, "sep": sep}
+            )
+            bodies.append(response.get_data(as_text=True))
+    for body in bodies:
+        cells = cells_read_with_either_separator(body)
+        assert cells
+        assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
+
+
+def test_the_italian_csv_is_separated_by_semicolons_with_a_bom_and_decimal_commas(
+    client, login_as, known
+):
+    login_as(known.staff)
+    response = client.get("/staff/reports/participants.csv", query_string=Q1 | {"sep": "semicolon"})
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    assert rows[0]["first_name"] == "PersonaA"
+    assert rows[0]["hours"] == "7,75"
+    assert rows[0]["sessions_attended"] == "3"
+    # The default file stays as it was: commas, a decimal point, no BOM.
+    plain = client.get("/staff/reports/participants.csv", query_string=Q1)
+    assert not plain.get_data(as_text=True).startswith("\ufeff")
+    assert read_csv(plain)[0]["hours"] == "7.75"

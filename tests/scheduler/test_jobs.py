@@ -57,7 +57,7 @@ def test_the_embedded_mode_runs_the_scheduler_in_the_web_process(tmp_path, own_s
     with setup.app_context():
         upgrade()
     config.SCHEDULER_IN_PROCESS = True
-    app = create_app(config)
+    app = create_app(config, start_scheduler=True)  # as `make run` serves it
     thread = app.extensions["civic_scheduler"]
     assert thread.is_alive() and thread.daemon
 

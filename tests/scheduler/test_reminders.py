@@ -85,8 +85,11 @@ def test_moving_a_session_replaces_the_reminder_still_waiting(
         sweep(NOON)
         move_session(session, date(2026, 3, 11), time(15), time(17))
         db.session.commit()
+        # The move itself withdraws the reminder still waiting for the old time.
+        [waiting] = reminders(db)
+        assert (waiting.status, waiting.error_code) == (Status.CANCELLED, "outdated")
         counts = sweep(NOON + timedelta(minutes=5))
-        assert counts["outdated"] == 1 and counts["reminders"] == 0  # 24 h before the new time
+        assert counts["outdated"] == 0 and counts["reminders"] == 0  # 24 h before the new time
         counts = sweep(NOON + timedelta(hours=3))
     assert counts["reminders"] == 1
     old, new = reminders(db)

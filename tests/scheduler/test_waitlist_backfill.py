@@ -43,20 +43,23 @@ def replies_to(db, person):
 
 
 def test_a_no_frees_the_place_and_the_first_yes_on_the_waitlist_takes_it(
-    text, db, app, full_session, clock, client, login_as, create_user
+    text, db, app, full_session, clock, client, login_as, create_user, deliver
 ):
     session, holders, first, second = full_session
     with app.test_request_context():
         sweep(clock.now())  # reminders for tomorrow's session
     db.session.commit()
+    deliver()
     text(holders[0].phone, "2")  # NO
+    deliver()
     offer = db.session.scalar(db.select(SessionOffer))
     assert offer.participant_id == first.id and offer.status == "open"
     assert "Want it? Reply 1=YES within 120 min" in replies_to(db, first)[-1]
     assert replies_to(db, second) == []
     text(first.phone, "yes")
     assert db.session.get(SessionOffer, offer.id).status == "accepted"
-    assert replies_to(db, first)[-1] == "The place is yours! See you there."
+    # Taking the place makes them expected at that session: the reply says when and where.
+    assert replies_to(db, first)[-1].startswith("The place is yours: Thu 5/03 10:00, ")
     rsvp = db.session.scalar(db.select(Rsvp).where(Rsvp.participant_id == first.id))
     assert rsvp.coming and rsvp.session_id == session.id
     # The tutor's roster has them, as confirmed.
@@ -70,16 +73,19 @@ def test_a_no_frees_the_place_and_the_first_yes_on_the_waitlist_takes_it(
     assert first.first_name in roster and roster.count("ha confermato") == 1
 
 
-def test_an_unanswered_offer_passes_to_the_next_person(text, db, app, full_session, clock):
+def test_an_unanswered_offer_passes_to_the_next_person(text, db, app, full_session, clock, deliver):
     session, holders, first, second = full_session
     with app.test_request_context():
         sweep(clock.now())
     db.session.commit()
+    deliver()
     text(holders[1].phone, "NO")
+    deliver()
     clock.advance(minutes=121)
     with app.test_request_context():
         assert expire_offers(clock.now()) == 1
     db.session.commit()
+    deliver()
     offers = db.session.scalars(db.select(SessionOffer).order_by(SessionOffer.id)).all()
     assert [(o.participant_id, o.status) for o in offers] == [
         (first.id, "expired"),
@@ -91,12 +97,14 @@ def test_an_unanswered_offer_passes_to_the_next_person(text, db, app, full_sessi
     assert db.session.get(SessionOffer, offers[1].id).status == "accepted"
 
 
-def test_no_offer_without_a_free_place_or_a_waitlist(text, db, app, full_session, clock):
+def test_no_offer_without_a_free_place_or_a_waitlist(text, db, app, full_session, clock, deliver):
     session, holders, first, second = full_session
     with app.test_request_context():
         sweep(clock.now())
     db.session.commit()
+    deliver()
     text(holders[0].phone, "2")
+    deliver()
     text(first.phone, "1")  # takes it
     text(holders[0].phone, "2")  # the same NO again frees nothing new
     assert db.session.scalar(db.select(db.func.count(SessionOffer.id))) == 1

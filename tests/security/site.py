@@ -208,6 +208,8 @@ def build_world(db, municipality, create_user, create_project, create_venue, add
     minor = create_user(Role.PARTICIPANT, birth_year=2014, pending_review=True)
     by_sms = create_user(Role.PARTICIPANT, signed_up_via="sms", pending_review=True)
     assisted = create_user(Role.PARTICIPANT, signed_up_via="assisted")
+    # registered by a tutor on a roster, without consent yet: staff record it on paper
+    walk_in = create_user(Role.PARTICIPANT, signed_up_via="walk_in", pending_review=True)
     leaving = create_user(Role.PARTICIPANT)
     venue = create_venue()
     project = create_project(venue_id=venue.id, capacity=20)
@@ -274,6 +276,7 @@ def build_world(db, municipality, create_user, create_project, create_venue, add
             "minor": minor.id,
             "assisted": assisted.id,
             "sms": by_sms.id,
+            "walk_in": walk_in.id,
         },
         "plan_id": {"plan": plan.id},
         "event_id": {"event": event.id, "coming": coming.id},

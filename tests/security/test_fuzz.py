@@ -38,6 +38,9 @@ from tests.security.site import (
     url_for_labels,
 )
 from tests.security.strategies import (
+    DISGUISED_NEXT,
+    EDGE_NUMBERS,
+    FAR_DATES,
     FORMULA_PAYLOADS,
     HTML_PAYLOADS,
     RAW_MARKERS,
@@ -314,6 +317,135 @@ def fuzz_query(site, targets: list, names: list, examples: int) -> None:
         site.get_checked(persona, url.split("?")[0], query_string=query)
 
     run()
+
+
+# -- edges, everywhere: every field of every form and filter, one value at a time ---------------
+#
+# Hypothesis draws a few examples per route; these sweeps do not leave it to chance. Each
+# value goes into each field of each form (POST forms and GET filters alike) with the rest
+# of the form plausible, so that the one odd field is what the view has to deal with.
+
+
+def every_form(site, blueprint: str) -> list[tuple[str, str, Form]]:
+    """[(endpoint, persona, form)]: every form of the fuzz world submitting to `blueprint`."""
+    found = []
+    for endpoint in site.endpoints(blueprint, "POST"):
+        if endpoint not in WEBHOOKS:
+            found += [(endpoint, p, f) for p, f in site.page_forms(endpoint)]
+    for endpoint in site.endpoints(blueprint, "GET"):
+        if endpoint not in NEVER_OPENED:
+            found += [(endpoint, p, f) for p, f in site.page_forms(endpoint, "get")]
+    return found
+
+
+def fields_of(form: Form) -> list[str]:
+    return [name for name, f in form.fields.items() if name != "csrf_token" and f.kind != "submit"]
+
+
+def submit(site, persona: str, form: Form, data: dict, token: str):
+    """Send `form` as a browser would (a POST with the CSRF token, a GET as a query)."""
+    reset_limits(site.app)
+    site.login(persona)
+    client = site.clients[persona]
+    pairs = [(k, v) for k, vs in data.items() if k != "csrf_token" for v in vs]
+    if form.method == "get":
+        return client.get(form.action.split("?")[0], query_string=MultiDict(pairs))
+    return client.post(form.action, data=MultiDict([("csrf_token", token), *pairs]))
+
+
+@pytest.mark.parametrize("blueprint", BLUEPRINTS)
+def test_numbers_out_of_range_and_far_dates_in_every_field_never_break_the_site(
+    site, app, blueprint
+):
+    tokens = {persona: site.csrf(persona) for persona in PERSONAS}
+    for _endpoint, persona, form in every_form(site, blueprint):
+        for name in fields_of(form):
+            for value in (*EDGE_NUMBERS, *FAR_DATES):
+                data = plausible_data(form) | {name: [value]}
+                response = submit(site, persona, form, data, tokens[persona])
+                where = f"{form.method.upper()} {form.action} {name}={value!r} as {persona}"
+                check_then_follow(site, persona, response, where)
+
+
+@pytest.mark.parametrize("blueprint", BLUEPRINTS)
+def test_file_parts_and_oversize_bodies_in_every_form_never_break_the_site(site, app, blueprint):
+    tokens = {persona: site.csrf(persona) for persona in PERSONAS}
+    too_much = "9" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    for _endpoint, persona, form in every_form(site, blueprint):
+        names = fields_of(form)
+        if form.method == "post":
+            for name in [*names, "csrf_token"]:  # each field in turn sent as a file
+                data = {k: v for k, v in plausible_data(form).items() if k != name}
+                site.login(persona)
+                reset_limits(app)
+                payload = MultiDict(
+                    [("csrf_token", tokens[persona])]
+                    + [(k, v) for k, vs in data.items() if k != "csrf_token" for v in vs]
+                )
+                if name == "csrf_token":
+                    payload.pop("csrf_token")
+                payload.add(name, (io.BytesIO(b"#!/bin/sh\n" * 10), "x.sh"))
+                response = site.clients[persona].post(
+                    form.action, data=payload, content_type="multipart/form-data"
+                )
+                where = f"POST {form.action} {name}=<file> as {persona}"
+                check(response, where)
+        for name in names[:1] or ["x"]:  # one body past the limit, in the first field
+            data = plausible_data(form) | {name: [too_much]}
+            if form.method == "get":  # a query string that long is the server's to refuse
+                data = plausible_data(form) | {name: [too_much[:100_000]]}
+            response = submit(site, persona, form, data, tokens[persona])
+            where = f"{form.method.upper()} {form.action} with {len(data[name][0])} bytes"
+            check(response, where)
+            if form.method == "post":
+                assert response.status_code == 413, where
+                assert "Dati troppo grandi" in response.get_data(as_text=True), where
+
+
+#: The sweep's share of DISGUISED_NEXT (Hypothesis draws from all of them): the control
+#: characters, backslashes and spaces a browser drops or mends.
+SWEPT_NEXT = ("/\t/evil.example/", "/\r\n/evil.example/", "/%09/evil.example/",
+              "/\\evil.example/", " //evil.example/", "/me\r\nSet-Cookie: x=1")  # fmt: skip
+assert set(SWEPT_NEXT) <= set(DISGUISED_NEXT)
+
+
+def assert_stays_on_the_site(response, where: str) -> None:
+    location = response.location or ""
+    if response.status_code not in (301, 302, 303, 307, 308):
+        return
+    seen = re.sub(r"[\t\r\n]", "", location).strip().replace("\\", "/")
+    assert not re.match(r"^(//|[a-zA-Z][a-zA-Z0-9+.-]*:)", seen), f"{where}: to {location!r}"
+    assert not re.search(r"[\x00-\x1f\x7f]", location), f"{where}: to {location!r}"
+
+
+@pytest.mark.parametrize("blueprint", BLUEPRINTS)
+def test_disguised_next_targets_never_lead_off_the_site(site, app, blueprint):
+    tokens = {persona: site.csrf(persona) for persona in PERSONAS}
+    for _endpoint, persona, form in every_form(site, blueprint):
+        for target in SWEPT_NEXT:
+            data = plausible_data(form) | {"next": [target]}
+            in_query = (
+                form.action + ("&" if "?" in form.action else "?") + urlencode({"next": target})
+            )
+            for action in (form.action, in_query):  # in the form, and in the action's query
+                sent = Form(form.method, action, form.fields) if form.method == "post" else form
+                response = submit(site, persona, sent, data, tokens[persona])
+                where = f"{form.method.upper()} {form.action} next={target!r} as {persona}"
+                check(response, where)
+                assert_stays_on_the_site(response, where)
+    for endpoint in site.endpoints(blueprint, "GET"):  # and every page opened with ?next=
+        if endpoint in NEVER_OPENED:
+            continue
+        for persona, rule, labels in site.crawl.opens.get(endpoint, [])[:1]:
+            url = url_for_labels(rule, site.world, labels)
+            for target in SWEPT_NEXT:
+                reset_limits(app)
+                site.login(persona)
+                response = site.clients[persona].get(
+                    url.split("?")[0], query_string={"next": target}
+                )
+                check(response, f"GET {url} next={target!r} as {persona}")
+                assert_stays_on_the_site(response, f"GET {url} next={target!r}")
 
 
 # -- URLs --------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Security headers on every response; no-store on everything about people."""
 
+import secrets
+
 import pytest
 from flask import render_template_string
 
@@ -86,7 +88,7 @@ def test_an_inline_script_with_the_nonce_is_allowed_and_only_that_one():
 
 
 def test_production_sends_hsts():
-    settings = {"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    settings = {"SECRET_KEY": secrets.token_hex(32), "SQLALCHEMY_DATABASE_URI": "sqlite://"}
     config = type("Prod", (ProductionConfig,), settings)
     response = create_app(config).test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"

@@ -17,6 +17,8 @@ A 500 is never expected. A refused request changes nothing in the database (the
 audit trail aside) and its page names nobody of A.
 """
 
+import csv
+import io
 import re
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -193,6 +195,7 @@ ROUTES: dict[str, Route] = {
     "GET /staff/participants/<int:user_id>": Route(STAFF_RECORD),
     "POST /staff/participants/<int:user_id>/facts": Route(STAFF_RECORD_POST),
     "POST /staff/participants/<int:user_id>/guardian-consent": Route(STAFF_RECORD_POST),
+    "POST /staff/participants/<int:user_id>/consent": Route(STAFF_RECORD_POST),  # a walk-in's
     "POST /staff/participants/<int:user_id>/reviewed": Route(STAFF_RECORD_POST),
     "GET /staff/participants/<int:user_id>/confirm": Route(STAFF_RECORD),
     "POST /staff/participants/<int:user_id>/confirm": Route(STAFF_RECORD_POST),
@@ -497,8 +500,7 @@ def test_the_exports_of_b_hold_only_bs_rows(fmt, client, login_as, world):
         assert "Roma" not in fund and PROJECT_TITLE not in fund
     if fmt == "csv":
         # B held one 3-hour session with one person; A's identical one is not added in.
-        [header, row] = download(client, "/staff/reports/fund.csv").splitlines()
-        values = dict(zip(header.split(","), row.split(","), strict=True))
+        [values] = csv.DictReader(io.StringIO(download(client, "/staff/reports/fund.csv")))
         assert (values["participants_active"], values["hours"]) == ("1", "3.00")
         month = f"&month=2026-03&project={world.id('project_b')}"
         attendance = download(client, "/staff/attendance/export.csv?" + month[1:])

@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import secrets
 import subprocess
 from pathlib import Path
 
@@ -14,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def production(**overrides):
-    values = {"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"} | overrides
+    values = {"SECRET_KEY": secrets.token_hex(32), "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    values |= overrides
     return type("Prod", (ProductionConfig,), values)
 
 

@@ -92,15 +92,45 @@ def test_with_the_second_factor_the_password_alone_logs_nobody_in(
     assert len(audit(db, "auth.login")) == 1
 
 
-def test_a_code_from_a_phone_a_little_off_is_accepted(client, staff_with_totp, clock):
+def test_a_code_from_a_phone_a_little_off_logs_in(client, staff_with_totp, clock, db):
     log_in(client, staff_with_totp)
-    assert client.post_form("/login/totp", {"code": code_at(clock, seconds=-30)}).status_code == 302
+    response = client.post_form("/login/totp", {"code": code_at(clock, seconds=-30)})
+    assert response.status_code == 302 and response.location == "/"
+    assert is_logged_in(client)
+    assert client.get("/staff/participants").status_code == 200
+    [login] = audit(db, "auth.login")
+    assert login.target_id == staff_with_totp.id
+
+
+def test_a_code_from_a_phone_far_off_does_not_log_in(client, staff_with_totp, clock, db):
+    log_in(client, staff_with_totp)
+    response = client.post_form("/login/totp", {"code": code_at(clock, minutes=-5)})
+    assert response.status_code == 200
+    assert not is_logged_in(client)
+    assert client.get("/staff/participants").status_code == 302
+    assert audit(db, "auth.login") == []
+
+
+def test_a_second_factor_lost_while_logging_in_does_not_log_in(
+    app, client, staff_with_totp, clock, db
+):
+    # The password was right; then the phone is reported lost and the factor removed.
+    log_in(client, staff_with_totp)
+    code = code_at(clock)
+    result = app.test_cli_runner().invoke(args=["users", "reset-totp", staff_with_totp.email])
+    assert result.exit_code == 0, result.output
+    response = client.post_form("/login/totp", {"code": code})
+    assert response.status_code == 302 and response.location == "/login"
+    assert not is_logged_in(client)
+    assert client.get("/staff/participants").status_code == 302
+    assert audit(db, "auth.login") == []
 
 
 def test_a_code_logs_in_only_once(client, staff_with_totp, clock, new_client):
     code = code_at(clock)
     log_in(client, staff_with_totp)
-    assert client.post_form("/login/totp", {"code": code}).status_code == 302
+    assert client.post_form("/login/totp", {"code": code}).location == "/"
+    assert is_logged_in(client)
     someone = new_client()
     log_in(someone, staff_with_totp)
     response = someone.post_form("/login/totp", {"code": code})

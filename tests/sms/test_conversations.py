@@ -8,7 +8,7 @@ from civic_app.core.accounts import Consent, User
 from civic_app.core.permissions import Role
 from civic_app.projects.models import EnrolmentStatus, ProjectSession, Rsvp
 from civic_app.sms.dispatcher import dispatch_due
-from civic_app.sms.models import Direction, Message, OptOut, Status
+from civic_app.sms.models import Direction, Message, OptOut, Question, Status
 from civic_app.sms.operations import queue_sms
 
 PHONE = "+33612345678"
@@ -86,7 +86,7 @@ def test_a_sign_up_can_be_cancelled_and_times_out(text, db, municipality, clock)
         ("Inscrire", "join"), ("اشترك", "join"), ("prossimo", "next"), ("Prochain", "next"),
         ("التالي", "next"), ("ORE", "hours"), ("heures", "hours"), ("ساعات", "hours"),
         ("sì", "yes"), ("Oui", "yes"), ("1", "yes"), ("نعم", "yes"), ("No", "no"),
-        ("non grazie", "no"), ("لا", "no"), ("ciao", None), ("", None),
+        ("non grazie", None), ("No.", "no"), ("لا", "no"), ("ciao", None), ("", None),
     ],
 )  # fmt: skip
 def test_keywords_are_recognised_in_four_languages(body, word):
@@ -165,8 +165,10 @@ def test_yes_and_no_answer_the_latest_reminder(text, db, create_participant, pro
     )  # fmt: skip
     db.session.add(session)
     db.session.flush()
-    queue_sms(phone=person.phone, body="Vieni? 1=SI 2=NO", kind="reminder", now=clock.now(),
-              user=person, subject=("session", session.id))  # fmt: skip
+    reminder = queue_sms(phone=person.phone, body="Vieni? 1=SI 2=NO", kind="reminder",
+                         now=clock.now(), user=person, subject=("session", session.id),
+                         question=Question.SESSION, expires_at=session.starts_at)  # fmt: skip
+    reminder.status = Status.SENT  # the question is asked once it reached the phone
     db.session.commit()
     text(person.phone, "1")
     rsvp = db.session.scalar(db.select(Rsvp))
@@ -183,7 +185,7 @@ def test_unknown_text_gets_help_and_lands_in_the_staff_inbox(
     text(person.phone, "Domani non posso, sono malata")
     inbound = db.session.scalar(db.select(Message).where(Message.direction == Direction.IN))
     assert inbound.needs_attention and inbound.user_id == person.id
-    assert "ISCRIVI" in last_reply(db, person.phone)
+    assert "abbiamo passato il tuo messaggio" in last_reply(db, person.phone)
     login_as(staff)
     inbox = client.get("/staff/inbox").get_data(as_text=True)
     assert "Olena" in inbox and "sono malata" in inbox and "non capito" in inbox

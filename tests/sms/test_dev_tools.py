@@ -43,7 +43,7 @@ def test_the_phone_simulator_texts_the_app_and_shows_the_reply(client, db, creat
     inbound = db.session.scalar(db.select(Message).where(Message.direction == Direction.IN))
     assert inbound.body == "hello there" and inbound.user_id == participant.id
     page = client.get("/dev/phone").get_data(as_text=True)
-    assert "hello there" in page and "STOP to stop SMS" in page
+    assert "hello there" in page and "To stop all SMS send STOP" in page
 
 
 def test_the_simulator_explains_a_bad_number(client):

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from civic_app.conversation.engine import LANGUAGE_MENU
 from civic_app.conversation.keywords import KEYWORDS, keyword, normalize
+from civic_app.conversation.signup import LANGUAGE_MENU
 from civic_app.core.accounts import Consent, User
 from civic_app.core.permissions import Role
 from civic_app.plans.reminders import sweep
@@ -91,7 +91,7 @@ REAL_WORDS = [
     # Ukrainian
     ("СТОП", "stop"), ("старт", "start"), ("Допомога", "help"), ("запис", "join"),
     ("далі", "next"), ("Наступний", "next"), ("години", "hours"), ("Так", "yes"),
-    ("ні", "no"), ("пропустити", "skip"), ("Так, прийду", "yes"),
+    ("ні", "no"), ("пропустити", "skip"), ("Так, прийду", None),
 ]  # fmt: skip
 
 
@@ -184,8 +184,8 @@ def test_conversation_replies_come_in_the_participants_language(
     assert last_out(db, person.phone).body == TEMPLATES["help"][language]
     text(person.phone, hours_word)  # no plan yet: the hours, and that the plan is not signed
     assert as_pattern("hours_no_plan", language).match(last_out(db, person.phone).body)
-    text(person.phone, "Italiano? boh")  # not understood: the help, in their language
-    assert last_out(db, person.phone).body == TEMPLATES["help"][language]
+    text(person.phone, "Italiano? boh")  # not understood: passed to staff, in their language
+    assert last_out(db, person.phone).body == TEMPLATES["passed_to_staff"][language]
 
 
 def test_a_whole_sign_up_by_sms_in_bengali(text, db, municipality, clock):

@@ -4,7 +4,8 @@ from datetime import timedelta
 import pytest
 
 from civic_app.conversation.operations import receive_sms
-from civic_app.sms.dispatcher import STALE_SENDING_AFTER, _claim, backoff, dispatch_due, send_one
+from civic_app.sms.claims import _claim
+from civic_app.sms.dispatcher import STALE_SENDING_AFTER, backoff, dispatch_due, send_one
 from civic_app.sms.gateways import ConsoleGateway, TwilioGateway, build_gateway
 from civic_app.sms.models import Message, Status
 from civic_app.sms.operations import queue_sms

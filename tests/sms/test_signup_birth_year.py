@@ -48,7 +48,7 @@ def test_the_year_is_asked_with_its_purpose_and_recorded(text, db, municipality,
     user = person(db)
     assert user.birth_year == 1994 and user.pending_review
     assert {c.purpose for c in consents(db, user)} == {"programme", "sms"}
-    assert "Benvenuto Amina" in last_reply(db)
+    assert "Ti diamo il benvenuto, Amina" in last_reply(db)
 
 
 @pytest.mark.parametrize(

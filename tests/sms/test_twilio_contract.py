@@ -22,18 +22,6 @@ SPEC = ROOT.parent / "shared" / "twilio" / "twilio_api_v2010.json"
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
 
 
-class LoopbackHttpClient(TwilioHttpClient):
-    """The real HTTP client, sending to the mock instead of api.twilio.com."""
-
-    def __init__(self, base_url: str):
-        super().__init__()
-        self.base_url = base_url
-
-    def request(self, method, url, *args, **kwargs):
-        url = url.replace("https://api.twilio.com", self.base_url)
-        return super().request(method, url, *args, **kwargs)
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -73,6 +61,8 @@ def prism():
 
 
 def gateway_for(app, base_url, **overrides):
+    """The gateway as configured for a staging mock: TWILIO_API_BASE_URL points the real
+    HTTP client at Prism instead of api.twilio.com."""
     config = {
         **app.config,
         "TWILIO_ACCOUNT_SID": "AC" + "a" * 32,
@@ -80,8 +70,9 @@ def gateway_for(app, base_url, **overrides):
         "TWILIO_MESSAGING_SERVICE_SID": "MG" + "b" * 32,
         "TWILIO_FROM_NUMBER": None,
         "PUBLIC_BASE_URL": "https://civic.example.org",
+        "TWILIO_API_BASE_URL": base_url,
     } | overrides
-    return TwilioGateway(config, http_client=LoopbackHttpClient(base_url))
+    return TwilioGateway(config)
 
 
 def test_a_message_with_a_messaging_service_conforms_to_twilios_api(app, prism):
