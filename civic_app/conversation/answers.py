@@ -8,8 +8,8 @@ from civic_app.core.errors import DomainError
 from civic_app.events.models import CommunityEvent
 from civic_app.events.operations import answer as answer_event
 from civic_app.extensions import db
-from civic_app.projects.enrolments import places_free
-from civic_app.projects.models import ProjectSession, Rsvp, SessionOffer
+from civic_app.projects.enrolments import answer_for_session, places_free, session_answer
+from civic_app.projects.models import ProjectSession, SessionOffer
 from civic_app.projects.offers import LATE_REPLY, answer_offer, offer_freed_place
 from civic_app.sms.models import Message, Question
 from civic_app.sms.templates import render_sms, sms_when
@@ -99,21 +99,11 @@ def _where(session: ProjectSession, language: str) -> dict:
 def _answer_session(session: ProjectSession, user, coming: bool, language, now, reply) -> None:
     """YES/NO to a session reminder. A NO frees the place (offered to the waitlist); a YES
     after a NO takes it back only if it is still free."""
-    rsvp = db.session.scalar(
-        db.select(Rsvp).where(Rsvp.session_id == session.id, Rsvp.participant_id == user.id)
-    )
+    rsvp = session_answer(session, user.id)
     if coming and rsvp is not None and rsvp.coming is False and places_free(session) <= 0:
         reply("place_went", when=sms_when(session.starts_at, language))
         return
-    if rsvp is None:
-        rsvp = Rsvp(
-            session_id=session.id,
-            participant_id=user.id,
-            municipality_id=user.municipality_id,
-        )
-        db.session.add(rsvp)
-    rsvp.coming, rsvp.answered_at, rsvp.source = coming, now, "sms"
-    db.session.flush()
+    answer_for_session(session, user.id, coming, now, "sms")
     if not coming:
         offer_freed_place(session, now)
     reply("rsvp_yes" if coming else "rsvp_no")

@@ -260,6 +260,30 @@ def expected_ids(session: ProjectSession) -> list[int]:
     return sorted({participant_id for _session_id, participant_id in rows})
 
 
+def session_answer(session: ProjectSession, participant_id: int) -> Rsvp | None:
+    """The person's answer about coming to `session`, if they gave one."""
+    return db.session.scalar(
+        db.select(Rsvp).where(Rsvp.session_id == session.id, Rsvp.participant_id == participant_id)
+    )
+
+
+def answer_for_session(
+    session: ProjectSession, participant_id: int, coming: bool, now: datetime, source: str
+) -> Rsvp:
+    """Record (or change) whether the person comes to `session`. Flushes."""
+    rsvp = session_answer(session, participant_id)
+    if rsvp is None:
+        rsvp = Rsvp(
+            session_id=session.id,
+            participant_id=participant_id,
+            municipality_id=session.municipality_id,
+        )
+        db.session.add(rsvp)
+    rsvp.coming, rsvp.answered_at, rsvp.source = coming, now, source
+    db.session.flush()
+    return rsvp
+
+
 def declined_ids(session: ProjectSession) -> list[int]:
     """The project's accepted people who answered NO for `session` (not expected there)."""
     return sorted(

@@ -11,12 +11,11 @@ from flask import current_app
 
 from civic_app.core.models import Municipality
 from civic_app.extensions import db
-from civic_app.projects.enrolments import places_free
+from civic_app.projects.enrolments import answer_for_session, places_free
 from civic_app.projects.models import (
     Enrolment,
     EnrolmentStatus,
     ProjectSession,
-    Rsvp,
     SessionOffer,
     SessionStatus,
 )
@@ -133,20 +132,7 @@ def answer_offer(offer: SessionOffer, yes: bool, now: datetime) -> str:
         db.session.flush()
         return "offer_too_late"
     offer.status = "accepted"
-    rsvp = db.session.scalar(
-        db.select(Rsvp).where(
-            Rsvp.session_id == session.id, Rsvp.participant_id == offer.participant_id
-        )
-    )
-    if rsvp is None:
-        rsvp = Rsvp(
-            session_id=session.id,
-            participant_id=offer.participant_id,
-            municipality_id=offer.municipality_id,
-        )
-        db.session.add(rsvp)
-    rsvp.coming, rsvp.answered_at, rsvp.source = True, now, "sms"
-    db.session.flush()
+    answer_for_session(session, offer.participant_id, True, now, "sms")
     return "offer_taken"
 
 
