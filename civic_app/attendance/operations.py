@@ -57,11 +57,6 @@ def is_locked(municipality_id: int, month: str) -> bool:
     )
 
 
-def enrolled_ids(session: ProjectSession) -> list[int]:
-    """Who is expected at `session` (`projects.enrolments.expected_ids`: the one definition)."""
-    return expected_ids(session)
-
-
 @dataclass
 class Roster:
     """Who is on a session's roster and their marks so far (read once per request)."""
@@ -82,7 +77,7 @@ def roster_of(session: ProjectSession) -> Roster:
     }
     # The expected, and those who said they will not come: the tutor sees their answer
     # and marks them all the same if they do come.
-    enrolled = set(enrolled_ids(session)) | set(declined_ids(session))
+    enrolled = set(expected_ids(session)) | set(declined_ids(session))
     people = db.session.scalars(
         db.select(User)
         .where(User.id.in_(enrolled | set(existing)))

@@ -30,34 +30,9 @@ def invited_query(event):
     return query
 
 
-def invited_to(events, user) -> set[int]:
-    """The ids among `events` that `user` is invited to (as `invited_query` says), in at most
-    one query whatever the number of events."""
-    if user.role != Role.PARTICIPANT or not user.is_active_account or not events:
-        return set()
-    events = [e for e in events if e.municipality_id == user.municipality_id]
-    accepted: set[int] = set()
-    if any(e.audience == Audience.PROJECTS for e in events):
-        accepted = set(
-            db.session.scalars(
-                db.select(Enrolment.project_id).where(
-                    Enrolment.participant_id == user.id,
-                    Enrolment.status == EnrolmentStatus.ACCEPTED,
-                )
-            )
-        )
-    return {
-        e.id
-        for e in events
-        if (e.audience == Audience.PROJECTS and accepted & set(e.audience_projects or []))
-        or (e.audience == Audience.LANGUAGE and user.preferred_language == e.audience_language)
-        or e.audience in (Audience.ALL, Audience.PUBLIC)
-    }
-
-
 def invited_events(events, user):
     """`events` (a select of CommunityEvent) narrowed, in SQL, to those `user` is invited
-    to (as `invited_to` says), so that the list can be paged by the database.
+    to (as `invited_query` says), so that the list can be paged by the database.
 
     The project ids of an audience are a JSON list, read in Python: two queries whatever
     the number of events (the person's accepted projects, then the ids and project lists

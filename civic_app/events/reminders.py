@@ -15,11 +15,6 @@ from civic_app.sms.models import Question
 from civic_app.sms.operations import queue_many
 from civic_app.sms.templates import render_sms, sms_when
 
-
-def _when(moment: datetime, language: str) -> str:
-    return sms_when(moment, language)
-
-
 EVENT_INVITE_BEFORE = timedelta(days=7)
 
 
@@ -37,7 +32,7 @@ def _event_rows(event, people, template: str, key: str, now) -> list[dict]:
             {
                 "phone": person.phone,
                 "body": render_sms(
-                    template, language, when=_when(event.starts_at, language),
+                    template, language, when=sms_when(event.starts_at, language),
                     title=event.title[:40], place=(venue.address if venue else "-")[:40],
                 ),
                 "kind": template, "idempotency_key": f"{key}:e{event.id}:u{person.id}",

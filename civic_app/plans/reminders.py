@@ -21,10 +21,6 @@ from civic_app.sms.operations import queue_many
 from civic_app.sms.templates import render_sms, sms_number, sms_when
 
 
-def _when(moment: datetime, language: str) -> str:
-    return sms_when(moment, language)
-
-
 def milestones(now: datetime) -> int:
     """First session tomorrow, half of the target hours, target reached: once each per plan."""
     plans = db.session.scalars(db.select(Plan).where(Plan.status == PlanStatus.ACTIVE)).all()
@@ -70,7 +66,7 @@ def milestones(now: datetime) -> int:
         elif hours * 2 >= plan.target_hours:
             milestone = ("half_target", {"done": done_text, "target": target_text})
         elif not hours and upcoming is not None and upcoming - now <= timedelta(hours=30):
-            milestone = ("first_session", {"when": _when(upcoming, language)})
+            milestone = ("first_session", {"when": sms_when(upcoming, language)})
         if milestone is None:
             continue
         name, values = milestone

@@ -303,10 +303,6 @@ def declined_ids(session: ProjectSession) -> list[int]:
     )
 
 
-def is_expected(session: ProjectSession, participant_id: int) -> bool:
-    return participant_id in expected_ids(session)
-
-
 def places_free(session: ProjectSession, *, leaving_out: int | None = None) -> int:
     """The places left at `session`: capacity, less the people expected there and the
     requests still waiting for staff (each holds a place). `leaving_out`: count as if this

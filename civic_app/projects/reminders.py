@@ -41,10 +41,6 @@ def due_offset(starts_at: datetime, now: datetime, hours: tuple[int, ...]) -> in
     return min(due) if due else None
 
 
-def _when(moment: datetime, language: str) -> str:
-    return sms_when(moment, language)  # in the person's SMS language, whichever of the eight
-
-
 def sweep_sessions(now: datetime) -> dict[str, int]:
     """Queue the session reminders due at `now`, cancel outdated ones, tell cancellations."""
     counts = {"reminders": 0, "outdated": 0, "cancellations": 0}
@@ -90,7 +86,7 @@ def sweep_sessions(now: datetime) -> dict[str, int]:
             body = bodies.get(language)
             if body is None:
                 body = bodies[language] = render_sms(
-                    "reminder", language, when=_when(session.starts_at, language),
+                    "reminder", language, when=sms_when(session.starts_at, language),
                     project=project.text(language)[0][:40], place=(place or "-")[:40],
                 )  # fmt: skip
             rows.append(
@@ -173,7 +169,7 @@ def _tell_cancellations(now, sessions, projects, people) -> int:
             {
                 "phone": person.phone,
                 "body": render_sms("session_cancelled", language,
-                                   when=_when(session.starts_at, language),
+                                   when=sms_when(session.starts_at, language),
                                    project=project.text(language)[0][:40]),
                 "kind": "session_cancelled",
                 "idempotency_key": f"cancelled:s{session_id}:u{user_id}",
