@@ -161,6 +161,7 @@ def _sqlite_transactions(engine) -> None:
 def register_blueprints(app: Flask) -> None:
     from civic_app import (
         attendance,
+        casework,
         conversation,
         core,
         events,
@@ -176,6 +177,11 @@ def register_blueprints(app: Flask) -> None:
     # here, not in the packages, keeps models and operations importable on their own.
     from civic_app.attendance import staff_views as _attendance_staff_views  # noqa: F401
     from civic_app.attendance import views as _attendance_views  # noqa: F401
+    from civic_app.casework import case_views as _case_views  # noqa: F401
+    from civic_app.casework import directory_views as _directory_views  # noqa: F401
+    from civic_app.casework import intake_views as _intake_views  # noqa: F401
+    from civic_app.casework import note_views as _note_views  # noqa: F401
+    from civic_app.casework import referral_views as _referral_views  # noqa: F401
     from civic_app.conversation import views as _conversation_views  # noqa: F401
     from civic_app.core import views as _core_views  # noqa: F401
     from civic_app.events import views as _event_views  # noqa: F401
@@ -195,6 +201,7 @@ def register_blueprints(app: Flask) -> None:
     from civic_app.sms import webhooks as _sms_webhooks  # noqa: F401
 
     app.register_blueprint(attendance.bp)
+    app.register_blueprint(casework.bp)
     app.register_blueprint(conversation.bp)
     app.register_blueprint(core.bp)
     app.register_blueprint(events.bp)

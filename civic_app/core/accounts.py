@@ -74,6 +74,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     #: When the second factor was confirmed; None while it is off.
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Permissions beyond the role, as ",casework,housing," (see permissions.GRANTS).
+    grants: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    #: Case team members: caseworker, social_worker, psychologist, legal_adviser
+    #: (see casework.models.PROFESSIONS); decides who reads special-category notes.
+    profession: Mapped[str | None] = mapped_column(String(20))
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -88,6 +93,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def display_name(self) -> str:
         return f"{self.first_name} {self.last_name or ''}".strip()
+
+    def has_grant(self, grant: str) -> bool:
+        return f",{grant}," in (self.grants or "")
 
     @property
     def sector_codes(self) -> list[str]:

@@ -15,7 +15,7 @@ from civic_app.core.i18n import current_language
 from civic_app.extensions import db
 
 CONSENT_VERSION = "2026-11"
-PURPOSES = ("programme", "sms")
+PURPOSES = ("programme", "sms", "casework")
 
 CONSENT_TEXTS = {
     "programme": _l(
@@ -27,6 +27,12 @@ CONSENT_TEXTS = {
     "sms": _l(
         "Accetto di ricevere SMS con promemoria dei turni e inviti agli incontri. Posso "
         "smettere quando voglio rispondendo STOP."
+    ),
+    "casework": _l(
+        "Accetto che lo sportello o l'unità mobile del Comune registri i miei dati e i miei "
+        "bisogni, anche di salute, per aiutarmi e indirizzarmi ai servizi. Li leggono solo "
+        "gli operatori che mi seguono; il fondo europeo riceve solo conteggi anonimi. Posso "
+        "avere i miei dati o chiedere di cancellarli in ogni momento."
     ),
 }
 

@@ -20,10 +20,22 @@ class Role(enum.StrEnum):
     TUTOR = "tutor"
     STAFF = "staff"
     COORDINATOR = "coordinator"
+    #: A member of a one-stop shop's or mobile unit's team ("operatore").
+    CASEWORKER = "caseworker"
+    #: A person taken in charge by a unit who is not (yet) a participant; never logs in.
+    #: A referral to civic engagement, once accepted, makes them a participant.
+    IN_CARE = "in_care"
 
 
 #: Roles that work inside one municipality.
-MUNICIPAL_ROLES = frozenset({Role.PARTICIPANT, Role.TUTOR, Role.STAFF})
+MUNICIPAL_ROLES = frozenset(
+    {Role.PARTICIPANT, Role.TUTOR, Role.STAFF, Role.CASEWORKER, Role.IN_CARE}
+)
+
+#: What an account may do beyond its role, kept in `User.grants`.
+#: casework: a staff member who is also on the case team (reads cases and notes);
+#: housing: manages dwellings and housing measures.
+GRANTS = ("casework", "housing")
 
 
 def roles_required(*roles: Role) -> Callable:
@@ -97,6 +109,35 @@ def _audit_out_of_scope(obj, municipality_id: int) -> None:
         details={"record_municipality_id": obj.municipality_id},
     )
     db.session.commit()
+
+
+def can_work_cases(user) -> bool:
+    """Caseworkers, and staff who are also on the case team, read and write cases."""
+    if not user.is_authenticated:
+        return False
+    return user.role == Role.CASEWORKER or (user.role == Role.STAFF and user.has_grant("casework"))
+
+
+def casework_required(view):
+    """Let in only those who `can_work_cases`.
+
+    :raise 401: (redirect to the login page) when nobody is logged in.
+    :raise 403: for everyone else, audited as a refusal.
+    """
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not can_work_cases(current_user):
+            from civic_app.core.audit import record
+
+            record("auth.forbidden", details={"endpoint": view.__name__})
+            db.session.commit()
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def can_see_outbox(user) -> bool:

@@ -24,7 +24,7 @@ from civic_app.extensions import db, limiter
 log = logging.getLogger(__name__)
 ISSUER = "civic_app"
 #: Roles that log in with a password, and so may add a second factor.
-TOTP_ROLES = frozenset({Role.TUTOR, Role.STAFF, Role.COORDINATOR})
+TOTP_ROLES = frozenset({Role.TUTOR, Role.STAFF, Role.CASEWORKER, Role.COORDINATOR})
 #: A code is accepted from the step before to the step after (a phone clock 30 s off).
 STEP = timedelta(seconds=30)
 #: Long enough to outlive the three steps a code is accepted in.

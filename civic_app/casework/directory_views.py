@@ -1,0 +1,3 @@
+"""(being written)"""
+
+from civic_app.casework import bp  # noqa: F401
