@@ -14,6 +14,8 @@ from civic_app.extensions import db, limiter
 def index():
     if current_user.is_authenticated and current_user.role == Role.PARTICIPANT:
         return redirect(url_for("people.home"))
+    if current_user.is_authenticated and current_user.role == Role.CASEWORKER:
+        return redirect(url_for("casework.home"))
     return render_template("core/index.html")
 
 
