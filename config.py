@@ -160,6 +160,9 @@ class Config:
     SMS_BODY_RETENTION_DAYS = env_int("SMS_BODY_RETENTION_DAYS", 180)
     #: Months after a plan ends before its participant is pseudonymised.
     RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
+    #: Days after a person's last case was closed before they are pseudonymised (none of
+    #: their cases open, no plan open or ended within RETENTION_MONTHS).
+    CASEWORK_RETENTION_DAYS = env_int("CASEWORK_RETENTION_DAYS", 730)
     #: The programme's vulnerability categories staff may record (codes, comma list).
     VULNERABILITY_CATEGORIES = tuple(
         env_list(
@@ -184,6 +187,13 @@ class Config:
     SUPPRESS_BELOW = env_int("SUPPRESS_BELOW", 5)
     #: Seconds the coordinator's national figures are reused (reports/cache.py); 0: off.
     NATIONAL_CACHE_SECONDS = env_int("NATIONAL_CACHE_SECONDS", 300)
+    #: Casework worklist: a referral still proposed, sent or accepted with no news for
+    #: this many days is listed as "no news".
+    CASEWORK_STALE_DAYS = env_int("CASEWORK_STALE_DAYS", 14)
+    #: ... and a person with an open case not seen for this many days.
+    CASEWORK_NOT_SEEN_DAYS = env_int("CASEWORK_NOT_SEEN_DAYS", 30)
+    #: Hours before a referral's appointment its SMS reminder goes out (0: none).
+    CASEWORK_APPOINTMENT_REMINDER_HOURS = env_int("CASEWORK_APPOINTMENT_REMINDER_HOURS", 24)
     #: Password of every demo account made by `flask seed demo`.
     DEMO_PASSWORD = env_str("DEMO_PASSWORD", "civic-demo-2026")
 

@@ -182,11 +182,13 @@ def register_blueprints(app: Flask) -> None:
     from civic_app.casework import intake_views as _intake_views  # noqa: F401
     from civic_app.casework import note_views as _note_views  # noqa: F401
     from civic_app.casework import referral_views as _referral_views  # noqa: F401
+    from civic_app.casework import team_views as _team_views  # noqa: F401
     from civic_app.conversation import views as _conversation_views  # noqa: F401
     from civic_app.core import views as _core_views  # noqa: F401
     from civic_app.events import views as _event_views  # noqa: F401
     from civic_app.people import account_views as _account_views  # noqa: F401
     from civic_app.people import me_views as _me_views  # noqa: F401
+    from civic_app.people import rights_views as _rights_views  # noqa: F401
     from civic_app.people import staff_views as _people_staff_views  # noqa: F401
     from civic_app.people import views as _people_views  # noqa: F401
     from civic_app.plans import views as _plan_views  # noqa: F401

@@ -42,6 +42,7 @@ def seed_demo(if_empty: bool):
     from civic_app.core.accounts import User
     from civic_app.core.clock import now
     from civic_app.core.network import ensure_network
+    from civic_app.seeding.demo_casework import seed_demo_casework
     from civic_app.seeding.demo_events import seed_demo_events
     from civic_app.seeding.demo_history import seed_demo_history
     from civic_app.seeding.demo_people import seed_demo as make_demo
@@ -53,6 +54,7 @@ def seed_demo(if_empty: bool):
         seed_demo_projects(ensure_network(), now())
         seed_demo_events(ensure_network(), now())
         seed_demo_history(ensure_network(), now())
+        seed_demo_casework(ensure_network(), now(), current_app.config["DEMO_PASSWORD"])
         db.session.commit()
         click.echo("Demo data loaded.")
     else:
@@ -84,6 +86,7 @@ def seed_scale_command(factor: float, seed_value: int, force: bool):
         wipe,
     )
     from civic_app.seeding.scale import seed_scale
+    from civic_app.seeding.scale_casework import intake_total
 
     try:
         sizes = Sizes.for_factor(factor)
@@ -96,7 +99,7 @@ def seed_scale_command(factor: float, seed_value: int, force: bool):
     started = clock_time.monotonic()
     label = (
         f"Seeding {sizes.municipalities} municipalities, {sizes.participants} participants, "
-        f"{sizes.plans} plans"
+        f"{sizes.plans} plans, {intake_total(factor, sizes.municipalities)} intakes"
     )
     with click.progressbar(length=sizes.municipalities, label=label, file=sys.stderr) as bar:
         seed_scale(factor, seed=seed_value, now=now(), password=password, progress=bar.update)
@@ -110,19 +113,23 @@ def seed_scale_command(factor: float, seed_value: int, force: bool):
         f"  coordinator@{EMAIL_DOMAIN}\n"
         f"  staff1.<slug>@{EMAIL_DOMAIN}, staff2.<slug>@{EMAIL_DOMAIN}   e.g. staff1.roma@...\n"
         f"  tutor1.<slug>@{EMAIL_DOMAIN} ...                       (slug: roma, milano-2, ...)\n"
+        f"  caseworker1.<slug>@{EMAIL_DOMAIN}, caseworker2.<slug>@... (a psychologist)\n"
         "  participants: +393480000001 ... (log in by SMS code at /login/phone)"
     )
 
 
 def print_demo_logins() -> None:
+    from civic_app.seeding.demo_casework import DEMO_CASEWORKERS
     from civic_app.seeding.demo_people import DEMO_PEOPLE
 
     password = current_app.config["DEMO_PASSWORD"]
     click.echo("\nDemo logins")
-    click.echo(f"  staff, tutors, coordinator (at /login), password {password}:")
+    click.echo(f"  staff, tutors, coordinator, caseworkers (at /login), password {password}:")
     for role, slug, _first, _last, email, _phone, _lang in DEMO_PEOPLE:
         if email:
             click.echo(f"    {role.value:<12} {slug or 'national':<9} {email}")
+    for slug, _first, _last, email, profession in DEMO_CASEWORKERS:
+        click.echo(f"    {'caseworker':<12} {slug:<9} {email}  ({profession})")
     click.echo("  participants (at /login/phone; read the code on /dev/phone):")
     for role, slug, first, _last, email, phone, lang in DEMO_PEOPLE:
         if not email:

@@ -48,6 +48,14 @@ def send_reminders() -> str:
     return ", ".join(f"{n} {what}" for what, n in counts.items() if n)
 
 
+def send_appointment_reminders() -> str:
+    from civic_app.casework.reminders import sweep_appointments
+
+    counts = sweep_appointments(now())
+    db.session.commit()
+    return ", ".join(f"{n} {what}" for what, n in counts.items() if n)
+
+
 def prune_message_bodies() -> str:
     from civic_app.sms.housekeeping import prune_message_bodies as prune
 
@@ -88,6 +96,7 @@ def warm_national_figures() -> str:
 JOBS = [
     Job("dispatch_outbox", dispatch_outbox, seconds=5),
     Job("send_reminders", send_reminders, seconds=300),
+    Job("send_appointment_reminders", send_appointment_reminders, seconds=300),
     Job("expire_login_codes", expire_login_codes, seconds=3600),
     Job("prune_message_bodies", prune_message_bodies, seconds=6 * 3600),
     Job("pseudonymise_expired", pseudonymise_expired, seconds=24 * 3600),

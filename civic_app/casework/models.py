@@ -103,6 +103,8 @@ class Intake(MunicipalityScoped, TimestampMixin, db.Model):
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
     status: Mapped[IntakeStatus] = mapped_column(str_enum(IntakeStatus), default=IntakeStatus.OPEN)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Why it was closed: a code of casework.notes.CLOSE_REASONS (never free text).
+    closed_reason: Mapped[str | None] = mapped_column(String(20))
     #: When the team last saw or heard from the person (the worklist's "not seen").
     last_seen_on: Mapped[date] = mapped_column(Date)
     #: Set by the phone that recorded it offline: a second send of the same form

@@ -13,6 +13,7 @@ from civic_app.core.demographics import vulnerability_codes, vulnerability_label
 from civic_app.core.exports import write_csv
 from civic_app.events.models import CommunityEvent, EventAttendance, EventRsvp
 from civic_app.extensions import db
+from civic_app.people.case_rights import case_sections
 from civic_app.people.models import ErasureRequest
 from civic_app.plans.models import Plan
 from civic_app.projects.models import Enrolment, Project, ProjectSession, Rsvp, SessionOffer
@@ -33,12 +34,15 @@ def messages_of(user: User):
     return mine
 
 
-def export_data(user: User) -> dict:
+def export_data(user: User, *, reader=None) -> dict:
     """Everything civic_app keeps about `user`, as plain data.
 
     Every table that holds rows about a person is here (tests/people/test_data_rights.py
     walks the schema and fails for a table left out); rows that only name someone as the
     staff member who acted (recorded, decided, signed for the municipality) are not.
+    Their case (intakes, referrals, case notes) is in it too (people/case_rights.py):
+    every note in the person's own copy; in a copy a case-team `reader` makes for them,
+    the notes that reader may read.
     """
     consents = db.session.scalars(db.select(Consent).where(Consent.user_id == user.id)).all()
     enrolments = db.session.scalars(
@@ -255,6 +259,7 @@ def export_data(user: User) -> dict:
             }
             for o in db.session.scalars(db.select(OptOut).where(by_phone(OptOut.phone)))
         ],
+        **case_sections(user, reader=reader),
     }
 
 

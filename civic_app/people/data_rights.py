@@ -12,15 +12,14 @@ from sqlalchemy import Connection
 from civic_app.attendance.models import Attendance, AttendanceChange
 from civic_app.core.accounts import Consent, User
 from civic_app.extensions import db
+from civic_app.people.case_rights import ERASED, erase_case_data
 from civic_app.people.data_export import export_csv, export_data, messages_of
 from civic_app.people.models import ErasureRequest
 from civic_app.plans.models import Plan, PlanEvent
 from civic_app.reports.models import Certificate
 from civic_app.sms.models import Conversation, LoginCode, Message
 
-__all__ = ["export_csv", "export_data"]  # the copy lives in people/data_export.py
-
-ERASED = "[cancellato]"
+__all__ = ["ERASED", "export_csv", "export_data"]  # the copy lives in people/data_export.py
 
 
 def request_erasure(user: User, now: datetime) -> ErasureRequest:
@@ -51,6 +50,8 @@ def erase_participant(user: User, now: datetime, *, staff=None) -> None:
     the number's SMS conversation, codes, the optional facts (sex, year of birth,
     citizenship, vulnerabilities), and the initials on certificates. Kept: our STOP list
     entry of the number, if any, so that a number that said STOP never gets SMS again.
+    A person in care (or a participant with a case) is erased the same way, and the free
+    text of their cases goes too (people/case_rights.py: rows and codes stay, for counts).
 
     On SQLite the caller commits, then calls `checkpoint_sqlite_log` so that the erased
     values leave the write-ahead log at once.
@@ -114,6 +115,7 @@ def erase_participant(user: User, now: datetime, *, staff=None) -> None:
     ):
         request.processed_at = now
         request.processed_by_id = getattr(staff, "id", None)
+    erase_case_data(user, now)
     # Plan signatures name a version and a hash, no personal value: they stay as proof.
     db.session.flush()
 

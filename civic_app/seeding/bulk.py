@@ -191,6 +191,8 @@ class Context:
     consent_texts: dict
     phone_counter: int = 0
     segments: dict = field(default_factory=dict)
+    #: Casework (scale_casework): the network-wide services' ids, the in-care phones given.
+    casework: dict = field(default_factory=dict)
 
     def utc(self, day: date, at: time) -> datetime:
         from civic_app.core.timeutil import local_to_utc
@@ -269,6 +271,8 @@ def user_row(ctx, role, municipality_id, first, last, *, at, email=None, phone=N
         "vulnerabilities": "",
         "totp_secret": None,
         "totp_enabled_at": None,
+        "grants": "",
+        "profession": None,
         "created_at": at,
         "updated_at": at,
     }

@@ -24,6 +24,7 @@ from civic_app.seeding.bulk import (
     split,
     user_row,
 )
+from civic_app.seeding.scale_casework import intake_total, seed_casework
 from civic_app.seeding.scale_municipality import seed_municipality
 
 
@@ -55,10 +56,13 @@ def seed_scale(
     weights = [plan_rng.uniform(0.6, 1.6) for _ in range(sizes.municipalities)]
     people = split(sizes.participants, weights)
     plans = split(sizes.plans, people)
+    intakes = split(intake_total(factor, sizes.municipalities), weights)
     _coordinator(ctx)
     for index in range(sizes.municipalities):
         rng = random.Random(f"civic-scale:{seed}:{index}")  # noqa: S311
-        seed_municipality(ctx, rng, _municipality(ctx, index), people[index], plans[index])
+        m = seed_municipality(ctx, rng, _municipality(ctx, index), people[index], plans[index])
+        case_rng = random.Random(f"civic-scale:{seed}:{index}:casework")  # noqa: S311
+        seed_casework(ctx, case_rng, m, intakes[index])
         ctx.rows.flush()
         db.session.commit()
         if progress:

@@ -39,8 +39,8 @@ TITLES = {
 STARTS = [time(9), time(9, 30), time(14, 30), time(16)]
 
 
-def seed_municipality(ctx, rng, municipality: dict, people: int, plans: int) -> None:
-    """All the rows of one municipality, into `ctx.rows`."""
+def seed_municipality(ctx, rng, municipality: dict, people: int, plans: int) -> NS:
+    """All the rows of one municipality, into `ctx.rows`; returns what casework needs."""
     m = NS(id=municipality["id"], slug=municipality["slug"], name=municipality["name"])
     m.staff = [_account(ctx, m, Role.STAFF, n) for n in (1, 2)]
     m.tutors = [_account(ctx, m, Role.TUTOR, n) for n in range(1, max(2, people // 40) + 1)]
@@ -51,6 +51,7 @@ def seed_municipality(ctx, rng, municipality: dict, people: int, plans: int) -> 
     seed_plans(ctx, rng, m, plans, hours)
     seed_events(ctx, rng, m)
     other_messages(ctx, rng, m)
+    return m
 
 
 def _account(ctx, m, role: Role, n: int) -> int:

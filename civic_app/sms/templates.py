@@ -550,6 +550,64 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "ur": "civic_app: {when} کا {title} منسوخ۔ معذرت۔",
         "uk": "civic_app: СКАСОВАНО {title} {when}. Вибачте.",
     },
+    # Casework referrals (casework.reminders). A health or mental-health service is never
+    # named: the *_private texts give only the time and the place (a phone is not private).
+    "referral_appointment": {
+        "it": "civic_app: hai un appuntamento {when} con {service}, {place}.",
+        "en": "civic_app: you have an appointment {when} with {service}, {place}.",
+        "fr": "civic_app: vous avez rendez-vous {when} avec {service}, {place}.",
+        "ar": "civic_app: لديك موعد {when} مع {service}، {place}.",
+        "es": "civic_app: tienes una cita {when} con {service}, {place}.",
+        "bn": "civic_app: {service}-এর সাথে আপনার সাক্ষাৎ {when}, {place}।",
+        "ur": "civic_app: {service} کے ساتھ آپ کی ملاقات {when}، {place}۔",
+        "uk": "civic_app: ваш прийом {when}: {service}, {place}.",
+    },
+    "referral_appointment_private": {
+        "it": "civic_app: hai un appuntamento {when}, {place}.",
+        "en": "civic_app: you have an appointment {when}, {place}.",
+        "fr": "civic_app: vous avez rendez-vous {when}, {place}.",
+        "ar": "civic_app: لديك موعد {when}، {place}.",
+        "es": "civic_app: tienes una cita {when}, {place}.",
+        "bn": "civic_app: আপনার সাক্ষাৎ {when}, {place}।",
+        "ur": "civic_app: آپ کی ملاقات {when}، {place}۔",
+        "uk": "civic_app: ваш прийом {when}, {place}.",
+    },
+    "referral_reminder": {
+        "it": "civic_app: promemoria, appuntamento {when} con {service}, {place}.",
+        "en": "civic_app: reminder, appointment {when} with {service}, {place}.",
+        "fr": "civic_app: rappel, rendez-vous {when} avec {service}, {place}.",
+        "ar": "civic_app: تذكير: موعدك {when} مع {service}، {place}.",
+        "es": "civic_app: recordatorio, cita {when} con {service}, {place}.",
+        "bn": "civic_app: মনে রাখবেন: {service}-এর সাথে সাক্ষাৎ {when}, {place}।",
+        "ur": "civic_app: یاد دہانی: {service} کے ساتھ ملاقات {when}، {place}۔",
+        "uk": "civic_app: нагадування: прийом {when}: {service}, {place}.",
+    },
+    "referral_reminder_private": {
+        "it": "civic_app: promemoria, appuntamento {when}, {place}.",
+        "en": "civic_app: reminder, appointment {when}, {place}.",
+        "fr": "civic_app: rappel, rendez-vous {when}, {place}.",
+        "ar": "civic_app: تذكير: موعدك {when}، {place}.",
+        "es": "civic_app: recordatorio, cita {when}, {place}.",
+        "bn": "civic_app: মনে রাখবেন: সাক্ষাৎ {when}, {place}।",
+        "ur": "civic_app: یاد دہانی: ملاقات {when}، {place}۔",
+        "uk": "civic_app: нагадування: прийом {when}, {place}.",
+    },
+    "referral_civic_welcome": {
+        "it": "civic_app: ora fai parte del programma di impegno civico. Entra col tuo numero "
+        "su {site} e scegli un progetto.",
+        "en": "civic_app: you are now in the civic engagement programme. Log in with your "
+        "number at {site} and pick a project.",
+        "fr": "civic_app: vous participez au programme d'engagement civique. Entrez votre "
+        "numéro sur {site} et choisissez un projet.",
+        "ar": "civic_app: أنت الآن في برنامج المشاركة المدنية. ادخل برقمك على {site} واختر مشروعًا.",
+        "es": "civic_app: ahora formas parte del programa de compromiso ciudadano. Entra con "
+        "tu teléfono en {site} y elige un proyecto.",
+        "bn": "civic_app: আপনি এখন নাগরিক অংশগ্রহণ কর্মসূচিতে। {site}-এ নম্বর দিয়ে ঢুকে প্রকল্প বেছে নিন।",
+        "ur": "civic_app: اب آپ شہری شمولیت کے پروگرام میں ہیں۔ {site} پر اپنے نمبر سے داخل ہو کر "
+        "پروجیکٹ چنیں۔",
+        "uk": "civic_app: тепер ви в програмі громадської участі. Увійдіть зі своїм номером "
+        "на {site} й оберіть проєкт.",
+    },
 }
 
 
@@ -621,6 +679,8 @@ TYPICAL_VALUES = {
     "title": "Festa di quartiere",
     "first": "turno mar 10/03 09:00",
     "second": "posto libero mer 11/03 09:00",
+    "service": "Sportello legale Diritti",
+    "site": "civic.comune.roma.it",
 }
 
 

@@ -68,6 +68,7 @@ def upgrade():
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.Enum('open', 'closed', name='intakestatus', native_enum=False, length=20), nullable=False),
     sa.Column('closed_at', civic_app.core.types.UTCDateTime(), nullable=True),
+    sa.Column('closed_reason', sa.String(length=20), nullable=True),
     sa.Column('last_seen_on', sa.Date(), nullable=False),
     sa.Column('client_key', sa.String(length=64), nullable=True),
     sa.Column('municipality_id', sa.Integer(), nullable=False),

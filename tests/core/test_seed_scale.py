@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from civic_app.attendance.models import WAS_THERE, Attendance
+from civic_app.casework.models import CaseNote, Intake, Referral, ReferralChange
 from civic_app.core.accounts import User
 from civic_app.core.models import Municipality
 from civic_app.core.permissions import Role
@@ -40,6 +41,10 @@ def checksum(db) -> str:
         db.select(Plan.id, Plan.status, Plan.target_hours, Plan.end_date),
         db.select(CommunityEvent.id, CommunityEvent.starts_at, CommunityEvent.audience),
         db.select(Message.id, Message.kind, Message.status, Message.body, Message.provider_sid),
+        db.select(Intake.id, Intake.person_id, Intake.met_on, Intake.needs, Intake.status),
+        db.select(Referral.id, Referral.service_id, Referral.status, Referral.appointment_at),
+        db.select(ReferralChange.id, ReferralChange.status, ReferralChange.at),
+        db.select(CaseNote.id, CaseNote.sensitivity, CaseNote.body, CaseNote.written_at),
     ]
     for query in queries:
         for row in db.session.execute(query.order_by(query.selected_columns[0])):
@@ -76,11 +81,14 @@ def test_counts_are_proportional_and_the_rows_keep_the_rules(app, db, clock):
     assert participants == 300 and counts["plan"] == 60
     assert "Done in" in result.output and f"coordinator@{EMAIL_DOMAIN}" in result.output
     assert app.config["DEMO_PASSWORD"] in result.output
-    # Phones are E.164 and unique; every scoped row names its municipality.
+    # Phones are E.164 and unique (people in care: +39349); every scoped row names its
+    # municipality.
     phones = list(db.session.scalars(db.select(User.phone).where(User.phone.is_not(None))))
-    assert len(phones) == len(set(phones)) == participants
-    assert all(p.startswith("+39348") and len(p) == 13 for p in phones)
-    for model in (Project, ProjectSession, Enrolment, Attendance, Plan, CommunityEvent):
+    assert len(phones) == len(set(phones))
+    assert sum(p.startswith("+39348") for p in phones) == participants
+    assert all(p[:6] in ("+39348", "+39349") and len(p) == 13 for p in phones)
+    for model in (Project, ProjectSession, Enrolment, Attendance, Plan, CommunityEvent, Intake,
+                  Referral, CaseNote):  # fmt: skip
         missing = db.session.scalar(
             db.select(db.func.count()).select_from(model).where(model.municipality_id.is_(None))
         )

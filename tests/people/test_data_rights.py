@@ -119,6 +119,13 @@ NOT_ABOUT_THE_PERSON = {
     ("certificate", "issued_by_id"): "the staff member who signed for the municipality",
     ("erasure_request", "processed_by_id"): "the staff member who processed an erasure",
     ("project_tutor", "user_id"): "tutors assigned to a project (staff, never participants)",
+    ("intake", "recorded_by_id"): "the caseworker who recorded an intake",
+    ("referral", "created_by_id"): "the caseworker who made a referral",
+    ("referral_change", "by_id"): "the case-team member who moved a referral on; the "
+    "steps of the person's own referrals are in their copy under referrals",
+    ("case_note", "author_id"): "the case-team member who wrote a note; the notes about "
+    "the person are in their copy under case_notes (with the author's profession)",
+    ("care_service", "phone"): "the number of a care service of the directory, no person's",
 }
 
 
@@ -136,10 +143,11 @@ def personal_columns(db) -> set[tuple[str, str]]:
 def test_the_copy_holds_a_row_of_every_table_that_keeps_data_about_the_person(
     app, db, client, login_as, create_participant, staff, project, add_session, create_venue
 ):
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, date, datetime, timedelta
     from decimal import Decimal
 
     from civic_app.attendance.models import Attendance, AttendanceChange, Mark
+    from civic_app.casework.models import ConsentMethod, Intake
     from civic_app.events.models import (
         Audience,
         CommunityEvent,
@@ -319,6 +327,17 @@ def test_the_copy_holds_a_row_of_every_table_that_keeps_data_about_the_person(
             OptOut(phone=amina.phone, stopped_at=(t := at()), stop_source="sms_keyword"),
             t,
         ),
+        ("intake", "person_id"): lambda: (
+            Intake(
+                municipality_id=m,
+                person_id=amina.id,
+                zone="Stazione Termini",
+                met_on=date(2026, 2, 1),
+                last_seen_on=date(2026, 2, 1),
+                consent_method=ConsentMethod.VERBAL,
+            ),
+            "Stazione Termini",
+        ),  # fmt: skip
     }
     # A table added later with rows about people fails here until its rows are in the copy
     # (or it is shown, with a reason, to be only about the staff who acted).
