@@ -14,8 +14,22 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from civic_app.attendance.models import Attendance, Mark, MonthLock
+from civic_app.casework.models import (
+    CareService,
+    CaseNote,
+    ConsentMethod,
+    Intake,
+    IntakeStatus,
+    Referral,
+    ReferralStatus,
+    Sensitivity,
+    ServiceKind,
+    Unit,
+    UnitKind,
+)
 from civic_app.conversation.operations import receive_sms
 from civic_app.core.accounts import Consent
+from civic_app.core.consent import give_consent
 from civic_app.core.permissions import Role
 from civic_app.events.models import Audience, CommunityEvent, EventType
 from civic_app.people.data_rights import request_erasure
@@ -24,10 +38,10 @@ from civic_app.projects.models import EnrolmentStatus
 from civic_app.projects.operations import share_as_template
 from civic_app.reports.certificates import certificate_token, issue_certificate
 
-PERSONAS = ("staff", "tutor", "participant", "coordinator", "anonymous")
+PERSONAS = ("staff", "tutor", "participant", "coordinator", "caseworker", "anonymous")
 EXPORT_FORMATS = ("csv", "xlsx", "json")
 #: Routes whose answers are not pages to crawl (files, scripts).
-NOT_PAGES = {"static", "attendance.service_worker"}
+NOT_PAGES = {"static", "attendance.service_worker", "casework.service_worker"}
 #: Opening these starts a new login: only a logged-out person does.
 LOGIN_PAGES = {"people.login", "people.login_phone", "people.login_code", "people.login_totp"}
 
@@ -292,8 +306,92 @@ def build_world(db, municipality, create_user, create_project, create_venue, add
         },
         "fmt": {fmt: fmt for fmt in EXPORT_FORMATS},
     }
-    users = {"staff": staff, "tutor": tutor, "participant": person, "coordinator": coordinator}
-    return World(users, values)
+    caseworker, case_values = build_cases(db, municipality, create_user, clock)
+    users = {"staff": staff, "tutor": tutor, "participant": person, "coordinator": coordinator,
+             "caseworker": caseworker}  # fmt: skip
+    values["user_id"] |= case_values.pop("user_id")
+    return World(users, values | case_values)
+
+
+def build_cases(db, municipality, create_user, clock) -> tuple:
+    """The case team's side: a psychologist (who may also write health notes, so the note
+    form has every field), units, services, an open and a closed case, referrals at
+    several steps, notes. Returns (the caseworker, URL values)."""
+    caseworker = create_user(Role.CASEWORKER, profession="psychologist")
+    # Someone for each button of the case team's page: reactivate, grant, revoke.
+    inactive = create_user(Role.CASEWORKER, profession="social_worker", is_active_account=False)
+    colleague = create_user(Role.STAFF)
+    case_staff = create_user(Role.STAFF, grants=",casework,")
+    today = clock.now().date()
+    unit = Unit(municipality_id=municipality.id, name="Unità mobile", kind=UnitKind.MOBILE_UNIT,
+                zone="Stazione", opening_hours="lun-ven 20-24")  # fmt: skip
+    closed_unit = Unit(municipality_id=municipality.id, name="Sportello chiuso",
+                       kind=UnitKind.ONE_STOP_SHOP, is_active=False)  # fmt: skip
+
+    def service(name, kind, **kw):
+        return CareService(municipality_id=municipality.id, name=name, kind=kind,
+                           address="Via 1", languages=",it,ar,", **kw)  # fmt: skip
+
+    legal = service("Aiuto legale", ServiceKind.LEGAL_AID, phone="+390612345678")
+    civic = service("Impegno civico", ServiceKind.CIVIC_ENGAGEMENT)
+    retired = service("Vecchio servizio", ServiceKind.SHELTER, retired_at=clock.now())
+    db.session.add_all([unit, closed_unit, legal, civic, retired])
+    db.session.flush()
+    with_phone = create_user(Role.IN_CARE, email=None, phone="+393471239001",
+                             preferred_language="ar", first_name="Amina")  # fmt: skip
+    alias_only = create_user(Role.IN_CARE, email=None, first_name="Alias", last_name=None)
+    for purpose in ("casework", "sms"):  # so that an appointment goes out by SMS
+        give_consent(with_phone, purpose, language="ar", method="verbal", now=clock.now(),
+                     recorded_by=caseworker)  # fmt: skip
+
+    def intake(person, **kw):
+        return Intake(
+            municipality_id=municipality.id, person_id=person.id, unit_id=unit.id,
+            zone="Stazione", met_on=today, last_seen_on=today, needs=",legal,health,",
+            consent_method=ConsentMethod.VERBAL, recorded_by_id=caseworker.id, **kw,
+        )  # fmt: skip
+
+    case = intake(with_phone)
+    closed = intake(alias_only, status=IntakeStatus.CLOSED, closed_at=clock.now())
+    db.session.add_all([case, closed])
+    db.session.flush()
+
+    def referral(to, status, **kw):
+        return Referral(municipality_id=municipality.id, intake_id=case.id, service_id=to.id,
+                        reason="Motivo", status=status, status_changed_at=clock.now(),
+                        created_by_id=caseworker.id, **kw)  # fmt: skip
+
+    proposed = referral(
+        legal,
+        ReferralStatus.PROPOSED,
+        appointment_at=clock.now() + timedelta(days=2),
+        appointment_place="Via 1",
+    )
+    sent = referral(civic, ReferralStatus.SENT)
+    refused = referral(retired, ReferralStatus.REFUSED, outcome="Nessun posto")
+    notes = [
+        CaseNote(municipality_id=municipality.id, intake_id=case.id, author_id=caseworker.id,
+                 author_profession="psychologist", sensitivity=sensitivity, body="Colloquio",
+                 written_at=clock.now() - timedelta(hours=1))
+        for sensitivity in (Sensitivity.TEAM, Sensitivity.HEALTH)
+    ]  # fmt: skip
+    db.session.add_all([proposed, sent, refused, *notes])
+    db.session.commit()
+    values = {
+        "intake_id": {"case": case.id, "closed": closed.id},
+        "referral_id": {"proposed": proposed.id, "sent": sent.id, "refused": refused.id},
+        "unit_id": {"unit": unit.id, "closed": closed_unit.id},
+        "service_id": {"legal": legal.id, "civic": civic.id, "retired": retired.id},
+        "note_id": {"team": notes[0].id, "health": notes[1].id},
+        "user_id": {
+            "in_care": with_phone.id,
+            "caseworker": caseworker.id,
+            "inactive": inactive.id,
+            "colleague": colleague.id,
+            "case_staff": case_staff.id,
+        },  # fmt: skip
+    }
+    return caseworker, values
 
 
 # -- routes and the crawl ---------------------------------------------------------------------

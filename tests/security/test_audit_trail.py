@@ -17,6 +17,15 @@ from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError
 
 from civic_app.attendance.models import MonthLock
+from civic_app.casework.models import (
+    CareService,
+    CaseNote,
+    ConsentMethod,
+    Intake,
+    Referral,
+    Sensitivity,
+    ServiceKind,
+)
 from civic_app.core.accounts import User
 from civic_app.core.models import AuditEvent
 from civic_app.core.permissions import Role
@@ -154,6 +163,70 @@ def test_staff_reading_a_participants_profile_is_audited(
         last(db, "participant.viewed"), clock, actor=staff,
         municipality_id=staff.municipality_id, target=person,
     )  # fmt: skip
+
+
+# Reading a case -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def case(db, create_user, clock):
+    """A caseworker of the default municipality, a case there with a team note and a
+    health note by a psychologist (which a caseworker may not read)."""
+    caseworker = create_user(Role.CASEWORKER, profession="caseworker")
+    psychologist = create_user(Role.CASEWORKER, profession="psychologist")
+    person = create_user(Role.IN_CARE, email=None, first_name="Alias", last_name=None)
+    today = clock.now().date()
+    intake = Intake(
+        municipality_id=person.municipality_id, person_id=person.id, met_on=today,
+        last_seen_on=today, consent_method=ConsentMethod.VERBAL, recorded_by_id=caseworker.id,
+    )  # fmt: skip
+    db.session.add(intake)
+    db.session.flush()
+    notes = [
+        CaseNote(municipality_id=intake.municipality_id, intake_id=intake.id,
+                 author_id=psychologist.id, author_profession="psychologist",
+                 sensitivity=sensitivity, body="Nota", written_at=clock.now())
+        for sensitivity in (Sensitivity.TEAM, Sensitivity.HEALTH)
+    ]  # fmt: skip
+    db.session.add_all(notes)
+    db.session.commit()
+    return caseworker, psychologist, intake, notes
+
+
+def test_reading_a_case_and_each_of_its_notes_is_audited(client, db, clock, login_as, case):
+    caseworker, psychologist, intake, (team, health) = case
+    scope = intake.municipality_id
+    login_as(caseworker)
+    assert client.get(f"/cases/{intake.id}").status_code == 200
+    assert_complete(last(db, "case.viewed"), clock, actor=caseworker, municipality_id=scope,
+                    target=intake)  # fmt: skip
+    [read] = events(db, "case_note.read")  # the health note is not theirs to read
+    assert_complete(read, clock, actor=caseworker, municipality_id=scope, target=team)
+    assert read.details == {"intake_id": intake.id}
+    login_as(psychologist)
+    assert client.get(f"/cases/{intake.id}").status_code == 200
+    assert len(events(db, "case.viewed")) == 2
+    reads = events(db, "case_note.read")[1:]
+    assert {(e.actor_id, e.target_id) for e in reads} == {
+        (psychologist.id, team.id), (psychologist.id, health.id),
+    }  # fmt: skip
+
+
+def test_a_case_refused_is_audited_and_not_read(
+    client, db, clock, login_as, case, staff, create_user, other_municipality
+):
+    _caseworker, _psychologist, intake, _notes = case
+    login_as(staff)  # staff without the casework grant
+    assert client.get(f"/cases/{intake.id}").status_code == 403
+    assert_complete(last(db, "auth.forbidden"), clock, actor=staff,
+                    municipality_id=staff.municipality_id)  # fmt: skip
+    outsider = login_as(create_user(Role.CASEWORKER, municipality=other_municipality,
+                                    profession="psychologist"))  # fmt: skip
+    assert client.get(f"/cases/{intake.id}").status_code == 404
+    event = last(db, "auth.out_of_scope")
+    assert_complete(event, clock, actor=outsider, municipality_id=other_municipality.id,
+                    target=intake)  # fmt: skip
+    assert events(db, "case.viewed") == [] and events(db, "case_note.read") == []
 
 
 # Plans --------------------------------------------------------------------------------
@@ -543,6 +616,87 @@ def test_no_personal_value_reaches_the_logs_or_the_audit_trail(
     for place, haystack in where.items():
         for value in (*NUMBER_FORMS, *NAMES, *codes, *texts):
             assert value not in haystack, f"{value!r} found in the {place}"
+
+
+CASE_PHONE, CASE_TYPED = "+393471230555", "347 123 0555"
+#: Who the person is, and what a caseworker writes about them: in the case only, never
+#: in a log, the audit trail or a URL; what is written, not in an SMS either.
+CASE_PERSON = ("Faridah", "Benalio", CASE_PHONE, "3471230555", CASE_TYPED)
+CASE_WRITTEN = ("Mediatrice Samirah", "Racconta di Faridah e del permesso",
+                "Faridah chiede aiuto per il permesso")  # fmt: skip
+#: The needs found (some special-category data: health) in no audit row or SMS.
+SPECIAL = ("mental_health", ",legal,")
+
+
+def test_no_case_data_reaches_the_logs_the_audit_trail_the_urls_or_the_sms(
+    app, client, db, clock, gateway, caplog, monkeypatch, login_as, create_user, staff
+):
+    from civic_app.core.consent import give_consent
+    from civic_app.sms.dispatcher import dispatch_due
+
+    caplog.set_level(logging.DEBUG)
+    urls = []
+    real_open = client.open
+
+    def open_and_note(*args, **kwargs):
+        urls.append(str(args[0] if args else kwargs.get("path", "")))
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(client, "open", open_and_note)
+    caseworker = login_as(create_user(Role.CASEWORKER, profession="caseworker"))
+    service = CareService(municipality_id=caseworker.municipality_id, name="Aiuto legale",
+                          kind=ServiceKind.LEGAL_AID, languages=",it,ar,")  # fmt: skip
+    db.session.add(service)
+    db.session.commit()
+    recorded = client.post_form("/cases/new", {
+        "first_name": "Faridah", "last_name": "Benalio", "phone": CASE_TYPED, "language": "ar",
+        "birth_year": "1990", "met_on": "2026-03-04", "needs": ["legal", "mental_health"],
+        "consent_method": "verbal", "interpreter": "Mediatrice Samirah", "person": "new",
+        "client_key": "c" * 32,
+    })  # fmt: skip
+    assert recorded.status_code == 302
+    intake = db.session.scalar(db.select(Intake))
+    give_consent(intake.person, "sms", language="ar", method="verbal", now=clock.now())
+    db.session.commit()
+    case_url = f"/cases/{intake.id}"
+    assert client.get(case_url).status_code == 200
+    noted = client.post_form(f"{case_url}/notes", {
+        "note_body": "Racconta di Faridah e del permesso", "note_sensitivity": "health",
+    })  # fmt: skip
+    assert noted.status_code == 302
+    referred = client.post_form(f"{case_url}/referrals", {
+        "service_id": str(service.id), "reason": "Faridah chiede aiuto per il permesso",
+        "appointment_day": "2026-03-10", "appointment_time": "10:30",
+        "appointment_place": "Via dei Diritti 1",
+    })  # fmt: skip
+    assert referred.status_code == 302
+    referral = db.session.scalar(db.select(Referral))
+    client.post_form(f"/cases/referrals/{referral.id}/status", {"status": "sent"})
+    assert client.get(case_url).status_code == 200
+    exported = client.post_form(
+        f"/staff/people/{intake.person_id}/data/export",
+        {"export_reason": "in_person", "export_format": "json"},
+    )
+    assert "Racconta di Faridah" in exported.get_data(as_text=True)  # the person's own copy
+    client.post_form(f"{case_url}/close", {"close_reason": "needs_met"})
+    dispatch_due(gateway, clock.now())
+    login_as(staff)
+    assert client.get("/staff/casework").status_code == 200
+
+    sms = [body for _to, body, *_rest in gateway.sent]
+    assert sms, "the appointment went out by SMS"
+    logged = "\n".join([caplog.text, *(record.getMessage() for record in caplog.records)])
+    events = db.session.scalars(db.select(AuditEvent)).all()
+    assert {"case.viewed", "case_note.read"} <= {e.action for e in events}
+    audited = "\n".join(json.dumps(e.details, ensure_ascii=False) for e in events)
+    where = {"logs": logged, "audit details": audited, "URLs": "\n".join(urls),
+             "SMS": "\n".join(sms)}  # fmt: skip
+    for place, haystack in where.items():
+        for value in CASE_WRITTEN + (CASE_PERSON if place != "SMS" else ()):
+            assert value not in haystack, f"{value!r} found in the {place}"
+    for place in ("audit details", "SMS"):
+        for code in SPECIAL:
+            assert code not in where[place], f"{code!r} found in the {place}"
 
 
 def test_the_database_driver_never_logs_rows_or_values(app, caplog):

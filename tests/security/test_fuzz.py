@@ -64,14 +64,16 @@ def fuzz(examples: int):
     )
 
 
-BLUEPRINTS = ["attendance", "conversation", "core", "events", "people", "plans", "projects",
-              "reports", "scheduler", "sms"]  # fmt: skip
+BLUEPRINTS = ["attendance", "casework", "conversation", "core", "events", "people", "plans",
+              "projects", "reports", "scheduler", "sms"]  # fmt: skip
 WEBHOOKS = {"conversation.inbound", "sms.status_callback"}
 #: Posting these with valid data ends the persona's session or account.
 SELF_ENDING = {
     "people.logout", "people.ask_erasure", "people.process_erasure", "people.login",
     "people.login_phone", "people.login_code", "people.login_totp",
     "people.enable_totp_view", "people.disable_totp_view",
+    "people.erase_person_data",  # a participant persona's data, erased by staff
+    "casework.deactivate_caseworker",  # the caseworker persona is on the case team's page
 }  # fmt: skip
 #: POST routes no page offers a form for in the fuzz world, with who may post to them.
 BLIND = {
@@ -79,7 +81,8 @@ BLIND = {
     "people.disable_totp_view": "staff",  # offered only once TOTP is on
 }
 #: GET routes that need a half-done login, or are not pages.
-NEVER_OPENED = {"people.login_totp", "attendance.service_worker", "static"}
+NEVER_OPENED = {"people.login_totp", "attendance.service_worker", "casework.service_worker",
+                "static"}  # fmt: skip
 #: Slow answers (PDFs): fewer examples.
 SLOW = {"reports.my_certificate_pdf", "reports.staff_certificate_pdf"}
 #: Query parameters some views read from request.args themselves.
@@ -455,7 +458,7 @@ HUGE_IDS = st.sampled_from([0, -1, 2**31, 2**63 - 1, 2**63, 2**64, 10**40])
 
 @pytest.mark.parametrize("blueprint", BLUEPRINTS)
 def test_hostile_values_in_the_url_never_break_a_route(site, app, blueprint):
-    personas = ["staff", "participant", "tutor", "coordinator", "anonymous"]
+    personas = ["staff", "participant", "tutor", "coordinator", "caseworker", "anonymous"]
     tokens = {p: site.csrf(p) for p in personas}
     rules = [
         r for r in app.url_map.iter_rules() if r.arguments and r.endpoint.split(".")[0] == blueprint

@@ -4,7 +4,8 @@
 `app.url_map` spells them; each row says what each persona gets when it asks for a
 record of municipality A (the URL arguments are filled from `World.url_values`, a row
 may override them). Personas: nobody logged in, a participant, a tutor and a staff
-member of A, a staff member of B, a national coordinator.
+member of A, a staff member of B, a national coordinator, a caseworker of A and one of
+B, and a staff member of A who is also on the case team (the "casework" grant).
 
 Adding a route? Add a row (usually one of the patterns below fits), then run this
 module: a rule missing from the table, or a row whose rule is gone, fails
@@ -30,24 +31,49 @@ from sqlalchemy import event
 
 from civic_app.reports.certificates import certificate_token
 from tests.security.world import (
+    B_ALIAS,
     B_NAME,
     OTHER_NAME,
     PROJECT_TITLE,
+    SECRET_ALIAS,
+    SECRET_HEALTH,
     SECRET_NAME,
+    SECRET_NOTE,
     SECRET_PHONE,
     SECRET_SURNAME,
     World,
 )
 
-PERSONAS = ("anonymous", "participant", "tutor", "staff_a", "staff_b", "coordinator")
+PERSONAS = ("anonymous", "participant", "tutor", "staff_a", "staff_b", "coordinator",
+            "caseworker_a", "caseworker_b", "case_staff_a")  # fmt: skip
+LOGGED_IN = ("participant", "tutor", "staff_a", "staff_b", "coordinator")
 
 OK, ALLOWED, LOGIN, DENIED, MISSING = "200", "allowed", "login", "403", "404"
 REFUSED = frozenset({LOGIN, DENIED, MISSING})
 
 
-def expect(anonymous, participant, tutor, staff_a, staff_b, coordinator) -> dict:
+def expect(
+    anonymous, participant, tutor, staff_a, staff_b, coordinator, *,
+    caseworker_a=None, caseworker_b=None, case_staff_a=None,
+) -> dict:  # fmt: skip
+    """One row. Left out, the case team's outcomes follow from the others: caseworkers get
+    a public page as anyone does, what every other account gets when all get the same
+    (a login restarted, a logout), and a 403 on the pages of every other role;
+    `caseworker_b` is `caseworker_a` unless told; staff of A on the case team are staff
+    of A."""
     values = (anonymous, participant, tutor, staff_a, staff_b, coordinator)
-    return dict(zip(PERSONAS, values, strict=True))
+    row = dict(zip(PERSONAS[:6], values, strict=True))
+    others = {row[persona] for persona in LOGGED_IN}
+    if anonymous not in REFUSED:
+        derived = anonymous
+    elif len(others) == 1:
+        derived = others.pop()
+    else:
+        derived = DENIED
+    row["caseworker_a"] = caseworker_a or derived
+    row["caseworker_b"] = caseworker_b or row["caseworker_a"]
+    row["case_staff_a"] = case_staff_a or staff_a
+    return row
 
 
 def everyone(outcome) -> dict:
@@ -66,8 +92,18 @@ STAFF_RECORD_POST = expect(LOGIN, DENIED, DENIED, ALLOWED, MISSING, DENIED)
 ROSTER = expect(LOGIN, DENIED, OK, OK, MISSING, DENIED)
 ROSTER_POST = expect(LOGIN, DENIED, ALLOWED, ALLOWED, MISSING, DENIED)
 COORDINATOR_PAGE = expect(LOGIN, DENIED, DENIED, DENIED, DENIED, OK)
-SECOND_FACTOR_PAGE = expect(LOGIN, DENIED, OK, OK, OK, OK)
-SECOND_FACTOR_POST = expect(LOGIN, DENIED, ALLOWED, ALLOWED, ALLOWED, ALLOWED)
+SECOND_FACTOR_PAGE = expect(LOGIN, DENIED, OK, OK, OK, OK, caseworker_a=OK)
+SECOND_FACTOR_POST = expect(LOGIN, DENIED, ALLOWED, ALLOWED, ALLOWED, ALLOWED,
+                            caseworker_a=ALLOWED)  # fmt: skip
+# The case team's pages: caseworkers, and staff on the case team; nobody else, however
+# high (staff without the grant, coordinators). "record" rows name a case of A: B's
+# caseworkers get a 404.
+CASE_PAGE = expect(LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, caseworker_a=OK,
+                   case_staff_a=OK)  # fmt: skip
+CASE_POST = expect(LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, caseworker_a=ALLOWED,
+                   case_staff_a=ALLOWED)  # fmt: skip
+CASE_RECORD = CASE_PAGE | {"caseworker_b": MISSING}
+CASE_RECORD_POST = CASE_POST | {"caseworker_b": MISSING}
 
 
 @dataclass(frozen=True)
@@ -86,9 +122,25 @@ def fixed(**values) -> Callable:
     return lambda world: values
 
 
+def record_of(name: str) -> Callable:
+    """The `user_id` of a record of the world other than A's participant."""
+    return lambda world: {"user_id": world.id(name)}
+
+
+CASEWORKER_OF_A = record_of("caseworker")
+STAFF_ON_THE_TEAM = record_of("case_staff")
+IN_CARE = record_of("in_care")
+#: A's person in care: the case team of A; staff without the grant get a 403.
+PERSON_IN_CARE = CASE_RECORD | {"staff_b": MISSING}
+PERSON_IN_CARE_POST = CASE_RECORD_POST | {"staff_b": MISSING}
+
+
 ROUTES: dict[str, Route] = {
     # Public pages and the login flow ----------------------------------------------------
-    "GET /": Route(expect(OK, ALLOWED, OK, OK, OK, OK), why="participants go on to /me"),
+    "GET /": Route(
+        expect(OK, ALLOWED, OK, OK, OK, OK, caseworker_a=ALLOWED),
+        why="participants go on to /me, caseworkers to /cases",
+    ),
     "GET /healthz": Route(PUBLIC),
     "POST /language": Route(PUBLIC_POST),
     "GET /login": Route(PUBLIC),
@@ -235,11 +287,73 @@ ROUTES: dict[str, Route] = {
     "GET /staff/scheduler": Route(expect(LOGIN, DENIED, DENIED, OK, OK, OK)),
     "GET /network": Route(COORDINATOR_PAGE),
     "GET /network/fund.<fmt>": Route(COORDINATOR_PAGE),
+    # The case team: worklist, intakes, cases, referrals, notes ---------------------------
+    "GET /cases": Route(CASE_PAGE),
+    "POST /cases/search": Route(CASE_POST, why="a search by POST: names never in a URL"),
+    "GET /cases/new": Route(CASE_PAGE),
+    "POST /cases/new": Route(CASE_POST),
+    "GET /cases/sw.js": Route(PUBLIC, why="a static script"),
+    "GET /cases/<int:intake_id>": Route(CASE_RECORD),
+    "POST /cases/<int:intake_id>/notes": Route(CASE_RECORD_POST),
+    "POST /cases/<int:intake_id>/close": Route(CASE_RECORD_POST),
+    "POST /cases/<int:intake_id>/reopen": Route(CASE_RECORD_POST),
+    "POST /cases/<int:intake_id>/referrals": Route(CASE_RECORD_POST),
+    "GET /cases/referrals/<int:referral_id>": Route(CASE_RECORD),
+    "POST /cases/referrals/<int:referral_id>/status": Route(CASE_RECORD_POST),
+    "POST /cases/referrals/<int:referral_id>/appointment": Route(CASE_RECORD_POST),
+    "GET /cases/services": Route(
+        expect(LOGIN, DENIED, DENIED, OK, OK, DENIED, caseworker_a=OK),
+        why="the directory: staff keep it, the case team reads it",
+    ),
+    # Staff: units, the directory, the case team, counts, merging people ------------------
+    "GET /staff/units": Route(STAFF_PAGE),
+    "GET /staff/units/new": Route(STAFF_PAGE),
+    "POST /staff/units/new": Route(STAFF_POST),
+    "GET /staff/units/<int:unit_id>/edit": Route(STAFF_RECORD),
+    "POST /staff/units/<int:unit_id>/edit": Route(STAFF_RECORD_POST),
+    "POST /staff/units/<int:unit_id>/deactivate": Route(STAFF_RECORD_POST),
+    "POST /staff/units/<int:unit_id>/reactivate": Route(STAFF_RECORD_POST),
+    "GET /staff/services": Route(STAFF_PAGE),
+    "GET /staff/services/new": Route(STAFF_PAGE),
+    "POST /staff/services/new": Route(STAFF_POST),
+    "GET /staff/services/<int:service_id>/edit": Route(STAFF_RECORD),
+    "POST /staff/services/<int:service_id>/edit": Route(STAFF_RECORD_POST),
+    "POST /staff/services/<int:service_id>/retire": Route(STAFF_RECORD_POST),
+    "POST /staff/services/<int:service_id>/restore": Route(STAFF_RECORD_POST),
+    "GET /staff/case-team": Route(STAFF_PAGE),
+    "GET /staff/case-team/new": Route(STAFF_PAGE),
+    "POST /staff/case-team/new": Route(STAFF_POST),
+    "GET /staff/case-team/<int:user_id>/edit": Route(STAFF_RECORD, args=CASEWORKER_OF_A),
+    "POST /staff/case-team/<int:user_id>/edit": Route(STAFF_RECORD_POST, args=CASEWORKER_OF_A),
+    "POST /staff/case-team/<int:user_id>/deactivate": Route(
+        STAFF_RECORD_POST, args=CASEWORKER_OF_A
+    ),
+    "POST /staff/case-team/<int:user_id>/reactivate": Route(
+        STAFF_RECORD_POST, args=CASEWORKER_OF_A
+    ),
+    "POST /staff/case-team/<int:user_id>/grant": Route(
+        STAFF_RECORD_POST, args=STAFF_ON_THE_TEAM, why="(to oneself: refused with a message)"
+    ),
+    "POST /staff/case-team/<int:user_id>/revoke": Route(STAFF_RECORD_POST, args=STAFF_ON_THE_TEAM),
+    "GET /staff/casework": Route(STAFF_PAGE, why="counts, never a name or a note"),
+    "GET /staff/cases/merge": Route(STAFF_PAGE),
+    "POST /staff/cases/merge": Route(STAFF_POST),
+    # Data rights of a person without a phone: the case team's if the person has a case
+    # (this one), staff's otherwise (test_the_data_rights_of_a_participant_are_for_staff).
+    "GET /staff/people/<int:user_id>/data": Route(PERSON_IN_CARE, args=IN_CARE),
+    "POST /staff/people/<int:user_id>/data/export": Route(PERSON_IN_CARE_POST, args=IN_CARE),
+    "POST /staff/people/<int:user_id>/data/erase": Route(PERSON_IN_CARE_POST, args=IN_CARE),
 }
 
 #: Personas who must never see A's people, on any page, allowed or not.
-OUTSIDERS = frozenset({"anonymous", "staff_b", "coordinator"})
-PRIVATE = (SECRET_NAME, SECRET_SURNAME, SECRET_PHONE, SECRET_PHONE[3:], "347 987 6543")
+OUTSIDERS = frozenset({"anonymous", "staff_b", "coordinator", "caseworker_b"})
+PRIVATE = (SECRET_NAME, SECRET_SURNAME, SECRET_PHONE, SECRET_PHONE[3:], "347 987 6543",
+           SECRET_ALIAS, SECRET_NOTE)  # fmt: skip
+#: Who reads A's cases. Everybody else never sees A's person in care or A's case note,
+#: on any page, allowed or not; nobody but B's case team sees B's person in care; and no
+#: persona at all reads the health note of A's psychologist (SECRET_HEALTH).
+CASE_TEAM_A = frozenset({"caseworker_a", "case_staff_a"})
+CASE_PRIVATE = (SECRET_ALIAS, SECRET_NOTE)
 ARGUMENT = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
 LOGIN_PATHS = ("/login", "/login/phone")
 WRITE = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\S+)", re.IGNORECASE)
@@ -369,6 +483,10 @@ def test_access(key, persona, client, login_as, world, db):
     if persona in OUTSIDERS or (expected in REFUSED and persona != "participant"):
         for secret in PRIVATE:
             assert secret.encode() not in body, f"{where}: the page shows {secret!r}"
+    for secret in (*(CASE_PRIVATE if persona not in CASE_TEAM_A else ()), SECRET_HEALTH):
+        assert secret.encode() not in body, f"{where}: the page shows {secret!r}"
+    if persona != "caseworker_b":
+        assert B_ALIAS.encode() not in body, f"{where}: the page shows B's person in care"
     if expected in REFUSED:
         assert PROJECT_TITLE.encode() not in body, f"{where}: a refusal names A's project"
         assert not written, f"{where}: a refused request wrote to {sorted(set(written))}"
@@ -413,16 +531,51 @@ KINDS = {
     "enrolments": "/staff/enrolments/<int:enrolment_id>/<decision>",
     "erasure requests": "/staff/erasures/<int:request_id>/process",
     "venues": "/staff/venues/<int:venue_id>/edit",
+    "units": "/staff/units/<int:unit_id>/edit",
+    "care services": "/staff/services/<int:service_id>/edit",
+    "case-team accounts": "/staff/case-team/<int:user_id>/edit",
+}
+#: The records of issue #20 the case team works on, and a rule that reaches one of A's:
+#: caseworkers of B get a 404 (staff of B, a 403 or a 404).
+CASE_KINDS = {
+    "intakes": "/cases/<int:intake_id>",
+    "case notes": "/cases/<int:intake_id>/notes",
+    "referrals": "/cases/referrals/<int:referral_id>",
+    "referral steps": "/cases/referrals/<int:referral_id>/status",
+    "people in care": "/staff/people/<int:user_id>/data",
 }
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", [*KINDS, *CASE_KINDS])
 def test_every_kind_of_record_is_refused_to_another_municipality(kind):
-    rows = {key: route for key, route in ROUTES.items() if key.split(" ", 1)[1] == KINDS[kind]}
+    team = ("staff_a", "staff_b") if kind in KINDS else ("caseworker_a", "caseworker_b")
+    rule = KINDS.get(kind) or CASE_KINDS[kind]
+    rows = {key: route for key, route in ROUTES.items() if key.split(" ", 1)[1] == rule}
     assert rows, f"no row of ROUTES reaches {kind}"
     for key, route in rows.items():
-        assert route.expected["staff_b"] == MISSING, key
-        assert route.expected["staff_a"] in (OK, ALLOWED), key
+        ours, theirs = (route.expected[persona] for persona in team)
+        assert theirs == MISSING and ours in (OK, ALLOWED), key
+        assert route.expected["staff_b"] in REFUSED and route.expected["caseworker_b"] in REFUSED
+
+
+CASE_PAGES = [key for key, route in ROUTES.items()
+              if key.startswith("GET /cases/") and route.expected["caseworker_a"] == OK
+              and re.search(r"<int:(intake|referral)_id>", key)]  # fmt: skip
+
+
+@pytest.mark.parametrize("key", CASE_PAGES)
+def test_every_read_of_a_case_page_is_audited(key, client, login_as, world, db):
+    from civic_app.core.models import AuditEvent
+
+    login_as(world.caseworker)
+    _method, url = url_of(key, ROUTES[key], world)
+    assert client.get(url).status_code == 200
+    viewed = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action == "case.viewed")
+    ).all()
+    assert [(e.actor_id, e.target_type, e.target_id) for e in viewed] == [
+        (world.id("caseworker"), "intake", world.id("intake"))
+    ], url
 
 
 @pytest.mark.parametrize(
@@ -440,6 +593,19 @@ def test_the_secrets_are_there_for_those_who_may_see_them(url, client, login_as,
     login_as(world.staff)
     body = client.get(url.format(**world.url_values())).get_data(as_text=True)
     assert SECRET_NAME in body
+
+
+@pytest.mark.parametrize("who", ["caseworker", "case_staff"])
+def test_the_case_team_of_a_sees_the_person_in_care_and_the_note(who, client, login_as, world):
+    """The control for the case leak checks: A's case team does read A's case."""
+    login_as(getattr(world, who))
+    body = client.get(f"/cases/{world.id('intake')}").get_data(as_text=True)
+    assert SECRET_ALIAS in body and SECRET_NOTE in body
+    assert SECRET_HEALTH not in body
+    login_as(world.psychologist)
+    assert SECRET_HEALTH in client.get(f"/cases/{world.id('intake')}").get_data(as_text=True)
+    login_as(world.other_caseworker)
+    assert B_ALIAS in client.get(f"/cases/{world.id('intake_b')}").get_data(as_text=True)
 
 
 def test_a_tutor_sees_only_the_rosters_of_their_own_projects(client, login_as, world, db):
@@ -514,7 +680,7 @@ def test_the_exports_of_a_hold_only_as_rows(client, login_as, world):
     assert "Milano" not in download(client, "/staff/reports/fund.csv")
 
 
-PERSON_ROUTES = [key for key in ROUTES if "<int:user_id>" in key]
+PERSON_ROUTES = [key for key in ROUTES if "<int:user_id>" in key and "/case-team/" not in key]
 
 
 @pytest.mark.parametrize("key", PERSON_ROUTES)
@@ -527,3 +693,37 @@ def test_pages_about_a_participant_refuse_other_accounts(key, who, client, login
     with writes(db) as written:
         assert ask(client, method, url, token).status_code == 404, url
     assert not written, f"{key} wrote to {sorted(set(written))}"
+
+
+TEAM_ROUTES = [key for key in ROUTES if "/staff/case-team/<int:user_id>" in key]
+
+
+@pytest.mark.parametrize("key", TEAM_ROUTES)
+def test_the_case_team_pages_reach_only_the_accounts_they_are_for(key, client, login_as, world, db):
+    """Caseworker pages given anyone but a caseworker of A, grants given anyone but a
+    staff member of A: a 404, nothing changed."""
+    member = "case_staff" if key.endswith(("/grant", "/revoke")) else "caseworker"
+    others = ["participant", "in_care", "tutor", "coordinator", "other_caseworker", "other_staff",
+              "staff" if member == "caseworker" else "caseworker"]  # fmt: skip
+    login_as(world.staff)
+    for who in others:
+        method, url = url_of(key, Route(STAFF_RECORD, args=record_of(who)), world)
+        token = client.csrf_token() if method == "POST" else None
+        with writes(db) as written:
+            assert ask(client, method, url, token).status_code == 404, f"{url} ({who})"
+        assert not written, f"{key} for {who} wrote to {sorted(set(written))}"
+
+
+@pytest.mark.parametrize("who", ["staff", "case_staff"])
+def test_the_data_rights_of_a_participant_are_for_staff(who, client, login_as, world):
+    """A participant without a case: their staff (with the grant or not), not the case
+    team, acts for them; the page names them."""
+    url = f"/staff/people/{world.id('participant')}/data"
+    login_as(getattr(world, who))
+    response = client.get(url)
+    assert response.status_code == 200 and SECRET_NAME in response.get_data(as_text=True)
+    for outsider in ("caseworker", "other_caseworker", "other_staff"):
+        login_as(getattr(world, outsider))
+        response = client.get(url)
+        assert response.status_code in (403, 404), outsider
+        assert SECRET_NAME not in response.get_data(as_text=True)

@@ -2,7 +2,8 @@
 
 Roma (A) holds the records the tests try to reach; Milano (B) holds a participant and a
 project of its own so that B's exports are not trivially empty. A's participant has a
-name and a number found nowhere else, so a page that leaks them is easy to spot.
+name and a number found nowhere else, so a page that leaks them is easy to spot; so
+have A's person in care (an alias) and A's case note (its body).
 """
 
 from contextlib import contextmanager
@@ -10,6 +11,19 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from civic_app.attendance.models import Attendance, Mark, MonthLock
+from civic_app.casework.models import (
+    CareService,
+    CaseNote,
+    ConsentMethod,
+    Intake,
+    Referral,
+    ReferralChange,
+    ReferralStatus,
+    Sensitivity,
+    ServiceKind,
+    Unit,
+    UnitKind,
+)
 from civic_app.core.accounts import User
 from civic_app.core.models import Municipality
 from civic_app.core.permissions import Role
@@ -41,6 +55,15 @@ OTHER_NAME = "Ikechukwa"
 #: A's project title: public on the marketplace, but never on a refused page.
 PROJECT_TITLE = "Orto Segreto Roma"
 B_NAME = "Milanesina"
+#: The alias A's person in care gave at the intake, and a case note about them: only the
+#: case team of A may read them.
+SECRET_ALIAS = "Farafinaz"
+SECRET_NOTE = "Notariservatissima sul colloquio"
+#: A health note by A's psychologist: besides its author, only psychologists and social
+#: workers read it (no persona of the matrix).
+SECRET_HEALTH = "Diagnosiriservatissima del colloquio"
+#: B's person in care (B's case team sees them, nobody of A does).
+B_ALIAS = "Milanomadou"
 
 
 #: Who each persona of the matrix is, by the name of the record in the world.
@@ -51,6 +74,9 @@ PERSONAS = {
     "staff_a": "staff",
     "staff_b": "other_staff",
     "coordinator": "coordinator",
+    "caseworker_a": "caseworker",
+    "caseworker_b": "other_caseworker",
+    "case_staff_a": "case_staff",
 }
 CALENDAR_TOKEN = "calendar-token-of-participant-a"
 
@@ -62,7 +88,10 @@ class World:
     must not leak), other_participant (A's), tutor, staff, other_staff (B's), coordinator,
     participant_b, project, project_b, venue, session, enrolment, other_enrolment, plan,
     attendance, lock, event, event_b, message, certificate, other_certificate, erasure,
-    template.
+    template; the case team: caseworker (A's), other_caseworker (B's), case_staff (A's
+    staff with the casework grant), psychologist (A's), unit, unit_b, service, service_b,
+    in_care (A's person in care, whose alias must not leak), intake, referral, note (a
+    team note), health_note (the psychologist's), in_care_b, intake_b.
     """
 
     def __init__(self, db, refs: dict):
@@ -98,6 +127,11 @@ class World:
             "request_id": self.id("erasure"),
             "venue_id": self.id("venue"),
             "template_id": self.id("template"),
+            "intake_id": self.id("intake"),
+            "referral_id": self.id("referral"),
+            "unit_id": self.id("unit"),
+            "service_id": self.id("service"),
+            "note_id": self.id("note"),
             "token": CALENDAR_TOKEN,
             "fmt": "csv",
         }
@@ -120,7 +154,7 @@ def build_world(db) -> dict:
             "municipality_id": municipality.id if municipality else None,
             "preferred_language": "it",
         }
-        if role != Role.PARTICIPANT:
+        if role not in (Role.PARTICIPANT, Role.IN_CARE):  # these never log in with a password
             values["email"] = f"{first_name.lower()}@example.org"
         person = User(**(values | kw))
         add(person)
@@ -243,6 +277,7 @@ def build_world(db) -> dict:
         translations={}, sector=Sector.GREEN, capacity=10, min_age=18,
     )  # fmt: skip
     add(template)
+    cases = build_cases(db, roma, milano, user)
     db.session.commit()
     records = {
         "municipality": roma, "other_municipality": milano, "participant": participant,
@@ -253,8 +288,81 @@ def build_world(db) -> dict:
         "lock": lock, "event": event_a, "event_b": event_b, "message": message,
         "certificate": certificate_a, "other_certificate": other_certificate,
         "erasure": erasure, "template": template,
-    }  # fmt: skip
+    } | cases  # fmt: skip
     return {name: (type(record), record.id) for name, record in records.items()}
+
+
+def build_cases(db, roma, milano, user) -> dict:
+    """A's case team and one case of each kind of record; B's caseworker and a case of B."""
+    add = db.session.add
+    caseworker = user(Role.CASEWORKER, roma, "Operatoreroma", profession="caseworker")
+    other_caseworker = user(Role.CASEWORKER, milano, "Operatoremilano", profession="caseworker")
+    case_staff = user(Role.STAFF, roma, "Staffcasi", grants=",casework,")
+    psychologist = user(Role.CASEWORKER, roma, "Psicologaroma", profession="psychologist")
+    in_care = user(Role.IN_CARE, roma, SECRET_ALIAS, last_name=None, preferred_language="ar")
+    in_care_b = user(Role.IN_CARE, milano, B_ALIAS, last_name=None)
+    db.session.flush()
+    unit = Unit(municipality_id=roma.id, name="Unità mobile Termini", kind=UnitKind.MOBILE_UNIT,
+                zone="Esquilino", opening_hours="lun-ven 20-24")  # fmt: skip
+    unit_b = Unit(municipality_id=milano.id, name="Sportello Centrale",
+                  kind=UnitKind.ONE_STOP_SHOP, zone="Centrale")  # fmt: skip
+
+    def service(municipality, name):
+        s = CareService(
+            municipality_id=municipality.id, name=name, kind=ServiceKind.LEGAL_AID,
+            address="Via dei Diritti 1", languages=",it,ar,",
+        )  # fmt: skip
+        add(s)
+        return s
+
+    service_a = service(roma, "Sportello legale Roma")
+    service_b = service(milano, "Sportello legale Milano")
+    add(unit)
+    add(unit_b)
+    db.session.flush()
+
+    def intake(person, u, recorded_by):
+        i = Intake(
+            municipality_id=person.municipality_id, person_id=person.id, unit_id=u.id,
+            zone=u.zone, met_on=NOW.date(), last_seen_on=NOW.date(), needs=",legal,health,",
+            consent_method=ConsentMethod.VERBAL, interpreter="Mediatore",
+            recorded_by_id=recorded_by.id,
+        )  # fmt: skip
+        add(i)
+        return i
+
+    intake_a = intake(in_care, unit, caseworker)
+    intake_b = intake(in_care_b, unit_b, other_caseworker)
+    db.session.flush()
+    referral = Referral(
+        municipality_id=roma.id, intake_id=intake_a.id, service_id=service_a.id,
+        reason="Permesso di soggiorno", status=ReferralStatus.PROPOSED, status_changed_at=NOW,
+        created_by_id=caseworker.id,
+    )  # fmt: skip
+    add(referral)
+    db.session.flush()
+    add(ReferralChange(referral_id=referral.id, status=ReferralStatus.PROPOSED, at=NOW,
+                       by_id=caseworker.id))  # fmt: skip
+    note = CaseNote(
+        municipality_id=roma.id, intake_id=intake_a.id, author_id=caseworker.id,
+        author_profession="caseworker", sensitivity=Sensitivity.TEAM, body=SECRET_NOTE,
+        written_at=NOW - timedelta(hours=1),
+    )  # fmt: skip
+    health_note = CaseNote(
+        municipality_id=roma.id, intake_id=intake_a.id, author_id=psychologist.id,
+        author_profession="psychologist", sensitivity=Sensitivity.HEALTH, body=SECRET_HEALTH,
+        written_at=NOW - timedelta(minutes=30),
+    )  # fmt: skip
+    add(note)
+    add(health_note)
+    db.session.flush()
+    return {
+        "caseworker": caseworker, "other_caseworker": other_caseworker,
+        "case_staff": case_staff, "psychologist": psychologist, "health_note": health_note,
+        "unit": unit, "unit_b": unit_b, "service": service_a,
+        "service_b": service_b, "in_care": in_care, "intake": intake_a, "referral": referral,
+        "note": note, "in_care_b": in_care_b, "intake_b": intake_b,
+    }  # fmt: skip
 
 
 def _bind(db, connection):
