@@ -33,6 +33,7 @@ from civic_app.projects.models import (
     ProjectStatus,
     project_tutor,
 )
+from civic_app.seeding.demo_casework import seed_demo_casework
 from civic_app.seeding.demo_events import seed_demo_events
 from civic_app.seeding.demo_history import seed_demo_history
 from civic_app.seeding.demo_people import seed_demo
@@ -49,6 +50,8 @@ PHONE = {"width": 360, "height": 740}
 STAFF_EMAIL = "staff.roma@demo.civic.local"
 TUTOR_EMAIL = "tutor.roma@demo.civic.local"
 COORDINATOR_EMAIL = "coordinatore@demo.civic.local"
+#: The demo caseworker of Roma (`flask seed demo`): works the cases of Roma's units.
+DEMO_CASEWORKER_EMAIL = "operatore.roma@demo.civic.local"
 #: A number nobody has: logging in with it leads to the sign-up form.
 NEW_PHONE = "+393479990001"
 
@@ -77,6 +80,17 @@ KEY_PAGES = {
         "/staff/reports",
         "/staff/attendance",
         "/staff/at-risk",
+        "/staff/units",
+        "/staff/services",
+        "/staff/case-team",
+        "/staff/casework",
+    ],
+    "caseworker": [
+        "/cases",
+        "/cases/new",
+        "/cases/{case}",
+        "/cases/services",
+        "/cases/referrals/{referral}",
     ],
     "coordinator": ["/network"],
 }
@@ -149,6 +163,7 @@ def seed_world(app) -> World:
         seed_demo_projects(municipalities, moment)
         seed_demo_events(municipalities, moment)
         seed_demo_history(municipalities, moment)
+        seed_demo_casework(municipalities, moment, PASSWORD)
         db.session.flush()
         roma = municipalities["roma"]
         staff = next(u for u in people if u.email == STAFF_EMAIL)
@@ -194,9 +209,15 @@ def seed_world(app) -> World:
                 "participant": participant.id,
                 "plan": plan.id,
                 "municipality": roma.id,
-            },
+            }
+            | demo_case_ids(roma.id),
             participant_phone=participant.phone,
-            logins={"staff": STAFF_EMAIL, "tutor": TUTOR_EMAIL, "coordinator": COORDINATOR_EMAIL},
+            logins={
+                "staff": STAFF_EMAIL,
+                "tutor": TUTOR_EMAIL,
+                "coordinator": COORDINATOR_EMAIL,
+                "caseworker": DEMO_CASEWORKER_EMAIL,
+            },
         )
 
 
@@ -349,3 +370,69 @@ def tab_to(page, selector: str, *, backwards: bool = False, limit: int = 80) -> 
         if page.evaluate("s => document.activeElement.matches(s)", selector):
             return
     raise AssertionError(f"{selector} never got the focus after {limit} presses of {key}")
+
+
+CASEWORKER_EMAIL = "operatore.roma@example.org"
+
+
+def seed_caseworker(app) -> dict:
+    """A Roma caseworker (logs in with PASSWORD) and a mobile unit of Roma, in a live
+    app's database; the ids and the login."""
+    from civic_app.casework.models import Unit, UnitKind
+    from civic_app.people.operations import set_password
+
+    with app.app_context():
+        roma = db.session.scalar(db.select(Municipality).where(Municipality.slug == "roma"))
+        if roma is None:
+            roma = Municipality(slug="roma", name="Roma", region="Lazio")
+            db.session.add(roma)
+        caseworker = User(
+            role=Role.CASEWORKER,
+            municipality=roma,
+            first_name="Giulia",
+            last_name="Operatrice",
+            email=CASEWORKER_EMAIL,
+            profession="caseworker",
+        )
+        set_password(caseworker, PASSWORD)
+        unit = Unit(name="Unità mobile Termini", kind=UnitKind.MOBILE_UNIT)
+        db.session.add(caseworker)
+        db.session.flush()
+        unit.municipality_id = roma.id
+        db.session.add(unit)
+        db.session.commit()
+        ids = {"municipality": roma.id, "caseworker": caseworker.id, "unit": unit.id}
+        db.session.remove()
+        return ids | {"email": CASEWORKER_EMAIL}
+
+
+def demo_case_ids(municipality_id: int) -> dict[str, int]:
+    """The demo case the caseworker's key pages show: an open case of the municipality
+    with a referral and a note the whole team reads (the first such), and that referral.
+    Needs an app context, after `seed_demo_casework`."""
+    from civic_app.casework.models import (
+        CaseNote,
+        Intake,
+        IntakeStatus,
+        Referral,
+        Sensitivity,
+    )
+
+    case_id = db.session.scalar(
+        db.select(Intake.id)
+        .where(
+            Intake.municipality_id == municipality_id,
+            Intake.status == IntakeStatus.OPEN,
+            db.select(Referral.id).where(Referral.intake_id == Intake.id).exists(),
+            db.select(CaseNote.id)
+            .where(CaseNote.intake_id == Intake.id, CaseNote.sensitivity == Sensitivity.TEAM)
+            .exists(),
+        )
+        .order_by(Intake.id)
+        .limit(1)
+    )
+    assert case_id is not None, "the demo has no open case with a referral and a note"
+    referral_id = db.session.scalar(
+        db.select(Referral.id).where(Referral.intake_id == case_id).order_by(Referral.id).limit(1)
+    )
+    return {"case": case_id, "referral": referral_id}

@@ -60,6 +60,8 @@ def test_axe_finds_no_serious_violation_on_the_key_pages(live_app, browser, worl
                 else:
                     response = page.goto(base + url)
                     assert response.ok, f"{url} answered {response.status}"
+                    # Not sent elsewhere (a login page would be checked in its place).
+                    assert page.url == base + url, f"{url} led to {page.url}"
                 assert page.locator("html").get_attribute("lang") == language
                 found += [f"{language} {url} {v}" for v in serious_violations(page)]
     finally:
