@@ -3,7 +3,8 @@
 Shared by the accessibility and page-weight tests: the page lists live here only.
 `seed_world(app)` loads the demo data of `flask seed demo` into a live app's database
 (the same pages a municipality sees on its first day: projects, sessions, plans, events,
-messages) and adds what the demo lacks: a certificate and a plan waiting for signatures.
+messages, and the case team's units, services, cases, referrals and notes) and adds what
+the demo lacks: a certificate and a plan waiting for signatures.
 """
 
 import re

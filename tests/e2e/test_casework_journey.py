@@ -15,6 +15,8 @@ Only what has no page in this journey is put in the database directly: the munic
 the caseworker and the unit, a venue, tutor and a published project, the legal-aid
 services. The live app's clock is frozen on a Wednesday morning in Rome (within the SMS
 hours); the SMS gateway is the fake one, which keeps what the phones received.
+Screenshots (`screenshots_dir`): the filled intake form, the case page and the worklist
+in Italian at phone width, then the case team's pages in Arabic at phone and desktop width.
 """
 
 import re
@@ -346,8 +348,8 @@ def test_from_an_offline_intake_to_a_project_without_retyping(
     assert (joined.phone, joined.preferred_language) == (PHONE, "ar")
     assert (joined.birth_year, joined.citizenship) == (1994, "SY")
     assert joined.signed_up_via == "assisted" and joined.referral_source == "mobile_unit"
-    assert read(app, lambda: db.session.scalar(db.select(db.func.count(User.id)).where(
-        User.phone == PHONE))) == 1  # fmt: skip
+    same_phone = db.select(db.func.count(User.id)).where(User.phone == PHONE)
+    assert read(app, lambda: db.session.scalar(same_phone)) == 1
     welcome = sms_to(app, PHONE, "referral_civic_welcome")
     assert len(welcome) == 1 and ARABIC.search(welcome[0].body)
 
