@@ -14,6 +14,7 @@ from civic_app.casework.models import (
     UnitKind,
 )
 from civic_app.core.accounts import User
+from civic_app.core.models import AuditEvent
 from civic_app.core.permissions import Role
 
 
@@ -99,3 +100,16 @@ def create_case(db, municipality, clock):
         return intake
 
     return make
+
+
+@pytest.fixture
+def staff_client(client, login_as, staff):
+    login_as(staff)
+    return client
+
+
+def audit(db, action):
+    """The audit rows of `action`, oldest first."""
+    return db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+    ).all()

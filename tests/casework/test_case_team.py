@@ -16,23 +16,11 @@ from civic_app.casework.models import (
     UnitKind,
 )
 from civic_app.core.accounts import User
-from civic_app.core.models import AuditEvent
 from civic_app.core.permissions import Role
+from tests.casework.conftest import audit
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "una password lunga e segreta"
-
-
-@pytest.fixture
-def staff_client(client, login_as, staff):
-    login_as(staff)
-    return client
-
-
-def audit(db, action):
-    return db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
-    ).all()
 
 
 def account_form(**kw):

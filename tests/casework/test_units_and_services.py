@@ -15,20 +15,8 @@ from civic_app.casework.models import (
     Unit,
     UnitKind,
 )
-from civic_app.core.models import AuditEvent
 from civic_app.core.permissions import Role
-
-
-@pytest.fixture
-def staff_client(client, login_as, staff):
-    login_as(staff)
-    return client
-
-
-def audit(db, action):
-    return db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
-    ).all()
+from tests.casework.conftest import audit
 
 
 def unit_form(**kw):
