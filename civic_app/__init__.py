@@ -165,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
         conversation,
         core,
         events,
+        housing,
         people,
         plans,
         projects,
@@ -186,6 +187,7 @@ def register_blueprints(app: Flask) -> None:
     from civic_app.conversation import views as _conversation_views  # noqa: F401
     from civic_app.core import views as _core_views  # noqa: F401
     from civic_app.events import views as _event_views  # noqa: F401
+    from civic_app.housing import views as _housing_views  # noqa: F401
     from civic_app.people import account_views as _account_views  # noqa: F401
     from civic_app.people import me_views as _me_views  # noqa: F401
     from civic_app.people import rights_views as _rights_views  # noqa: F401
@@ -207,6 +209,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(conversation.bp)
     app.register_blueprint(core.bp)
     app.register_blueprint(events.bp)
+    app.register_blueprint(housing.bp)
     app.register_blueprint(people.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(projects.bp)

@@ -140,5 +140,34 @@ def casework_required(view):
     return wrapped
 
 
+def can_manage_housing(user) -> bool:
+    """Staff and caseworkers with the housing grant manage dwellings and measures."""
+    if not user.is_authenticated:
+        return False
+    return user.role in (Role.STAFF, Role.CASEWORKER) and user.has_grant("housing")
+
+
+def housing_required(view):
+    """Let in only those who `can_manage_housing`.
+
+    :raise 401: (redirect to the login page) when nobody is logged in.
+    :raise 403: for everyone else, audited as a refusal.
+    """
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not can_manage_housing(current_user):
+            from civic_app.core.audit import record
+
+            record("auth.forbidden", details={"endpoint": view.__name__})
+            db.session.commit()
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def can_see_outbox(user) -> bool:
     return user.is_authenticated and user.role == Role.STAFF
