@@ -14,10 +14,14 @@ The erasure keeps every row, so that the anonymous counts stay true (intakes, ne
 units, referrals by service and status, the dates of their steps, notes by sensitivity),
 and blanks the free text: the zone where the person was met, the interpreter, the
 reasons, outcomes and places of referrals and of their steps, and the note bodies. A case
-still open is closed (reason "erased"): nobody can work it any more.
+still open is closed (reason "erased"): nobody can work it any more. Housing measures
+(pillar 1) are in the copy with the dwellings the person lived in; an erasure keeps their
+kind, dates, household size and amounts and blanks their notes.
 """
 
 from datetime import datetime
+
+from sqlalchemy.orm import selectinload
 
 from civic_app.casework.access import may_read_note
 from civic_app.casework.models import (
@@ -29,6 +33,7 @@ from civic_app.casework.models import (
 )
 from civic_app.core.accounts import User
 from civic_app.extensions import db
+from civic_app.housing.models import HousingMeasure, Placement
 
 #: What an erased text becomes where the column needs a value (data_rights uses it too).
 ERASED = "[cancellato]"
@@ -120,9 +125,53 @@ def case_sections(person: User, *, reader=None) -> dict:
             for n in readable
         ],
     }
+    sections["housing_measures"] = housing_section(person)
     if len(readable) < len(notes):
         sections["case_notes_left_out"] = {"count": len(notes) - len(readable)}
     return sections
+
+
+def housing_section(person: User) -> list[dict]:
+    """The person's housing measures, each with where they lived from when to when."""
+    measures = db.session.scalars(
+        db.select(HousingMeasure)
+        .where(HousingMeasure.person_id == person.id)
+        .order_by(HousingMeasure.starts_on, HousingMeasure.id)
+    ).all()
+    placements: dict[int, list] = {}
+    if measures:
+        for placement in db.session.scalars(
+            db.select(Placement)
+            .where(Placement.measure_id.in_([m.id for m in measures]))
+            .options(selectinload(Placement.dwelling))
+            .order_by(Placement.starts_on, Placement.id)
+        ):
+            placements.setdefault(placement.measure_id, []).append(
+                {
+                    "dwelling": placement.dwelling.name,
+                    "address": placement.dwelling.address,
+                    "places": placement.places,
+                    "starts_on": _iso(placement.starts_on),
+                    "ends_on": _iso(placement.ends_on),
+                }
+            )
+    return [
+        {
+            "case": m.intake_id,
+            "kind": str(m.kind),
+            "status": str(m.status),
+            "household_members": m.household_members,
+            "starts_on": _iso(m.starts_on),
+            "ends_on": _iso(m.ends_on),
+            "monthly_amount": str(m.monthly_amount) if m.monthly_amount is not None else None,
+            "months": m.months,
+            "amount": str(m.amount),
+            "outcome": str(m.outcome) if m.outcome else None,
+            "notes": m.notes,
+            "placements": placements.get(m.id, []),
+        }
+        for m in measures
+    ]
 
 
 def readable_notes(person: User, reader) -> tuple[list[CaseNote], int]:
@@ -165,4 +214,10 @@ def erase_case_data(person: User, now: datetime) -> None:
             change.note = ""
     for note in db.session.scalars(db.select(CaseNote).where(CaseNote.intake_id.in_(ids))):
         note.body = ERASED
+    # Housing measures keep their kind, dates and amounts (the fund's counts and money);
+    # only what was written about the person goes.
+    for measure in db.session.scalars(
+        db.select(HousingMeasure).where(HousingMeasure.person_id == person.id)
+    ):
+        measure.notes = ""
     db.session.flush()
