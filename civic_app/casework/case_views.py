@@ -9,6 +9,7 @@ from civic_app.casework.caselist import recent_cases, search_cases
 from civic_app.casework.forms import CaseSearchForm
 from civic_app.casework.models import NEED_LABELS, REFERRAL_STATUS_LABELS
 from civic_app.casework.notes import note_form_for, notes_for
+from civic_app.casework.panels import panels_for
 from civic_app.casework.referrals import referral_form_for, referrals_of
 from civic_app.casework.worklist import worklist
 from civic_app.core.clock import now
@@ -61,6 +62,7 @@ def case(intake_id: int):
         status_labels=REFERRAL_STATUS_LABELS,
         notes=notes,
         note_form=note_form_for(current_user, intake),
+        panels=panels_for(intake, current_user),
     )
     # The read is audited (load_case_or_404, notes_for) whether or not anything changed.
     db.session.commit()

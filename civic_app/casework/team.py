@@ -2,9 +2,10 @@
 
 Caseworkers log in with email and password as staff and tutors do; staff give a new
 account its first password (at least as long as `flask users create` asks). A staff
-member joins the case team through the "casework" grant, given by a colleague. Staff
-without it see counts only: never a name, a need or a note. These operations flush;
-the view commits.
+member joins the case team through the "casework" grant, given by a colleague (staff
+without it see counts only: never a name, a need or a note); staff and caseworkers
+manage dwellings and housing measures through the "housing" grant, given the same way.
+These operations flush; the view commits.
 """
 
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from civic_app.core.permissions import Role
 from civic_app.extensions import db
 
 CASEWORK = "casework"
+HOUSING = "housing"
 PASSWORD_MIN = 12
 
 
@@ -118,11 +120,30 @@ def set_casework_grant(user: User, granted: bool, *, by: User) -> bool:
         raise DomainError(None, _l("Solo il personale del Comune riceve l'accesso ai casi."))
     if granted and user.id == by.id:
         raise DomainError(None, _l("L'accesso ai casi te lo deve dare un collega."))
-    if user.has_grant(CASEWORK) == granted:
+    return _put_grant(user, CASEWORK, granted)
+
+
+def set_housing_grant(user: User, granted: bool, *, by: User) -> bool:
+    """Let a staff member or a caseworker manage dwellings and housing measures, or stop
+    them. True when it changed. Flushes.
+
+    :raise DomainError: for an account that is neither staff nor a caseworker, or anyone
+        granting it to themselves (a colleague must: placements are personal data).
+    """
+    if user.role not in (Role.STAFF, Role.CASEWORKER):
+        raise DomainError(None, _l("Solo il personale e gli operatori gestiscono gli alloggi."))
+    if granted and user.id == by.id:
+        raise DomainError(None, _l("L'accesso agli alloggi te lo deve dare un collega."))
+    return _put_grant(user, HOUSING, granted)
+
+
+def _put_grant(user: User, code: str, granted: bool) -> bool:
+    """Add or take away one grant, keeping the others. True when it changed. Flushes."""
+    if user.has_grant(code) == granted:
         return False
-    codes = [code for code in (user.grants or "").split(",") if code and code != CASEWORK]
+    codes = [other for other in (user.grants or "").split(",") if other and other != code]
     if granted:
-        codes.append(CASEWORK)
+        codes.append(code)
     user.grants = f",{','.join(sorted(codes))}," if codes else ""
     db.session.flush()
     return True

@@ -18,6 +18,7 @@ from civic_app.casework.team import (
     create_caseworker,
     set_account_active,
     set_casework_grant,
+    set_housing_grant,
     staff_colleagues,
 )
 from civic_app.core.accounts import User
@@ -162,6 +163,40 @@ def grant_casework(user_id: int):
 @staff_only
 def revoke_casework(user_id: int):
     return _set_grant(user_id, False)
+
+
+def _set_housing(user_id: int, granted: bool):
+    member = get_scoped_or_404(User, user_id)
+    if member.role not in (Role.STAFF, Role.CASEWORKER) or member.erased_at is not None:
+        abort(404)
+    _checked_action()
+    try:
+        changed = set_housing_grant(member, granted, by=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("casework.team"))
+    if changed:
+        action = "housing_grant_added" if granted else "housing_grant_removed"
+        record(f"case_team.{action}", member)
+    db.session.commit()
+    if granted:
+        flash(_("Ora gestisce gli alloggi e le misure per la casa."), "success")
+    else:
+        flash(_("Non gestisce più gli alloggi e le misure per la casa."), "success")
+    return redirect(url_for("casework.team"))
+
+
+@bp.route("/staff/case-team/<int:user_id>/housing/grant", methods=["POST"])
+@staff_only
+def grant_housing(user_id: int):
+    return _set_housing(user_id, True)
+
+
+@bp.route("/staff/case-team/<int:user_id>/housing/revoke", methods=["POST"])
+@staff_only
+def revoke_housing(user_id: int):
+    return _set_housing(user_id, False)
 
 
 @bp.route("/staff/casework")

@@ -54,12 +54,14 @@ def euro(value, field: str, *, required: bool = True) -> Decimal | None:
         amount = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
         raise DomainError(field, _l("Scrivi l'importo in euro, per esempio 350,00.")) from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise DomainError(field, _l("Scrivi l'importo in euro, al massimo con due decimali."))
+    if not amount.is_finite():
+        raise DomainError(field, _l("Scrivi l'importo in euro, per esempio 350,00."))
     if amount < 0:
         raise DomainError(field, _l("L'importo non può essere negativo."))
     if amount > AMOUNT_MAX:
         raise DomainError(field, _l("L'importo è troppo grande: controlla le cifre."))
+    if amount != amount.quantize(Decimal("0.01")):
+        raise DomainError(field, _l("Scrivi l'importo in euro, al massimo con due decimali."))
     return amount.quantize(Decimal("0.01"))
 
 
@@ -146,7 +148,10 @@ def set_state(dwelling: Dwelling, state: DwellingState, today: date) -> bool:
     :raise DomainError: for closing or refurbishing a dwelling with people in it now or
         booked for later.
     """
-    state = DwellingState(state)
+    try:
+        state = DwellingState(state)
+    except ValueError:
+        raise DomainError("state", _l("Scegli lo stato dell'alloggio.")) from None
     if state == DwellingState.OCCUPIED:
         state = DwellingState.AVAILABLE  # occupied follows the placements
     before = dwelling.state

@@ -318,6 +318,9 @@ def end_placement(placement: Placement, ends_on: date | None, today: date, *, by
         raise DomainError(None, _l("Questo inserimento è già concluso."))
     if ends_on <= placement.starts_on:
         raise DomainError("ends_on", _l("La fine deve venire dopo l'inizio dell'inserimento."))
+    measure = placement.measure
+    if measure.ends_on is not None and ends_on > measure.ends_on:
+        raise DomainError("ends_on", _l("L'inserimento non può finire dopo la misura."))
     lock_dwelling(placement.dwelling_id)
     db.session.refresh(placement)
     placement.ends_on = ends_on

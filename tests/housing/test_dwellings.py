@@ -123,6 +123,8 @@ def test_works_keep_their_cost_to_the_cent(db, municipality):
         ({"cost": "abc"}, "cost"),
         ({"cost": "NaN"}, "cost"),
         ({"cost": "1e9"}, "cost"),
+        ({"cost": "1e30"}, "cost"),
+        ({"cost": "1e-30"}, "cost"),
         ({"cost": ""}, "cost"),
         ({"ends_on": TODAY - timedelta(days=1)}, "ends_on"),
         ({"starts_on": None}, "starts_on"),
@@ -136,3 +138,11 @@ def test_bad_works_are_refused(db, municipality, change, field):
         add_work(home, data)
     assert refused.value.field == field
     assert works_of(home) == []
+
+
+def test_an_unknown_state_is_a_message_not_an_error(db, municipality):
+    home = dwelling(municipality.id)
+    with pytest.raises(DomainError) as refused:
+        set_state(home, "demolished", TODAY)
+    assert refused.value.field == "state"
+    assert home.state == DwellingState.AVAILABLE

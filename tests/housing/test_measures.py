@@ -211,3 +211,16 @@ def test_edits_are_audited_field_by_field(db, municipality, staff):
         _db.select(AuditEvent).where(AuditEvent.action == "housing.measure_updated")
     ).one()
     assert sorted(event.details["fields"]) == ["amount", "household_members"]
+
+
+def test_a_placement_cannot_outlast_its_measure(db, municipality, staff):
+    home = dwelling(municipality.id)
+    measure = placement_measure(
+        person_in_care(municipality.id), staff, ends_on=TODAY + timedelta(days=16)
+    )
+    placement = place(measure, home, TODAY, TODAY, by=staff)
+    assert placement.ends_on == TODAY + timedelta(days=16)
+    with pytest.raises(DomainError) as refused:
+        end_placement(placement, TODAY + timedelta(days=58), TODAY, by=staff)
+    assert refused.value.field == "ends_on"
+    assert placement.ends_on == TODAY + timedelta(days=16)
