@@ -32,6 +32,17 @@ from civic_app.core.accounts import Consent
 from civic_app.core.consent import give_consent
 from civic_app.core.permissions import Role
 from civic_app.events.models import Audience, CommunityEvent, EventType
+from civic_app.housing.models import (
+    Dwelling,
+    DwellingKind,
+    DwellingState,
+    HousingMeasure,
+    ManagedBy,
+    MeasureKind,
+    MeasureStatus,
+    Placement,
+    RefurbishmentWork,
+)
 from civic_app.people.data_rights import request_erasure
 from civic_app.plans.models import Plan
 from civic_app.projects.models import EnrolmentStatus
@@ -313,11 +324,49 @@ def build_world(db, municipality, create_user, create_project, create_venue, add
     return World(users, values | case_values)
 
 
+def build_housing(db, municipality, case, today) -> dict:
+    """A dwelling with free places and one being refurbished (with a work); a proposed
+    placement measure and an active one whose person lives in the free dwelling."""
+
+    def dwelling(name, state, **kw):
+        return Dwelling(municipality_id=municipality.id, name=name, address="Via 2",
+                        kind=DwellingKind.SHARED_FLAT, places=6, managed_by=ManagedBy.MUNICIPALITY,
+                        state=state, **kw)  # fmt: skip
+
+    free = dwelling("Casa libera", DwellingState.AVAILABLE, available_from=today)
+    works = dwelling("Casa in lavori", DwellingState.REFURBISHING)
+    db.session.add_all([free, works])
+    db.session.flush()
+
+    def measure(status, **kw):
+        return HousingMeasure(municipality_id=municipality.id, intake_id=case.id,
+                              person_id=case.person_id, kind=MeasureKind.PLACEMENT,
+                              status=status, starts_on=today, amount=Decimal("0.00"),
+                              **kw)  # fmt: skip
+
+    proposed, active = measure(MeasureStatus.PROPOSED), measure(MeasureStatus.ACTIVE)
+    db.session.add_all([
+        proposed, active,
+        RefurbishmentWork(municipality_id=municipality.id, dwelling_id=works.id,
+                          description="Imbiancatura", starts_on=today, cost=Decimal("500.00")),
+    ])  # fmt: skip
+    db.session.flush()
+    placement = Placement(municipality_id=municipality.id, measure_id=active.id,
+                          dwelling_id=free.id, places=1, starts_on=today)  # fmt: skip
+    db.session.add(placement)
+    db.session.flush()
+    return {
+        "dwelling_id": {"free": free.id, "works": works.id},
+        "measure_id": {"proposed": proposed.id, "active": active.id},
+        "placement_id": {"placement": placement.id},
+    }
+
+
 def build_cases(db, municipality, create_user, clock) -> tuple:
     """The case team's side: a psychologist (who may also write health notes, so the note
     form has every field), units, services, an open and a closed case, referrals at
     several steps, notes. Returns (the caseworker, URL values)."""
-    caseworker = create_user(Role.CASEWORKER, profession="psychologist")
+    caseworker = create_user(Role.CASEWORKER, profession="psychologist", grants=",housing,")
     # Someone for each button of the case team's page: reactivate, grant, revoke.
     inactive = create_user(Role.CASEWORKER, profession="social_worker", is_active_account=False)
     colleague = create_user(Role.STAFF)
@@ -376,8 +425,10 @@ def build_cases(db, municipality, create_user, clock) -> tuple:
         for sensitivity in (Sensitivity.TEAM, Sensitivity.HEALTH)
     ]  # fmt: skip
     db.session.add_all([proposed, sent, refused, *notes])
+    db.session.flush()
+    housing = build_housing(db, municipality, case, today)
     db.session.commit()
-    values = {
+    values = housing | {
         "intake_id": {"case": case.id, "closed": closed.id},
         "referral_id": {"proposed": proposed.id, "sent": sent.id, "refused": refused.id},
         "unit_id": {"unit": unit.id, "closed": closed_unit.id},

@@ -64,8 +64,8 @@ def fuzz(examples: int):
     )
 
 
-BLUEPRINTS = ["attendance", "casework", "conversation", "core", "events", "people", "plans",
-              "projects", "reports", "scheduler", "sms"]  # fmt: skip
+BLUEPRINTS = ["attendance", "casework", "conversation", "core", "events", "housing", "people",
+              "plans", "projects", "reports", "scheduler", "sms"]  # fmt: skip
 WEBHOOKS = {"conversation.inbound", "sms.status_callback"}
 #: Posting these with valid data ends the persona's session or account.
 SELF_ENDING = {

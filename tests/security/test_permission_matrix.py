@@ -104,6 +104,15 @@ CASE_POST = expect(LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, caseworker_a=A
                    case_staff_a=ALLOWED)  # fmt: skip
 CASE_RECORD = CASE_PAGE | {"caseworker_b": MISSING}
 CASE_RECORD_POST = CASE_POST | {"caseworker_b": MISSING}
+# Housing: the holders of the housing grant (A's and B's caseworkers in the world);
+# staff and case staff without it are refused. "record" rows name A's dwelling, measure
+# or placement: B's caseworker gets a 404.
+HOUSING_PAGE = expect(LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, caseworker_a=OK,
+                      case_staff_a=DENIED)  # fmt: skip
+HOUSING_POST = expect(LOGIN, DENIED, DENIED, DENIED, DENIED, DENIED, caseworker_a=ALLOWED,
+                      case_staff_a=DENIED)  # fmt: skip
+HOUSING_RECORD = HOUSING_PAGE | {"caseworker_b": MISSING}
+HOUSING_RECORD_POST = HOUSING_POST | {"caseworker_b": MISSING}
 
 
 @dataclass(frozen=True)
@@ -305,6 +314,22 @@ ROUTES: dict[str, Route] = {
         expect(LOGIN, DENIED, DENIED, OK, OK, DENIED, caseworker_a=OK),
         why="the directory: staff keep it, the case team reads it",
     ),
+    # Housing: dwellings, works, a case's measures, placements ---------------------------
+    "GET /housing/dwellings": Route(HOUSING_PAGE),
+    "GET /housing/dwellings/new": Route(HOUSING_PAGE),
+    "POST /housing/dwellings/new": Route(HOUSING_POST),
+    "GET /housing/dwellings/<int:dwelling_id>": Route(HOUSING_RECORD),
+    "GET /housing/dwellings/<int:dwelling_id>/edit": Route(HOUSING_RECORD),
+    "POST /housing/dwellings/<int:dwelling_id>/edit": Route(HOUSING_RECORD_POST),
+    "POST /housing/dwellings/<int:dwelling_id>/state": Route(HOUSING_RECORD_POST),
+    "POST /housing/dwellings/<int:dwelling_id>/works": Route(HOUSING_RECORD_POST),
+    "GET /cases/<int:intake_id>/housing": Route(HOUSING_RECORD),
+    "POST /cases/<int:intake_id>/housing": Route(HOUSING_RECORD_POST),
+    "GET /housing/measures/<int:measure_id>/edit": Route(HOUSING_RECORD),
+    "POST /housing/measures/<int:measure_id>/edit": Route(HOUSING_RECORD_POST),
+    "POST /housing/measures/<int:measure_id>/advance": Route(HOUSING_RECORD_POST),
+    "POST /housing/measures/<int:measure_id>/place": Route(HOUSING_RECORD_POST),
+    "POST /housing/placements/<int:placement_id>/end": Route(HOUSING_RECORD_POST),
     # Staff: units, the directory, the case team, counts, merging people ------------------
     "GET /staff/units": Route(STAFF_PAGE),
     "GET /staff/units/new": Route(STAFF_PAGE),
@@ -335,6 +360,12 @@ ROUTES: dict[str, Route] = {
         STAFF_RECORD_POST, args=STAFF_ON_THE_TEAM, why="(to oneself: refused with a message)"
     ),
     "POST /staff/case-team/<int:user_id>/revoke": Route(STAFF_RECORD_POST, args=STAFF_ON_THE_TEAM),
+    "POST /staff/case-team/<int:user_id>/housing/grant": Route(
+        STAFF_RECORD_POST, args=CASEWORKER_OF_A
+    ),
+    "POST /staff/case-team/<int:user_id>/housing/revoke": Route(
+        STAFF_RECORD_POST, args=CASEWORKER_OF_A
+    ),
     "GET /staff/casework": Route(STAFF_PAGE, why="counts, never a name or a note"),
     "GET /staff/cases/merge": Route(STAFF_PAGE),
     "POST /staff/cases/merge": Route(STAFF_POST),
@@ -543,6 +574,11 @@ CASE_KINDS = {
     "referrals": "/cases/referrals/<int:referral_id>",
     "referral steps": "/cases/referrals/<int:referral_id>/status",
     "people in care": "/staff/people/<int:user_id>/data",
+    "dwellings": "/housing/dwellings/<int:dwelling_id>",
+    "refurbishment works": "/housing/dwellings/<int:dwelling_id>/works",
+    "a case's housing measures": "/cases/<int:intake_id>/housing",
+    "housing measures": "/housing/measures/<int:measure_id>/edit",
+    "placements": "/housing/placements/<int:placement_id>/end",
 }
 
 
@@ -700,11 +736,13 @@ TEAM_ROUTES = [key for key in ROUTES if "/staff/case-team/<int:user_id>" in key]
 
 @pytest.mark.parametrize("key", TEAM_ROUTES)
 def test_the_case_team_pages_reach_only_the_accounts_they_are_for(key, client, login_as, world, db):
-    """Caseworker pages given anyone but a caseworker of A, grants given anyone but a
-    staff member of A: a 404, nothing changed."""
-    member = "case_staff" if key.endswith(("/grant", "/revoke")) else "caseworker"
-    others = ["participant", "in_care", "tutor", "coordinator", "other_caseworker", "other_staff",
-              "staff" if member == "caseworker" else "caseworker"]  # fmt: skip
+    """Caseworker pages given anyone but a caseworker of A, the casework grant given
+    anyone but a staff member of A, the housing grant anyone but either: a 404, nothing
+    changed."""
+    others = ["participant", "in_care", "tutor", "coordinator", "other_caseworker", "other_staff"]
+    if "/housing/" not in key:  # the housing grant is for A's caseworkers and staff alike
+        member = "case_staff" if key.endswith(("/grant", "/revoke")) else "caseworker"
+        others.append("staff" if member == "caseworker" else "caseworker")
     login_as(world.staff)
     for who in others:
         method, url = url_of(key, Route(STAFF_RECORD, args=record_of(who)), world)

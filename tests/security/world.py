@@ -28,6 +28,17 @@ from civic_app.core.accounts import User
 from civic_app.core.models import Municipality
 from civic_app.core.permissions import Role
 from civic_app.events.models import Audience, CommunityEvent, EventType
+from civic_app.housing.models import (
+    Dwelling,
+    DwellingKind,
+    DwellingState,
+    HousingMeasure,
+    ManagedBy,
+    MeasureKind,
+    MeasureStatus,
+    Placement,
+    RefurbishmentWork,
+)
 from civic_app.people.models import ErasureRequest
 from civic_app.plans.models import Plan, PlanStatus
 from civic_app.projects.models import (
@@ -91,7 +102,10 @@ class World:
     template; the case team: caseworker (A's), other_caseworker (B's), case_staff (A's
     staff with the casework grant), psychologist (A's), unit, unit_b, service, service_b,
     in_care (A's person in care, whose alias must not leak), intake, referral, note (a
-    team note), health_note (the psychologist's), in_care_b, intake_b.
+    team note), health_note (the psychologist's), in_care_b, intake_b; housing: dwelling
+    (A's, where A's person in care lives), dwelling_b, work, measure (A's placement),
+    placement, measure_b (B's rent support). A's and B's caseworkers hold the housing
+    grant; A's case staff do not.
     """
 
     def __init__(self, db, refs: dict):
@@ -132,6 +146,10 @@ class World:
             "unit_id": self.id("unit"),
             "service_id": self.id("service"),
             "note_id": self.id("note"),
+            "dwelling_id": self.id("dwelling"),
+            "measure_id": self.id("measure"),
+            "placement_id": self.id("placement"),
+            "work_id": self.id("work"),
             "token": CALENDAR_TOKEN,
             "fmt": "csv",
         }
@@ -295,8 +313,11 @@ def build_world(db) -> dict:
 def build_cases(db, roma, milano, user) -> dict:
     """A's case team and one case of each kind of record; B's caseworker and a case of B."""
     add = db.session.add
-    caseworker = user(Role.CASEWORKER, roma, "Operatoreroma", profession="caseworker")
-    other_caseworker = user(Role.CASEWORKER, milano, "Operatoremilano", profession="caseworker")
+    # A's and B's caseworkers also manage housing; A's case staff do not.
+    caseworker = user(Role.CASEWORKER, roma, "Operatoreroma", profession="caseworker",
+                      grants=",housing,")  # fmt: skip
+    other_caseworker = user(Role.CASEWORKER, milano, "Operatoremilano", profession="caseworker",
+                            grants=",housing,")  # fmt: skip
     case_staff = user(Role.STAFF, roma, "Staffcasi", grants=",casework,")
     psychologist = user(Role.CASEWORKER, roma, "Psicologaroma", profession="psychologist")
     in_care = user(Role.IN_CARE, roma, SECRET_ALIAS, last_name=None, preferred_language="ar")
@@ -356,12 +377,53 @@ def build_cases(db, roma, milano, user) -> dict:
     add(note)
     add(health_note)
     db.session.flush()
-    return {
+    housing = build_housing(db, roma, milano, intake_a, intake_b)
+    return housing | {
         "caseworker": caseworker, "other_caseworker": other_caseworker,
         "case_staff": case_staff, "psychologist": psychologist, "health_note": health_note,
         "unit": unit, "unit_b": unit_b, "service": service_a,
         "service_b": service_b, "in_care": in_care, "intake": intake_a, "referral": referral,
         "note": note, "in_care_b": in_care_b, "intake_b": intake_b,
+    }  # fmt: skip
+
+
+def build_housing(db, roma, milano, intake_a, intake_b) -> dict:
+    """A dwelling of each municipality, with a work; a placement measure of A's case with
+    its person living in A's dwelling; a rent support of B's case."""
+
+    def dwelling(municipality, name):
+        d = Dwelling(
+            municipality_id=municipality.id, name=name, address=f"{name}, {municipality.name}",
+            kind=DwellingKind.SHARED_FLAT, places=4, managed_by=ManagedBy.MUNICIPALITY,
+            state=DwellingState.AVAILABLE, available_from=NOW.date(),
+        )  # fmt: skip
+        db.session.add(d)
+        return d
+
+    dwelling_a, dwelling_b = dwelling(roma, "Via Tiburtina 12"), dwelling(milano, "Via Padova 3")
+    db.session.flush()
+    work = RefurbishmentWork(municipality_id=roma.id, dwelling_id=dwelling_a.id,
+                             description="Imbiancatura", starts_on=NOW.date(),
+                             cost=Decimal("900.00"))  # fmt: skip
+    measure_a = HousingMeasure(
+        municipality_id=roma.id, intake_id=intake_a.id, person_id=intake_a.person_id,
+        kind=MeasureKind.PLACEMENT, status=MeasureStatus.ACTIVE, household_members=1,
+        starts_on=NOW.date(), amount=Decimal("0.00"),
+    )  # fmt: skip
+    measure_b = HousingMeasure(
+        municipality_id=milano.id, intake_id=intake_b.id, person_id=intake_b.person_id,
+        kind=MeasureKind.RENT_SUPPORT, status=MeasureStatus.PROPOSED, starts_on=NOW.date(),
+        monthly_amount=Decimal("300.00"), months=3, amount=Decimal("900.00"),
+    )  # fmt: skip
+    db.session.add_all([work, measure_a, measure_b])
+    db.session.flush()
+    placement = Placement(municipality_id=roma.id, measure_id=measure_a.id,
+                          dwelling_id=dwelling_a.id, places=2, starts_on=NOW.date())  # fmt: skip
+    db.session.add(placement)
+    db.session.flush()
+    return {
+        "dwelling": dwelling_a, "dwelling_b": dwelling_b, "work": work, "measure": measure_a,
+        "measure_b": measure_b, "placement": placement,
     }  # fmt: skip
 
 
