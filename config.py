@@ -177,9 +177,11 @@ class Config:
     SCHEDULER_IN_PROCESS = env_bool("SCHEDULER_IN_PROCESS", False)
     #: Dev outbox and phone simulator pages.
     DEV_TOOLS = env_bool("DEV_TOOLS", False)
-    #: The programme's targets, shown against the network's progress.
+    #: The programme's three targets, shown against the network's progress: people taken
+    #: in charge and referred, people in housing measures, individual plans signed.
+    TARGET_TAKEN_IN_CHARGE = env_int("TARGET_TAKEN_IN_CHARGE", 3000)
+    TARGET_HOUSED = env_int("TARGET_HOUSED", 500)
     TARGET_PLANS = env_int("TARGET_PLANS", 600)
-    TARGET_PEOPLE_REACHED = env_int("TARGET_PEOPLE_REACHED", 3000)
     #: The fund's reporting periods, "2026-S1=2026-01-01..2026-06-30;..." (default:
     #: the semesters of this year and the two before).
     REPORTING_PERIODS = env_str("REPORTING_PERIODS", "")

@@ -11,7 +11,11 @@ Measures (docs/reports.md):
   (counted in the sectors of the plan's projects, or "none");
 - plans_started / plans_completed: plans first signed / completed in the period;
 - hours: hours done in the period;
-- event_participants: participants at community events in the period.
+- event_participants: participants at community events in the period;
+- taken_in_charge / housed: people referred for the first time / whose first housing
+  measure started in the period (reports.programme), in sector "none"; these two are
+  also broken down by vulnerability (a partition: the one category recorded, "several"
+  or "none"), since the programme is for people in extreme vulnerability.
 """
 
 from collections import defaultdict
@@ -24,6 +28,7 @@ from sqlalchemy import String, case, distinct, func, literal, select, type_coerc
 
 from civic_app.attendance.models import WAS_THERE, Attendance
 from civic_app.core.accounts import User
+from civic_app.core.clock import now
 from civic_app.core.demographics import (
     AGE_BAND_LABELS,
     AGE_BANDS,
@@ -31,23 +36,37 @@ from civic_app.core.demographics import (
     SEX_LABELS,
     SEXES,
     age_band,
+    configured_vulnerabilities,
     third_country,
+    vulnerability_codes,
+    vulnerability_label,
 )
+from civic_app.core.timeutil import to_local
 from civic_app.events.models import CommunityEvent, EventAttendance
 from civic_app.extensions import db
 from civic_app.plans.models import Plan, PlanEvent, PlanStatus, plan_project
 from civic_app.projects.models import Project
-from civic_app.reports.indicators import _dec, _signed_plans
 from civic_app.reports.period import Period
+from civic_app.reports.programme import first_referrals, housed_people, scoped
+from civic_app.reports.queries import decimal_of as _dec
+from civic_app.reports.queries import signed_plans as _signed_plans
 
 MEASURES = (
-    ("reached", _l("Persone raggiunte")),
+    ("reached", _l("Partecipanti alle attività")),
     ("active_plan", _l("Con un piano in corso")),
     ("plans_started", _l("Piani avviati")),
     ("plans_completed", _l("Piani completati")),
     ("hours", _l("Ore")),
     ("event_participants", _l("Partecipanti agli eventi")),
+    ("taken_in_charge", _l("Prese in carico e inviate (nuove)")),
+    ("housed", _l("In misure abitative (nuove)")),
 )
+
+#: The measures about people taken in charge (not about projects): broken down by
+#: vulnerability as well.
+PROGRAMME_MEASURES = ("taken_in_charge", "housed")
+VULNERABILITY = "vulnerability"
+SEVERAL, NONE = "several", "none"
 
 NOT_STATED_LABEL = _l("Non indicato")
 
@@ -58,9 +77,52 @@ DIMENSIONS = {
 }
 
 
+def vulnerability_categories() -> list[str]:
+    """The configured categories, then "several" and "none": one for each person."""
+    return [*configured_vulnerabilities(), SEVERAL, NONE]
+
+
+def vulnerability_category(value: str | None, configured: tuple[str, ...]) -> str:
+    """The person's category: the one configured vulnerability recorded, "several" for
+    two or more, "none" for none (codes no longer configured are left aside)."""
+    codes = [code for code in vulnerability_codes(value) if code in configured]
+    if not codes:
+        return NONE
+    return codes[0] if len(codes) == 1 else SEVERAL
+
+
+def dimensions_of(measure: str) -> dict[str, list[str]]:
+    """{dimension: categories} a measure is broken down by."""
+    if measure in PROGRAMME_MEASURES:
+        return {**DIMENSIONS, VULNERABILITY: vulnerability_categories()}
+    return DIMENSIONS
+
+
+def measures_of(dimension: str) -> list[tuple[str, object]]:
+    """The (measure, label) broken down by `dimension`."""
+    if dimension == VULNERABILITY:
+        return [m for m in MEASURES if m[0] in PROGRAMME_MEASURES]
+    return list(MEASURES)
+
+
+def categories_of(dimension: str) -> list[str]:
+    return vulnerability_categories() if dimension == VULNERABILITY else DIMENSIONS[dimension]
+
+
+def page_dimensions() -> list[str]:
+    """Every dimension, in the order of the tables."""
+    return [*DIMENSIONS, VULNERABILITY]
+
+
 def category_label(dimension: str, code: str) -> str:
     if code == NOT_STATED:
         return str(NOT_STATED_LABEL)
+    if dimension == VULNERABILITY:
+        if code == SEVERAL:
+            return str(_l("Più di una"))
+        if code == NONE:
+            return str(_l("Nessuna registrata"))
+        return vulnerability_label(code)
     if dimension == "sex":
         return str(SEX_LABELS[code])
     if dimension == "age_band":
@@ -111,7 +173,7 @@ def collect_breakdowns(
 ) -> dict:
     """{measure: {(municipality, sector): {dimension: {category: value}}}}.
 
-    Seven grouped queries whatever the size; people are counted once per cell. Besides
+    Nine grouped queries whatever the size; people are counted once per cell. Besides
     MEASURES, "hours_people" counts the people behind each cell of hours (those who were
     there), so that the hours of a small group are hidden with it (reports.protection).
 
@@ -215,17 +277,50 @@ def collect_breakdowns(
     )
     rows["plans_completed"] = plan_counts(Plan.id.in_(completed), join_signed=False)
 
+    rows.update(_programme_rows(period, person, municipality_id, moment))
+
     year = period.end.year
+    configured = configured_vulnerabilities()
     out: dict = {}
     for measure, measure_rows in rows.items():
-        cells: dict = defaultdict(lambda: {d: defaultdict(int) for d in DIMENSIONS})
-        for m, sector, sex, birth_year, citizenship, value in measure_rows:
+        dimensions = dimensions_of(measure)
+        cells: dict = defaultdict(
+            lambda dimensions=dimensions: {d: defaultdict(int) for d in dimensions}
+        )
+        for m, sector, sex, birth_year, citizenship, *vulnerable, value in measure_rows:
             cell = cells[(m, str(sector))]
             cell["sex"][sex if sex in SEXES else NOT_STATED] += value
             cell["age_band"][age_band(birth_year, year)] += value
             cell["third_country"][third_country(citizenship)] += value
+            if vulnerable:
+                cell[VULNERABILITY][vulnerability_category(vulnerable[0], configured)] += value
         out[measure] = {key: {d: dict(v) for d, v in cell.items()} for key, cell in cells.items()}
     return out
+
+
+def _programme_rows(
+    period: Period, person: tuple, municipality_id: int | None, moment
+) -> dict[str, list]:
+    """Rows (municipality, "none", sex, birth year, citizenship, vulnerabilities, people)
+    of the people referred for the first time and housed for the first time in the period
+    (reports.programme's definitions)."""
+    where_m = scoped(municipality_id)
+    facts = (*person, User.vulnerabilities)
+    out = {}
+    first = first_referrals(where_m)
+    out["taken_in_charge"] = first, period.contains(first.c.first)
+    today = to_local(moment or now()).date()  # measures count once they have started
+    housed = housed_people(today, where_m)
+    out["housed"] = housed, period.contains_day(housed.c.first)
+    return {
+        name: _people_rows(
+            select(sub.c.municipality_id, literal("none"), *facts, func.count())
+            .join(User, User.id == sub.c.person_id)
+            .where(condition)
+            .group_by(sub.c.municipality_id, *facts)
+        )
+        for name, (sub, condition) in out.items()
+    }
 
 
 def network_table(breakdowns: dict, dimension: str) -> list[tuple[str, str, list]]:
@@ -235,9 +330,9 @@ def network_table(breakdowns: dict, dimension: str) -> list[tuple[str, str, list
     the dashboard says so.
     """
     table = []
-    for category in DIMENSIONS[dimension]:
+    for category in categories_of(dimension):
         values = []
-        for measure, _label in MEASURES:
+        for measure, _label in measures_of(dimension):
             total = sum(
                 (cell[dimension].get(category, 0) for cell in breakdowns.get(measure, {}).values()),
                 Decimal(0) if measure == "hours" else 0,
@@ -255,7 +350,7 @@ def fund_rows(breakdowns: dict, names: dict[int, tuple[str, str]]) -> list[dict]
         for m, sector in sorted(cells, key=lambda k: (names.get(k[0], ("",))[0], k[1])):
             if m not in names:
                 continue
-            for dimension, categories in DIMENSIONS.items():
+            for dimension, categories in dimensions_of(measure).items():
                 for category in categories:
                     value = cells[(m, sector)][dimension].get(category, 0)
                     out.append(

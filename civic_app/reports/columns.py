@@ -4,6 +4,9 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from civic_app.casework.models import SERVICE_KIND_LABELS, ServiceKind
+from civic_app.housing.models import MEASURE_KIND_LABELS, MeasureKind
+
 
 @dataclass(frozen=True)
 class Column:
@@ -118,17 +121,24 @@ BREAKDOWNS = [
     Column(
         "sector",
         _l("Settore"),
-        _l("green, care, safety; community per gli eventi; none per i piani senza progetto."),
+        _l(
+            "green, care, safety; community per gli eventi; none per i piani senza "
+            "progetto e per le persone prese in carico o in misure abitative."
+        ),
     ),
     Column(
         "measure",
         _l("Misura"),
         _l(
             "reached, active_plan, plans_started, plans_completed, hours, "
-            "event_participants (vedi docs/reports.md)."
+            "event_participants, taken_in_charge, housed (vedi docs/reports.md)."
         ),
     ),
-    Column("dimension", _l("Dimensione"), _l("sex, age_band o third_country.")),
+    Column(
+        "dimension",
+        _l("Dimensione"),
+        _l("sex, age_band o third_country; vulnerability per taken_in_charge e housed."),
+    ),
     Column(
         "category",
         _l("Categoria"),
@@ -138,4 +148,99 @@ BREAKDOWNS = [
 ]
 
 
-TABLES = {"sector_month": SECTOR_MONTH, "month": MONTH, "breakdowns": BREAKDOWNS}
+INTAKE = [
+    *WHERE_WHEN,
+    Column(
+        "people_taken_in_charge",
+        _l("Persone prese in carico"),
+        _l("Persone diverse incontrate per una presa in carico nel mese (data dell'incontro)."),
+        True,
+    ),
+    Column(
+        "people_referred_first",
+        _l("Persone inviate per la prima volta"),
+        _l(
+            "Persone inviate a un servizio per la prima volta nel Comune, nel mese: "
+            "contano per l'obiettivo delle persone prese in carico e inviate."
+        ),
+        True,
+    ),
+    Column("referrals_made", _l("Invii"), _l("Invii a un servizio fatti nel mese."), True),
+    *(
+        Column(
+            f"referrals_{kind}",
+            _l("Invii: %(kind)s", kind=SERVICE_KIND_LABELS[kind]),
+            _l("Invii fatti nel mese a servizi di questo tipo."),
+            True,
+        )
+        for kind in ServiceKind
+    ),
+]
+
+
+HOUSING = [
+    *WHERE_WHEN,
+    Column(
+        "people_entering",
+        _l("Persone entrate in una misura abitativa"),
+        _l(
+            "Persone la cui prima misura abitativa (in corso o conclusa, non «non avviata») "
+            "è iniziata nel mese: contano per l'obiettivo delle persone in misure abitative."
+        ),
+        True,
+    ),
+    Column(
+        "household_members",
+        _l("Familiari"),
+        _l(
+            "Le altre persone del nucleo delle persone entrate nel mese (il nucleo più "
+            "grande delle loro misure): non contano nell'obiettivo."
+        ),
+        True,
+    ),
+    *(
+        Column(
+            f"measures_{kind}",
+            _l("Misure avviate: %(kind)s", kind=MEASURE_KIND_LABELS[kind]),
+            _l("Misure di questo tipo (in corso o concluse) iniziate nel mese."),
+            True,
+        )
+        for kind in MeasureKind
+    ),
+    *(
+        Column(
+            f"euro_{kind}",
+            _l("Euro: %(kind)s", kind=MEASURE_KIND_LABELS[kind]),
+            _l("Importo in euro delle misure di questo tipo iniziate nel mese."),
+        )
+        for kind in MeasureKind
+    ),
+    Column(
+        "euro_dwelling_works",
+        _l("Euro: ristrutturazione degli alloggi"),
+        _l("Costo in euro dei lavori sugli alloggi iniziati nel mese."),
+    ),
+    Column(
+        "placements_started",
+        _l("Inserimenti in alloggio"),
+        _l("Inserimenti in un alloggio del programma iniziati nel mese."),
+        True,
+    ),
+    Column(
+        "occupancy_rate",
+        _l("Tasso di occupazione (%)"),
+        _l(
+            "Posti-giorno occupati su posti-giorno disponibili negli alloggi del Comune "
+            "nel mese, fino a oggi; vuoto se non c'erano posti."
+        ),
+    ),
+]
+
+
+TABLES = {
+    "sector_month": SECTOR_MONTH,
+    "month": MONTH,
+    "breakdowns": BREAKDOWNS,
+    "intake": INTAKE,
+    "housing": HOUSING,
+}

@@ -6,14 +6,18 @@ Pure Python over the grouped rows: no queries here.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
+
 from civic_app.attendance.models import MARK_LABELS, WAS_THERE, Mark
 from civic_app.core.accounts import REFERRAL_SOURCES
 from civic_app.core.i18n import LANGUAGE_NAMES
 from civic_app.events.models import EVENT_TYPE_LABELS, EventType
+from civic_app.housing.models import MEASURE_KIND_LABELS, MeasureKind
 from civic_app.plans.models import PLAN_STATUS_LABELS, PlanStatus
 from civic_app.projects.models import SECTOR_LABELS, Sector
-from civic_app.reports.indicators import ZERO, Figures
+from civic_app.reports.indicators import Figures
 from civic_app.reports.labels import REFERRAL_LABELS, language_label
+from civic_app.reports.queries import ZERO
 from civic_app.sms.models import Direction, Status
 
 #: SMS statuses counted as failed on the dashboard.
@@ -211,7 +215,106 @@ class Dashboard:
 
     @property
     def people_reached(self) -> int:
+        """Participants and public at activities: not a target of the programme."""
         return self.participants_reached + self.public_reached
+
+    # The programme's targets and pillars (reports.programme) -------------------------
+    @property
+    def taken_in_charge(self) -> int:
+        """People taken in charge and referred (the first target)."""
+        return self.figures.total("funnel", value=2)
+
+    @property
+    def housed(self) -> int:
+        """People in housing measures (the second target), household members apart."""
+        return self.figures.total("housed_all", value=1)
+
+    @property
+    def household_members(self) -> int:
+        """The household members of the people housed: not counted in the target."""
+        return self.figures.total("housed_all", value=2)
+
+    @property
+    def funnel_intake(self) -> int:
+        return self.figures.total("funnel", value=1)
+
+    @property
+    def funnel_plan(self) -> int:
+        return self.figures.total("funnel", value=3)
+
+    @property
+    def funnel_completed(self) -> int:
+        return self.figures.total("funnel", value=4)
+
+    def funnel(self) -> list[Row]:
+        """Intake → referral → signed plan → completed plan: different people at each step."""
+        return [
+            Row(key, str(label), (getattr(self, attribute),))
+            for key, label, attribute in FUNNEL_STEPS
+        ]
+
+    def programme_trend(self) -> list[Row]:
+        """Per month: people referred for the first time, people whose first housing
+        measure started, plans signed for the first time."""
+        referred = self.figures.by("referred_by_month", 1)
+        housed = self.figures.by("housed_by_month", 1, value=2)
+        plans = self.figures.by("plans_signed_by_month", 1)
+        return [
+            Row(m, month_label(m), (referred.get(m, 0), housed.get(m, 0), plans.get(m, 0)))
+            for m in self.period.months()
+        ]
+
+    def place_days(self) -> tuple[int, int]:
+        """(available, occupied) place-days of the dwellings in the period, by today."""
+        rows = self.figures.rows.get("occupancy", [])
+        return sum(row[2] for row in rows), sum(row[3] for row in rows)
+
+    @property
+    def occupancy_rate(self) -> Decimal | None:
+        available, occupied = self.place_days()
+        return rate(occupied, available)
+
+    @property
+    def placed_people(self) -> int:
+        """Different people who lived in a dwelling of the programme in the period."""
+        return self.figures.total("placed_people")
+
+    def money_by_kind(self) -> list[Row]:
+        """Per kind of measure: (measures started, people, euro); then the works on dwellings
+        (works started, None, euro)."""
+        out = {kind: [0, 0, ZERO] for kind in MeasureKind}
+        for _m, kind, measures, people, euro in self.figures.rows.get("money", []):
+            out[kind][0] += measures
+            out[kind][1] += people
+            out[kind][2] += euro
+        rows = [Row(k.value, str(MEASURE_KIND_LABELS[k]), tuple(out[k])) for k in MeasureKind]
+        works = self.figures.rows.get("works", [])
+        rows.append(
+            Row(
+                WORKS,
+                str(WORKS_LABEL),
+                (sum(r[1] for r in works), None, sum((r[2] for r in works), ZERO)),
+            )
+        )
+        return rows
+
+    @property
+    def euro_measures(self) -> Decimal:
+        return sum((row[4] for row in self.figures.rows.get("money", [])), ZERO)
+
+    @property
+    def measure_people(self) -> int:
+        """Different people whose measures the money paid for: the group whose money is
+        hidden with it when it is small."""
+        return self.figures.total("money_people")
+
+    @property
+    def euro_works(self) -> Decimal:
+        return sum((row[2] for row in self.figures.rows.get("works", [])), ZERO)
+
+    @property
+    def euro_total(self) -> Decimal:
+        return self.euro_measures + self.euro_works
 
     def trend(self) -> list[Row]:
         """Per month: new signed plans, active participants, hours."""
@@ -222,6 +325,18 @@ class Dashboard:
             Row(m, month_label(m), (plans.get(m, 0), active.get(m, 0), hours[m]))
             for m in self.period.months()
         ]
+
+
+#: The key and label of the works on dwellings among the money spent by kind.
+WORKS = "dwelling_works"
+WORKS_LABEL = _l("Ristrutturazione degli alloggi")
+
+FUNNEL_STEPS = (
+    ("intake", _l("Prese in carico"), "funnel_intake"),
+    ("referred", _l("Con almeno un invio a un servizio"), "taken_in_charge"),
+    ("plan", _l("Con un piano firmato"), "funnel_plan"),
+    ("completed", _l("Con il piano completato"), "funnel_completed"),
+)
 
 
 def month_label(month: str) -> str:

@@ -6,7 +6,7 @@ from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.exports import csv_separator
 from civic_app.extensions import db
-from civic_app.reports.columns import BREAKDOWNS, MONTH, SECTOR_MONTH, TABLES
+from civic_app.reports.columns import TABLES
 from civic_app.reports.exports import export_notes, to_csv, to_xlsx
 
 FORMATS = {
@@ -54,12 +54,9 @@ def fund_body(tables, period, fmt, table, scope, suppress_below, generated, sepa
     rows_total = sum(len(rows) for rows in tables.values())
     if fmt == "csv":
         return to_csv(tables[table], TABLES[table], separator), rows_total
+    order = ("sector_month", "month", "intake", "housing", "breakdowns")
     body = to_xlsx(
-        {
-            "sector_month": (tables["sector_month"], SECTOR_MONTH),
-            "month": (tables["month"], MONTH),
-            "breakdowns": (tables["breakdowns"], BREAKDOWNS),
-        },
+        {name: (tables.get(name, []), TABLES[name]) for name in order},
         export_notes(period, scope, generated, suppress_below),
     )
     return body, rows_total

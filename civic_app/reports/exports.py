@@ -93,7 +93,8 @@ def export_notes(period: Period, scope: str, moment: datetime, suppressed: int |
     if suppressed:
         notes.append(f"counts of people from 1 to {suppressed - 1} are shown as <{suppressed}")
         notes.append(
-            f"x: hidden, as the hours (or marks) of fewer than {suppressed} people are, or so "
-            f"that a hidden count cannot be computed back from a total (docs/reports.md)"
+            f"x: hidden, as the hours, marks, euro or occupancy of fewer than {suppressed} "
+            f"people are, or so that a hidden count cannot be computed back from a total "
+            f"(docs/reports.md)"
         )
     return notes

@@ -1,5 +1,6 @@
 """The fund's tables, by sector and month, by month and by breakdown, for one municipality
-or the network (exact: what coordinators receive is protected by reports.protection)."""
+or the network, and the pillars' `intake` and `housing` tables (reports.fund_pillars).
+Exact: what coordinators receive is protected by reports.protection."""
 
 from collections import defaultdict
 from datetime import datetime
@@ -14,9 +15,11 @@ from civic_app.events.models import CommunityEvent, EventAttendance
 from civic_app.extensions import db
 from civic_app.plans.models import Plan
 from civic_app.projects.models import Project
-from civic_app.reports.columns import MONTH, SECTOR_MONTH, Column
-from civic_app.reports.indicators import _dec, _signed_plans
+from civic_app.reports.columns import HOUSING, INTAKE, MONTH, SECTOR_MONTH, Column
+from civic_app.reports.fund_pillars import pillar_tables
 from civic_app.reports.period import Period
+from civic_app.reports.queries import decimal_of as _dec
+from civic_app.reports.queries import signed_plans as _signed_plans
 from civic_app.sms.models import Direction, Message, Status
 
 
@@ -39,8 +42,9 @@ def municipality_names(municipality_id: int | None) -> dict[int, tuple[str, str]
 def fund_tables(
     period: Period, moment: datetime, municipality_id: int | None = None
 ) -> dict[str, list[dict]]:
-    """The fund's two tables for the period: per municipality, sector and month; and per
-    municipality and month. Zero rows are left out. A fixed number of queries."""
+    """The fund's tables for the period: per municipality, sector and month; per
+    municipality and month (participants, then the intake and housing pillars). Zero rows
+    are left out. A fixed number of queries."""
     run = db.session.execute
     where_m = (
         (lambda column: [])
@@ -179,10 +183,14 @@ def fund_tables(
             # Not columns (the files write columns only): what suppression needs.
             values["_municipality_id"] = key[0]
             values["_people_marked"] = rows[key].get("people_marked", 0)
+            values["_groups"] = rows[key].get("_groups", {})
             out.append(values)
         return out
 
+    pillars = pillar_tables(period, moment, municipality_id)
     return {
         "sector_month": finish(sector_rows, SECTOR_MONTH),
         "month": finish(month_rows, MONTH),
+        "intake": finish(pillars["intake"], INTAKE),
+        "housing": finish(pillars["housing"], HOUSING),
     }

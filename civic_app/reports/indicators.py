@@ -10,8 +10,10 @@ Definitions (docs/reports.md explains them for the people who read the numbers):
   people who asked to join it in the period);
 - active: participants marked present, late or left early at least once in the period;
 - individual plan: a plan signed by both the participant and the staff (any version);
-- people reached: participants who came to a session or a community event, plus the
-  members of the public counted at events;
+- participants and public at activities (not a programme target): participants who
+  came to a session or a community event, plus the members of the public counted at
+  events;
+- the three targets and the pillars' figures: reports.programme;
 - events held: scheduled community events that started in the period, before now;
 - event participants: different registered people marked at the events held, per
   municipality (attendances, one per person and event, are counted by event type).
@@ -29,16 +31,12 @@ from civic_app.core.accounts import User
 from civic_app.core.permissions import Role
 from civic_app.events.models import CommunityEvent, EventAttendance
 from civic_app.extensions import db
-from civic_app.plans.models import Plan, PlanSignature, plan_project
+from civic_app.plans.models import Plan, plan_project
 from civic_app.projects.models import Enrolment, Project
 from civic_app.reports.period import Period
+from civic_app.reports.programme import programme_rows
+from civic_app.reports.queries import decimal_of, signed_plans
 from civic_app.sms.models import Message
-
-ZERO = Decimal("0.00")
-
-
-def _dec(value) -> Decimal:
-    return ZERO if value is None else Decimal(str(value)).quantize(ZERO)
 
 
 @dataclass
@@ -103,11 +101,14 @@ def collect(
     by_project: bool = False,
     network: bool = False,
 ) -> Figures:
-    """Count everything a dashboard shows; `network` adds targets and monthly trends.
+    """Count everything a dashboard shows; `network` adds the programme's targets, the
+    pillars' figures (reports.programme) and monthly trends.
 
     :param municipality_id: only this municipality (None: every municipality).
     :param project_id: only this project where the figure is about projects.
     :param by_project: also group hours by project (the municipal dashboard).
+    :param network: the targets, trends and pillars (asked by both dashboards; not
+        narrowed by `project_id`).
     """
 
     def where_municipality(column):
@@ -206,7 +207,7 @@ def collect(
         keys.append(Attendance.project_id)
     rows["marks"] = [
         # (municipality, month, sector, mark, count, hours, project or None)
-        (*row[:4], row[-2], _dec(row[-1]), row[4] if by_project else None)
+        (*row[:4], row[-2], decimal_of(row[-1]), row[4] if by_project else None)
         for row in run(
             select(*keys, func.count(), func.sum(Attendance.hours))
             .join(Project, Project.id == Attendance.project_id)
@@ -280,24 +281,15 @@ def collect(
 
     if network:
         rows.update(_network_rows(period, moment, where_municipality))
+        rows.update(programme_rows(period, moment, municipality_id))
     return Figures(period, rows)
-
-
-def _signed_plans():
-    """Plans signed by both sides: (plan_id, first signature time)."""
-    return (
-        select(PlanSignature.plan_id, func.min(PlanSignature.signed_at).label("first"))
-        .group_by(PlanSignature.plan_id)
-        .having(func.count(distinct(PlanSignature.signer_role)) == 2)
-        .subquery()
-    )
 
 
 def _network_rows(period: Period, moment: datetime, where_municipality) -> dict:
     """Targets (all time, up to now) and monthly trends (in the period)."""
     run = db.session.execute
     rows = {}
-    signed = _signed_plans()
+    signed = signed_plans()
     signed_month = period.month_of(signed.c.first)
     rows["plans_signed_all"] = run(
         select(Plan.municipality_id, func.count())

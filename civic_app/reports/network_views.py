@@ -14,15 +14,16 @@ from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
 from civic_app.reports import bp
 from civic_app.reports.breakdowns import (
-    DIMENSIONS,
-    MEASURES,
+    categories_of,
     category_label,
     fund_rows,
+    measures_of,
+    page_dimensions,
     reporting_periods,
 )
 from civic_app.reports.cache import cached
 from civic_app.reports.charts import bar_chart, column_chart
-from civic_app.reports.dashboard import Dashboard, Row
+from civic_app.reports.dashboard import FUNNEL_STEPS, WORKS, Dashboard, Row
 from civic_app.reports.downloads import (
     FORMATS,
     fund_body,
@@ -32,10 +33,11 @@ from civic_app.reports.downloads import (
 )
 from civic_app.reports.forms import NationalFilterForm, filter_args
 from civic_app.reports.fund_tables import municipality_names
+from civic_app.reports.labels import euro_text, percent_text
 from civic_app.reports.network import NetworkSnapshot, network_snapshot
 from civic_app.reports.period import Period
 from civic_app.reports.protection import protect_rows
-from civic_app.reports.views import coordinator_only
+from civic_app.reports.views import coordinator_only, targets
 
 
 def _national_filters(municipalities):
@@ -72,14 +74,14 @@ def national():
             exact=page.exact,
             rates=page.rates(),
             rows=page.rows(),
-            targets={
-                "plans": current_app.config["TARGET_PLANS"],
-                "reached": current_app.config["TARGET_PEOPLE_REACHED"],
-            },
+            euro=page.euro,
+            percent=page.percent,
+            targets=targets(),
             charts=_national_charts(page),
             chosen=chosen,
-            measures=MEASURES,
-            breakdown_tables={d: page.breakdown_table(scope, d) for d in DIMENSIONS},
+            breakdown_tables={
+                d: (measures_of(d), page.breakdown_table(scope, d)) for d in page_dimensions()
+            },
             args=filter_args(form),
             figures_time=to_local(figures_at).strftime("%H:%M"),
         )
@@ -121,6 +123,12 @@ class NationalPage:
         if isinstance(value, Decimal):
             return format_hours(value)
         return str(value)
+
+    def euro(self, *key) -> str:
+        return euro_text(self.value(*key))
+
+    def percent(self, *key) -> str:
+        return percent_text(self.shown.get(key))
 
     def rates(self) -> dict:
         """Attendance rates: none where fewer than `below` marks were recorded, nor for a
@@ -175,19 +183,44 @@ class NationalPage:
                 lambda r: ("trend", r.key, "active"),
                 lambda r: ("trend", r.key, "hours"),
             ),
+            "programme_trend": shown_rows(
+                self.network.programme_trend(),
+                lambda r: ("trend", r.key, "taken_in_charge"),
+                lambda r: ("trend", r.key, "housed"),
+                lambda r: ("trend", r.key, "plans"),
+            ),
+            "funnel": [
+                Row(key, label, (self.show("m", None, attribute),))
+                for key, label, attribute in _funnel_steps()
+            ],
+            "money": [
+                Row(
+                    r.key,
+                    r.label,
+                    (r.values[0], self.euro("m", None, "euro_works"))
+                    if r.key == WORKS
+                    else (self.show("kind", r.key, "measures"), self.euro("kind", r.key, "euro")),
+                )
+                for r in self.network.money_by_kind()
+            ],
         }
 
     def breakdown_table(self, scope, dimension: str) -> list[tuple[str, str, list]]:
         """Rows (category, label, [shown value per measure]) of the network or of one
         municipality (`scope`), summed over sectors."""
+        measures = measures_of(dimension)
         return [
             (
                 category,
                 category_label(dimension, category),
-                [self.show("bd", scope, measure, dimension, category) for measure, _l in MEASURES],
+                [self.show("bd", scope, measure, dimension, category) for measure, _l in measures],
             )
-            for category in DIMENSIONS[dimension]
+            for category in categories_of(dimension)
         ]
+
+
+def _funnel_steps():
+    return [(key, str(label), attribute) for key, label, attribute in FUNNEL_STEPS]
 
 
 def _national_charts(page: NationalPage) -> dict:
@@ -204,6 +237,21 @@ def _national_charts(page: NationalPage) -> dict:
         ),
         "reached_by_municipality": bars(
             [(m.name, page.value("m", m.id, "people_reached")) for m, _b in page.boards]
+        ),
+        "taken_in_charge_by_municipality": bars(
+            [(m.name, page.value("m", m.id, "taken_in_charge")) for m, _b in page.boards]
+        ),
+        "housed_by_municipality": bars(
+            [(m.name, page.value("m", m.id, "housed")) for m, _b in page.boards]
+        ),
+        "funnel": bars(
+            [(label, page.value("m", None, attribute)) for _k, label, attribute in _funnel_steps()]
+        ),
+        "taken_in_charge_by_month": column_chart(
+            [(r.label[:2], page.value("trend", r.key, "taken_in_charge")) for r in trend]
+        ),
+        "housed_by_month": column_chart(
+            [(r.label[:2], page.value("trend", r.key, "housed")) for r in trend]
         ),
         "plans_by_month": column_chart(
             [(r.label[:2], page.value("trend", r.key, "plans")) for r in trend]

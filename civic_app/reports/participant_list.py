@@ -9,8 +9,8 @@ from civic_app.core.timeutil import to_local
 from civic_app.core.types import as_utc
 from civic_app.extensions import db
 from civic_app.plans.models import Plan
-from civic_app.reports.indicators import _dec
 from civic_app.reports.period import Period
+from civic_app.reports.queries import decimal_of as _dec
 
 
 def participant_rows(municipality_id: int, period: Period) -> list[dict]:

@@ -65,3 +65,32 @@ class Period:
         if not whens:
             return literal(months[0])
         return case(*whens, else_=literal(months[-1]))
+
+    def contains_day(self, date_column):
+        """SQL condition: a local date column falls inside the period."""
+        return (date_column >= self.start) & (date_column <= self.end)
+
+    def month_of_day(self, date_column):
+        """SQL expression giving the month ("YYYY-MM") of a local date column inside the
+        period, as `month_of` does for moments."""
+        months = self.months()
+        whens = []
+        for label in months[:-1]:
+            year, number = (int(part) for part in label.split("-"))
+            whens.append((date_column < first_of_next_month(date(year, number, 1)), literal(label)))
+        if not whens:
+            return literal(months[0])
+        return case(*whens, else_=literal(months[-1]))
+
+    def month_spans(self, last: date | None = None) -> list[tuple[str, date, date]]:
+        """(month, first day, first day after) of each month of the period, cut to the
+        period and to `last` (included), e.g. today: a month after `last` is left out."""
+        end = self.end if last is None else min(self.end, last)
+        out = []
+        for label in self.months():
+            year, number = (int(part) for part in label.split("-"))
+            first = max(date(year, number, 1), self.start)
+            after = min(first_of_next_month(date(year, number, 1)), end + timedelta(days=1))
+            if first < after:
+                out.append((label, first, after))
+        return out

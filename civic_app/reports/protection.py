@@ -12,20 +12,41 @@ its rows in `sector_month`), nor one in the file by the page. Keys:
 - ("bd", scope, measure, dimension, category): breakdowns, scope (municipality, sector),
   a municipality, or None (the network);
 - ("sm", municipality, month, sector, column), ("mo", municipality, month, column): the
-  fund's tables.
+  fund's tables;
+- the pillars (reports.protect_pillars): ("gap", municipality, step), ("kind", kind,
+  "measures" | "euro"), ("trend", month, "taken_in_charge" | "housed"), and the files'
+  ("in" | "ho", municipality, month, column).
 """
 
 from collections import defaultdict
 from decimal import Decimal
 
-from civic_app.reports.breakdowns import DIMENSIONS, MEASURES
-from civic_app.reports.columns import MONTH, SECTOR_MONTH
+from civic_app.reports.breakdowns import MEASURES, PROGRAMME_MEASURES, dimensions_of
+from civic_app.reports.columns import HOUSING, INTAKE, MONTH, SECTOR_MONTH, WHERE_WHEN
 from civic_app.reports.dashboard import Dashboard
-from civic_app.reports.indicators import ZERO, Figures
+from civic_app.reports.indicators import Figures
+from civic_app.reports.protect_pillars import pillar_files, pillar_page, tie
+from civic_app.reports.queries import ZERO
 from civic_app.reports.suppression import Suppression
 
-#: Columns of the municipality table that count people, and the hours.
-COUNTS = ("signed_up", "active", "plans_signed", "people_reached", "event_participants")
+#: Figures of a municipality (and of the network) that count people: the Dashboard's
+#: properties of the same names.
+COUNTS = (
+    "signed_up",
+    "active",
+    "plans_signed",
+    "people_reached",
+    "event_participants",
+    "taken_in_charge",
+    "housed",
+    "household_members",
+    "funnel_intake",
+    "funnel_plan",
+    "funnel_completed",
+)
+#: Counts about the people of another count, hidden with them when they are few: the
+#: household members of the people housed.
+GROUPS = {"household_members": "housed"}
 MARKS = ("marks_present", "marks_late", "marks_left_early", "marks_absent", "marks_excused")
 
 
@@ -34,9 +55,11 @@ def protect_network(figures: Figures, breakdowns: dict, tables: dict, below: int
     s = Suppression(below)
     ids = sorted(figures.municipality_ids() | _table_ids(tables) | _breakdown_ids(breakdowns))
     months = figures.period.months()
-    _page(s, figures, ids)
+    boards = _page(s, figures, ids)
+    pillar_page(s, boards, ids)
     _breakdowns(s, breakdowns, ids)
     _files(s, tables, ids, months)
+    pillar_files(s, tables)
     return s.solve().visible()
 
 
@@ -48,12 +71,14 @@ def _breakdown_ids(breakdowns) -> set:
     return {m for cells in breakdowns.values() for m, _sector in cells}
 
 
-def _page(s: Suppression, figures: Figures, ids: list) -> None:
+def _page(s: Suppression, figures: Figures, ids: list) -> dict:
+    """The page's cells; returns {municipality or None: Dashboard}."""
     boards = {m: Dashboard(figures, m) for m in ids}
     network = Dashboard(figures)
     for m, board in [*boards.items(), (None, network)]:
         for name in COUNTS:
-            s.count(("m", m, name), getattr(board, name))
+            group = getattr(board, GROUPS[name]) if name in GROUPS else None
+            s.count(("m", m, name), getattr(board, name), group=group)
         s.amount(("m", m, "hours"), board.hours_total, group=board.active)
     for name in (*COUNTS, "hours"):
         s.line([("m", m, name) for m in ids], ("m", None, name))
@@ -90,6 +115,7 @@ def _page(s: Suppression, figures: Figures, ids: list) -> None:
         s.count(("event_type", row.key, "public"), row.values[3])
     s.line([("event_type", row.key, "attendances") for row in events])
     s.line([("event_type", row.key, "public") for row in events])
+    return {**boards, None: network}
 
 
 def _breakdowns(s: Suppression, breakdowns: dict, ids: list) -> None:
@@ -100,7 +126,8 @@ def _breakdowns(s: Suppression, breakdowns: dict, ids: list) -> None:
         sectors = defaultdict(list)
         for m, sector in cells:
             sectors[m].append(sector)
-        for dimension, categories in DIMENSIONS.items():
+        dimensions = dimensions_of(measure)
+        for dimension, categories in dimensions.items():
             for category in categories:
                 cell = (measure, dimension, category)
                 network_value, network_group = zero, 0
@@ -127,12 +154,12 @@ def _breakdowns(s: Suppression, breakdowns: dict, ids: list) -> None:
             total = None
             if measure in ("hours", "event_participants") and not isinstance(scope, tuple):
                 total = ("m", scope, measure)
-            for dimension, categories in DIMENSIONS.items():
-                s.line(
-                    [("bd", scope, measure, dimension, category) for category in categories],
-                    total,
-                    family=(scope, measure),
-                )
+            for dimension, categories in dimensions.items():
+                parts = [("bd", scope, measure, dimension, category) for category in categories]
+                s.line(parts, total, family=(scope, measure))
+                if measure in PROGRAMME_MEASURES and not isinstance(scope, tuple):
+                    # Everyone of the target came in the period: the page's total is theirs.
+                    tie(s, parts, ("m", scope, measure))
 
 
 def _add(s: Suppression, key: tuple, value, group: int) -> None:
@@ -204,6 +231,11 @@ def _files(s: Suppression, tables: dict, ids: list, months: list[str]) -> None:
 def protect_rows(tables: dict, shown: dict) -> dict:
     """The fund's tables as coordinators get them: each cell's value or its marker."""
     counted = {c.key for c in SECTOR_MONTH if c.people} | {"hours"}
+    where = {c.key for c in WHERE_WHEN}
+    pillars = {
+        "intake": ("in", {c.key for c in INTAKE} - where),
+        "housing": ("ho", {c.key for c in HOUSING} - where),
+    }
     out = {}
     for name, rows in tables.items():
         protected = []
@@ -215,6 +247,9 @@ def protect_rows(tables: dict, shown: dict) -> dict:
             elif name == "month":
                 prefix = ("mo", m, row["month"])
                 columns = {c.key for c in MONTH if c.people}
+            elif name in pillars:
+                prefix = (pillars[name][0], m, row["month"])
+                columns = pillars[name][1]
             else:
                 key = ("bd", (m, row["sector"]), row["measure"], row["dimension"])
                 protected.append(row | {"value": shown.get((*key, row["category"]), row["value"])})

@@ -1,6 +1,6 @@
 """The municipal dashboard and its exports (the fund's tables, the participant list)."""
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 
 from civic_app.core.audit import record
 from civic_app.core.clock import now
@@ -26,11 +26,22 @@ from civic_app.reports.fund_tables import (
     fund_tables,
 )
 from civic_app.reports.indicators import collect
+from civic_app.reports.labels import euro_text, percent_text
 from civic_app.reports.participant_list import participant_rows
 from civic_app.reports.period import Period
 
 staff_only = roles_required(Role.STAFF)
 coordinator_only = roles_required(Role.COORDINATOR)
+
+
+def targets() -> dict[str, int]:
+    """The programme's three targets (config), in the order the dashboards show them."""
+    config = current_app.config
+    return {
+        "taken_in_charge": config["TARGET_TAKEN_IN_CHARGE"],
+        "housed": config["TARGET_HOUSED"],
+        "plans": config["TARGET_PLANS"],
+    }
 
 
 def _filters(projects=()) -> tuple[ReportFilterForm, Period, int | None]:
@@ -58,6 +69,7 @@ def municipal():
         municipality_id=municipality_id,
         project_id=project_id,
         by_project=True,
+        network=True,  # the programme's targets and pillars, for this municipality
     )
     board = Dashboard(figures, municipality_id, projects={p.id: p.title for p in projects})
     return render_template(
@@ -69,6 +81,9 @@ def municipal():
         below=0,
         charts=_charts(board),
         args=filter_args(form),
+        targets=targets(),
+        euro=euro_text,
+        percent=percent_text,
     )
 
 
@@ -85,6 +100,13 @@ def _charts(board: Dashboard, shown=None) -> dict:
         "marks": bars(board.mark_rows()),
         "hours_by_sector": bars(board.hours_by_sector()),
         "events": bars(board.events_by_type()),
+        "funnel": bars(board.funnel()),
+        "taken_in_charge_by_month": column_chart(
+            [(r.label[:2], r.values[0]) for r in board.programme_trend()]
+        ),
+        "housed_by_month": column_chart(
+            [(r.label[:2], r.values[1]) for r in board.programme_trend()]
+        ),
     }
 
 

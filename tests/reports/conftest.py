@@ -7,8 +7,22 @@ from decimal import Decimal
 import pytest
 
 from civic_app.attendance.models import Attendance, Mark
+from civic_app.casework.models import CareService, ConsentMethod, Intake, Referral, ServiceKind
+from civic_app.core.accounts import User
 from civic_app.core.permissions import Role
 from civic_app.events.models import Audience, CommunityEvent, EventAttendance, EventType
+from civic_app.housing.models import (
+    Dwelling,
+    DwellingKind,
+    DwellingState,
+    HousingMeasure,
+    ManagedBy,
+    MeasureKind,
+    MeasureStatus,
+    Outcome,
+    Placement,
+    RefurbishmentWork,
+)
 from civic_app.plans.models import Plan, PlanSignature, PlanStatus
 from civic_app.projects.models import Sector
 from civic_app.sms.models import Direction, Message, Status
@@ -198,3 +212,195 @@ def known(
 
 
 Q1 = {"date_from": "2026-01-01", "date_to": "2026-03-31"}
+
+
+# The pillars: people taken in charge, housing -------------------------------------------
+
+
+class PillarBuilder:
+    """Records of the first two pillars, made directly with the models (no HTTP)."""
+
+    def __init__(self, db, staff):
+        self.db = db
+        self.staff = staff
+        self.services: dict[int, object] = {}
+
+    def service(self, municipality_id: int, kind=None):
+        kind = kind or ServiceKind.LEGAL_AID
+        key = (municipality_id, kind)
+        if key not in self.services:
+            service = CareService(
+                municipality_id=municipality_id, name=f"Servizio {kind}", kind=kind
+            )
+            self.db.session.add(service)
+            self.db.session.flush()
+            self.services[key] = service
+        return self.services[key]
+
+    def person(self, municipality_id: int, *, met_on, referred=(), sex=None, vulnerabilities=""):
+        """A person in care with an intake met on `met_on` and a referral at each moment
+        of `referred` (datetimes, or (datetime, service kind) pairs)."""
+        person = User(
+            role=Role.IN_CARE, municipality_id=municipality_id, first_name="Persona",
+            sex=sex, vulnerabilities=vulnerabilities, preferred_language="it",
+        )  # fmt: skip
+        self.db.session.add(person)
+        self.db.session.flush()
+        intake = Intake(
+            municipality_id=municipality_id, person_id=person.id, met_on=met_on,
+            last_seen_on=met_on, consent_method=ConsentMethod.VERBAL,
+        )  # fmt: skip
+        self.db.session.add(intake)
+        self.db.session.flush()
+        for item in referred:
+            at, kind = item if isinstance(item, tuple) else (item, None)
+            self.db.session.add(
+                Referral(
+                    municipality_id=municipality_id, intake_id=intake.id,
+                    service_id=self.service(municipality_id, kind).id, created_at=at,
+                    status_changed_at=at,
+                )
+            )  # fmt: skip
+        self.db.session.flush()
+        return intake
+
+    def plan(self, intake, status, signed_at):
+        p = Plan(
+            municipality_id=intake.municipality_id, participant_id=intake.person_id,
+            goals="Obiettivi", target_hours=Decimal("40"), start_date=date(2026, 1, 1),
+            end_date=date(2026, 6, 30), status=status,
+        )  # fmt: skip
+        self.db.session.add(p)
+        self.db.session.flush()
+        for role, signer in (("participant", intake.person_id), ("staff", self.staff.id)):
+            self.db.session.add(
+                PlanSignature(
+                    plan_id=p.id, version=1, content_hash="0" * 64, signer_id=signer,
+                    signer_role=role, method="paper", signed_at=signed_at,
+                )
+            )  # fmt: skip
+        self.db.session.flush()
+        return p
+
+    def measure(self, intake, kind, status, starts_on, *, household=0, amount="0", outcome=None):
+        measure = HousingMeasure(
+            municipality_id=intake.municipality_id, intake_id=intake.id,
+            person_id=intake.person_id, kind=kind, status=status, starts_on=starts_on,
+            household_members=household, amount=Decimal(amount), outcome=outcome,
+            created_by_id=self.staff.id,
+        )  # fmt: skip
+        self.db.session.add(measure)
+        self.db.session.flush()
+        return measure
+
+    def dwelling(self, municipality_id, places, *, available_from=None, closed_on=None):
+        state = DwellingState.REFURBISHING if available_from is None else DwellingState.AVAILABLE
+        if closed_on is not None:
+            state = DwellingState.CLOSED
+        dwelling = Dwelling(
+            municipality_id=municipality_id, name="Via Tiburtina 12", address="Via Tiburtina 12",
+            kind=DwellingKind.SHARED_FLAT, places=places, managed_by=ManagedBy.MUNICIPALITY,
+            state=state, available_from=available_from, closed_on=closed_on,
+        )  # fmt: skip
+        self.db.session.add(dwelling)
+        self.db.session.flush()
+        return dwelling
+
+    def work(self, dwelling, starts_on, cost):
+        self.db.session.add(
+            RefurbishmentWork(
+                municipality_id=dwelling.municipality_id, dwelling_id=dwelling.id,
+                description="Imbiancatura", starts_on=starts_on, cost=Decimal(cost),
+            )
+        )  # fmt: skip
+        self.db.session.flush()
+
+    def placement(self, measure, dwelling, places, starts_on, ends_on=None):
+        self.db.session.add(
+            Placement(
+                municipality_id=dwelling.municipality_id, measure_id=measure.id,
+                dwelling_id=dwelling.id, places=places, starts_on=starts_on, ends_on=ends_on,
+            )
+        )  # fmt: skip
+        self.db.session.flush()
+
+    def housed(self, municipality_id, count, *, starts_on=date(2026, 2, 1), household=0):
+        """`count` people taken in charge, referred and in an active rent support."""
+        for _ in range(count):
+            intake = self.person(municipality_id, met_on=starts_on, referred=[utc(2026, 2, 1, 10)])
+            self.measure(
+                intake, MeasureKind.RENT_SUPPORT, MeasureStatus.ACTIVE, starts_on,
+                household=household, amount="300",
+            )  # fmt: skip
+
+
+@pytest.fixture
+def build(db, create_user):
+    return PillarBuilder(db, create_user(Role.STAFF))
+
+
+@pytest.fixture
+def pillars(db, municipality, other_municipality, build, clock):
+    """Roma P1–P5, Milano Q1 (clock: 4 March 2026; period Q1 2026). Expected answers in
+    tests/reports/test_three_targets.py and test_housing_figures.py.
+
+    Intakes and referrals: P1 met 10 Nov 2025, referred 12 Nov 2025 and 15 Jan 2026;
+    P2 met 20 Jan, referred 21 Jan, plan signed and completed; P3 met 5 Feb, referred
+    10 Feb, plan signed (active); P4 met 7 Feb, never referred; P5 met 1 Mar, referred
+    2 Mar; Q1 (Milano) met 1 Feb, referred 3 Feb.
+    Housing (Roma): D1 4 places from 1 Jan; D2 refurbishing (works from 1 Feb, 1500.50);
+    D3 2 places from 1 Feb, closed 1 Mar; works on D1 in Dec 2025 (800). P1: placement
+    since Dec 2025, in D3 1–15 Feb (1 place). P2: placement from 10 Jan, 2 household
+    members, in D1 with 3 places. P3: rent support from 1 Feb (2100, household 1) and
+    deposit from 15 Feb (700.25, ended in autonomous housing, household 3). P4: autonomy
+    support approved (not begun). P5: a placement ended "not started" (1 Mar) and a rent
+    support from 10 Mar (after today). Q1: rent support from 20 Feb (1200).
+    """
+    K, S = MeasureKind, MeasureStatus
+    roma, milano = municipality.id, other_municipality.id
+    b = build
+    p = {}
+    p["P1"] = b.person(
+        roma, met_on=date(2025, 11, 10),
+        referred=[utc(2025, 11, 12, 10), (utc(2026, 1, 15, 10), ServiceKind.HEALTH)],
+        sex="male",
+    )  # fmt: skip
+    p["P2"] = b.person(
+        roma, met_on=date(2026, 1, 20), referred=[utc(2026, 1, 21, 10)], sex="female",
+        vulnerabilities=",trafficking_victim,",
+    )  # fmt: skip
+    p["P3"] = b.person(
+        roma, met_on=date(2026, 2, 5), referred=[(utc(2026, 2, 10, 10), ServiceKind.HEALTH)],
+        sex="male", vulnerabilities=",disability,single_parent,",
+    )  # fmt: skip
+    p["P4"] = b.person(roma, met_on=date(2026, 2, 7), sex="female")
+    p["P5"] = b.person(roma, met_on=date(2026, 3, 1), referred=[utc(2026, 3, 2, 10)], sex="female")
+    p["Q1"] = b.person(
+        milano, met_on=date(2026, 2, 1), referred=[utc(2026, 2, 3, 10)], sex="male",
+        vulnerabilities=",disability,",
+    )  # fmt: skip
+    b.plan(p["P2"], PlanStatus.COMPLETED, utc(2026, 1, 25, 10))
+    b.plan(p["P3"], PlanStatus.ACTIVE, utc(2026, 2, 20, 10))
+
+    d1 = b.dwelling(roma, 4, available_from=date(2026, 1, 1))
+    d2 = b.dwelling(roma, 2)
+    d3 = b.dwelling(roma, 2, available_from=date(2026, 2, 1), closed_on=date(2026, 3, 1))
+    b.work(d2, date(2026, 2, 1), "1500.50")
+    b.work(d1, date(2025, 12, 1), "800")
+    m1 = b.measure(p["P1"], K.PLACEMENT, S.ACTIVE, date(2025, 12, 1))
+    b.placement(m1, d3, 1, date(2026, 2, 1), date(2026, 2, 15))
+    m2 = b.measure(p["P2"], K.PLACEMENT, S.ACTIVE, date(2026, 1, 10), household=2)
+    b.placement(m2, d1, 3, date(2026, 1, 10))
+    b.measure(p["P3"], K.RENT_SUPPORT, S.ACTIVE, date(2026, 2, 1), household=1, amount="2100")
+    b.measure(
+        p["P3"], K.DEPOSIT_SUPPORT, S.ENDED, date(2026, 2, 15), household=3, amount="700.25",
+        outcome=Outcome.AUTONOMOUS_HOUSING,
+    )  # fmt: skip
+    b.measure(p["P4"], K.AUTONOMY_SUPPORT, S.APPROVED, date(2026, 2, 10), amount="90")
+    b.measure(
+        p["P5"], K.PLACEMENT, S.ENDED, date(2026, 3, 1), household=4, outcome=Outcome.NOT_STARTED
+    )
+    b.measure(p["P5"], K.RENT_SUPPORT, S.ACTIVE, date(2026, 3, 10), amount="999")
+    b.measure(p["Q1"], K.RENT_SUPPORT, S.ACTIVE, date(2026, 2, 20), amount="1200")
+    db.session.commit()
+    return p

@@ -178,8 +178,13 @@ def test_the_national_page_shows_aggregates_only_with_small_counts_hidden(
     assert table["Roma"] == ["&lt;5", "&lt;5", "&lt;5", "x", "x", "—", "1", "&lt;5", "5", "2"]
     assert table["Milano"] == ["&lt;5", "&lt;5", "&lt;5", "&lt;5", "x", "—", "0", "0", "1", "0"]
     assert table["Rete"][3:5] == ["12", "x"]
-    assert re.search(r'id="target-plans">&lt;5</span> / 600', body)
-    assert re.search(r'id="target-reached">12</span> / 3000', body)
+    assert re.search(r'id="target-plans" dir="ltr">&lt;5</span> / <span dir="ltr">600', body)
+    # Nobody taken in charge nor housed in this data set; the old proxy is named for what
+    # it is and has no target.
+    assert re.search(r'id="target-taken-in-charge" dir="ltr">0</span> / <span dir="ltr">3000', body)
+    assert re.search(r'id="target-housed" dir="ltr">0</span> / <span dir="ltr">500', body)
+    assert 'id="people-at-activities" dir="ltr">12</span>' in body
+    assert "target-reached" not in body
     # No name or phone of anyone reaches a coordinator.
     for person in known.people.values():
         assert person.first_name not in body
@@ -187,10 +192,19 @@ def test_the_national_page_shows_aggregates_only_with_small_counts_hidden(
 
 
 def test_targets_are_configurable(client, login_as, create_user, known, app, monkeypatch):
-    monkeypatch.setitem(app.config, "TARGET_PEOPLE_REACHED", 24)
+    monkeypatch.setitem(app.config, "TARGET_PLANS", 6)
+    monkeypatch.setitem(app.config, "TARGET_HOUSED", 50)
+    monkeypatch.setitem(app.config, "TARGET_TAKEN_IN_CHARGE", 300)
+    monkeypatch.setitem(app.config, "SUPPRESS_BELOW", 1)
     login_as(create_user(Role.COORDINATOR))
     body = client.get("/network", query_string=Q1).get_data(as_text=True)
-    assert re.search(r'id="target-reached">12</span> / 24\s*\(50%\)', body)
+    assert re.search(
+        r'id="target-plans" dir="ltr">3</span> / <span dir="ltr">6</span>\s*'
+        r'\(<span dir="ltr">50%</span>\)',
+        body,
+    )
+    assert re.search(r'id="target-housed" dir="ltr">0</span> / <span dir="ltr">50<', body)
+    assert re.search(r'id="target-taken-in-charge" dir="ltr">0</span> / <span dir="ltr">300<', body)
 
 
 @pytest.mark.parametrize("path", ["/network", "/network/fund.xlsx"])

@@ -7,7 +7,14 @@ from openpyxl import load_workbook
 
 from civic_app.core.models import AuditEvent
 from civic_app.core.permissions import Role
-from civic_app.reports.columns import BREAKDOWNS, MONTH, PARTICIPANTS, SECTOR_MONTH
+from civic_app.reports.columns import (
+    BREAKDOWNS,
+    HOUSING,
+    INTAKE,
+    MONTH,
+    PARTICIPANTS,
+    SECTOR_MONTH,
+)
 from tests.reports.conftest import Q1
 
 
@@ -60,7 +67,9 @@ def test_the_national_xlsx_has_every_municipality_with_small_counts_hidden(
     response = client.get("/network/fund.xlsx", query_string=Q1)
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["readme", "sector_month", "month", "breakdowns", "columns"]
+    assert book.sheetnames == [
+        "readme", "sector_month", "month", "intake", "housing", "breakdowns", "columns"
+    ]  # fmt: skip
     sheet = list(book["sector_month"].values)
     header, rows = sheet[0], [dict(zip(sheet[0], r, strict=True)) for r in sheet[1:]]
     assert header == tuple(c.key for c in SECTOR_MONTH)
@@ -87,7 +96,7 @@ def test_every_column_is_documented(app):
     from pathlib import Path
 
     doc = (Path(app.root_path).parent / "docs" / "reports.md").read_text()
-    for column in SECTOR_MONTH + MONTH + BREAKDOWNS + PARTICIPANTS:
+    for column in SECTOR_MONTH + MONTH + INTAKE + HOUSING + BREAKDOWNS + PARTICIPANTS:
         assert f"`{column.key}`" in doc, column.key
 
 
