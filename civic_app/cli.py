@@ -45,6 +45,7 @@ def seed_demo(if_empty: bool):
     from civic_app.seeding.demo_casework import seed_demo_casework
     from civic_app.seeding.demo_events import seed_demo_events
     from civic_app.seeding.demo_history import seed_demo_history
+    from civic_app.seeding.demo_housing import seed_demo_housing
     from civic_app.seeding.demo_people import seed_demo as make_demo
     from civic_app.seeding.demo_projects import seed_demo_projects
 
@@ -55,6 +56,7 @@ def seed_demo(if_empty: bool):
         seed_demo_events(ensure_network(), now())
         seed_demo_history(ensure_network(), now())
         seed_demo_casework(ensure_network(), now(), current_app.config["DEMO_PASSWORD"])
+        seed_demo_housing(ensure_network(), now())
         db.session.commit()
         click.echo("Demo data loaded.")
     else:
@@ -114,12 +116,14 @@ def seed_scale_command(factor: float, seed_value: int, force: bool):
         f"  staff1.<slug>@{EMAIL_DOMAIN}, staff2.<slug>@{EMAIL_DOMAIN}   e.g. staff1.roma@...\n"
         f"  tutor1.<slug>@{EMAIL_DOMAIN} ...                       (slug: roma, milano-2, ...)\n"
         f"  caseworker1.<slug>@{EMAIL_DOMAIN}, caseworker2.<slug>@... (a psychologist)\n"
+        "  housing (dwellings and measures): staff1.<slug>@... and caseworker1.<slug>@...\n"
         "  participants: +393480000001 ... (log in by SMS code at /login/phone)"
     )
 
 
 def print_demo_logins() -> None:
     from civic_app.seeding.demo_casework import DEMO_CASEWORKERS
+    from civic_app.seeding.demo_housing import HOUSING_ACCOUNTS
     from civic_app.seeding.demo_people import DEMO_PEOPLE
 
     password = current_app.config["DEMO_PASSWORD"]
@@ -130,6 +134,7 @@ def print_demo_logins() -> None:
             click.echo(f"    {role.value:<12} {slug or 'national':<9} {email}")
     for slug, _first, _last, email, profession in DEMO_CASEWORKERS:
         click.echo(f"    {'caseworker':<12} {slug:<9} {email}  ({profession})")
+    click.echo(f"  housing (dwellings and measures): {', '.join(HOUSING_ACCOUNTS)}")
     click.echo("  participants (at /login/phone; read the code on /dev/phone):")
     for role, slug, first, _last, email, phone, lang in DEMO_PEOPLE:
         if not email:

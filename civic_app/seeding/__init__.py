@@ -3,8 +3,9 @@
 Used only by the CLI, the benchmarks and the tests; nothing in the product imports it.
 One module per feature: demo_people, demo_projects, demo_events, demo_history (four
 months of attendance, plans, events and SMS), demo_casework (units, care services, case
-team, intakes, referrals, notes); the scale data set is `scale` (the entry), `bulk`
+team, intakes, referrals, notes), demo_housing (dwellings, works, housing measures,
+placements); the scale data set is `scale` (the entry), `bulk`
 (sizes, rows, bulk insert), `scale_municipality` (accounts, projects, sessions,
 participants, enrolments), `scale_attendance`, `scale_plans`, `scale_events`,
-`scale_messages` and `scale_casework`.
+`scale_messages`, `scale_casework` and `scale_housing`.
 """

@@ -1,8 +1,8 @@
 """`flask seed scale`: a large, realistic and deterministic data set for load tests.
 
-The entry point: one coordinator, then each municipality (`scale_municipality`), its
-rows inserted and committed before the next. Sizes, rows and the bulk insert are in
-`bulk`."""
+The entry point: one coordinator, then each municipality (`scale_municipality`, then
+`scale_casework` and `scale_housing`), its rows inserted and committed before the next.
+Sizes, rows and the bulk insert are in `bulk`."""
 
 import random
 from datetime import datetime, time, timedelta
@@ -25,6 +25,7 @@ from civic_app.seeding.bulk import (
     user_row,
 )
 from civic_app.seeding.scale_casework import intake_total, seed_casework
+from civic_app.seeding.scale_housing import housing_sizes, seed_housing
 from civic_app.seeding.scale_municipality import seed_municipality
 
 
@@ -57,12 +58,15 @@ def seed_scale(
     people = split(sizes.participants, weights)
     plans = split(sizes.plans, people)
     intakes = split(intake_total(factor, sizes.municipalities), weights)
+    housed, dwellings = housing_sizes(factor, intakes)
     _coordinator(ctx)
     for index in range(sizes.municipalities):
         rng = random.Random(f"civic-scale:{seed}:{index}")  # noqa: S311
         m = seed_municipality(ctx, rng, _municipality(ctx, index), people[index], plans[index])
         case_rng = random.Random(f"civic-scale:{seed}:{index}:casework")  # noqa: S311
         seed_casework(ctx, case_rng, m, intakes[index])
+        housing_rng = random.Random(f"civic-scale:{seed}:{index}:housing")  # noqa: S311
+        seed_housing(ctx, housing_rng, m, housed[index], dwellings[index])
         ctx.rows.flush()
         db.session.commit()
         if progress:
