@@ -37,6 +37,7 @@ from civic_app.projects.models import (
 from civic_app.seeding.demo_casework import seed_demo_casework
 from civic_app.seeding.demo_events import seed_demo_events
 from civic_app.seeding.demo_history import seed_demo_history
+from civic_app.seeding.demo_housing import seed_demo_housing
 from civic_app.seeding.demo_people import seed_demo
 from civic_app.seeding.demo_projects import seed_demo_projects
 from civic_app.sms.models import Message
@@ -92,6 +93,10 @@ KEY_PAGES = {
         "/cases/{case}",
         "/cases/services",
         "/cases/referrals/{referral}",
+        "/housing/dwellings",
+        "/housing/dwellings/{dwelling}",
+        "/housing/dwellings/new",
+        "/cases/{housed_case}/housing",
     ],
     "coordinator": ["/network"],
 }
@@ -165,6 +170,7 @@ def seed_world(app) -> World:
         seed_demo_events(municipalities, moment)
         seed_demo_history(municipalities, moment)
         seed_demo_casework(municipalities, moment, PASSWORD)
+        seed_demo_housing(municipalities, moment)
         db.session.flush()
         roma = municipalities["roma"]
         staff = next(u for u in people if u.email == STAFF_EMAIL)
@@ -409,8 +415,9 @@ def seed_caseworker(app) -> dict:
 
 def demo_case_ids(municipality_id: int) -> dict[str, int]:
     """The demo case the caseworker's key pages show: an open case of the municipality
-    with a referral and a note the whole team reads (the first such), and that referral.
-    Needs an app context, after `seed_demo_casework`."""
+    with a referral and a note the whole team reads (the first such), and that referral;
+    a dwelling people live in and the case of one of them. Needs an app context, after
+    `seed_demo_casework` and `seed_demo_housing`."""
     from civic_app.casework.models import (
         CaseNote,
         Intake,
@@ -436,4 +443,19 @@ def demo_case_ids(municipality_id: int) -> dict[str, int]:
     referral_id = db.session.scalar(
         db.select(Referral.id).where(Referral.intake_id == case_id).order_by(Referral.id).limit(1)
     )
-    return {"case": case_id, "referral": referral_id}
+    from civic_app.housing.models import HousingMeasure, Placement
+
+    # The housing pages: a dwelling people lived in, and the case of one of them.
+    placement = db.session.scalars(
+        db.select(Placement)
+        .where(Placement.municipality_id == municipality_id)
+        .order_by(Placement.id)
+        .limit(1)
+    ).one()
+    housed_case = db.session.get(HousingMeasure, placement.measure_id).intake_id
+    return {
+        "case": case_id,
+        "referral": referral_id,
+        "dwelling": placement.dwelling_id,
+        "housed_case": housed_case,
+    }
