@@ -310,3 +310,14 @@ class DwellingFilterForm(Form):
 
     state = SelectField(_l("Stato"), choices=[], validate_choice=False)
     submit = SubmitField(_l("Filtra"))
+
+
+class MeasureFilterForm(Form):
+    """The measures list's filter: a GET form (a status and a kind are no personal data)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Stato"), choices=[], validate_choice=False)
+    kind = SelectField(_l("Tipo di misura"), choices=[], validate_choice=False)
+    submit = SubmitField(_l("Filtra"))

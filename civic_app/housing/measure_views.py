@@ -14,6 +14,7 @@ from flask_login import current_user
 from civic_app.casework.access import load_case_or_404
 from civic_app.casework.models import IntakeStatus
 from civic_app.core.errors import DomainError, put_on_form
+from civic_app.core.paging import paginate
 from civic_app.core.permissions import (
     can_work_cases,
     current_municipality_id,
@@ -26,6 +27,7 @@ from civic_app.housing.forms import (
     AdvanceForm,
     EndPlacementForm,
     MeasureEditForm,
+    MeasureFilterForm,
     MeasureForm,
     PlaceForm,
 )
@@ -47,7 +49,7 @@ from civic_app.housing.models import (
     MeasureStatus,
     Placement,
 )
-from civic_app.housing.pages import is_open, measure_items, today
+from civic_app.housing.pages import PER_PAGE, is_open, measure_items, measures_query, today
 
 #: What the step buttons say.
 STEP_LABELS = {
@@ -58,6 +60,42 @@ STEP_LABELS = {
 
 def _user():
     return current_user._get_current_object()
+
+
+@bp.route("/housing/measures")
+@housing_required
+def measures():
+    """The municipality's housing measures, filtered by status and kind
+    (?status=active&kind=rent_support): who is in which measure, for the team at a desk."""
+    form = MeasureFilterForm(formdata=request.args)
+    form.status.choices = [("", _("Tutti"))] + [
+        (s.value, MEASURE_STATUS_LABELS[s]) for s in MeasureStatus
+    ]
+    form.kind.choices = [("", _("Tutti"))] + [
+        (k.value, MEASURE_KIND_LABELS[k]) for k in MeasureKind
+    ]
+    chosen = {}
+    for name, enum in (("status", MeasureStatus), ("kind", MeasureKind)):
+        value = getattr(form, name).data
+        try:
+            chosen[name] = enum(value) if value else None
+        except ValueError:
+            chosen[name] = None
+            getattr(form, name).errors = [_("Scegli un valore dell'elenco.")]
+    page = paginate(
+        measures_query(current_municipality_id(), chosen["status"], chosen["kind"]),
+        request.args.get("page", 1, type=int),
+        PER_PAGE,
+    )
+    return render_template(
+        "housing/measures.html",
+        form=form,
+        measures=page,
+        args={name: value.value for name, value in chosen.items() if value is not None},
+        kind_labels=MEASURE_KIND_LABELS,
+        status_labels=MEASURE_STATUS_LABELS,
+        outcome_labels=OUTCOME_LABELS,
+    )
 
 
 def _back_to(intake, anchor: str = "measures"):

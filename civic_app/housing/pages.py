@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm import selectinload
 
 from civic_app.core.clock import now
 from civic_app.core.timeutil import to_local
@@ -172,3 +173,20 @@ def case_summary(intake) -> CaseSummary:
     measures = measures_of(intake)
     current = [m for m in measures if m.status != MeasureStatus.ENDED]
     return CaseSummary(total=len(measures), current=current)
+
+
+def measures_query(
+    municipality_id: int, status: MeasureStatus | None = None, kind: MeasureKind | None = None
+):
+    """The municipality's housing measures (of a status and kind, if given), the latest
+    first, with their person (one query per page, not one per row)."""
+    query = (
+        db.select(HousingMeasure)
+        .where(HousingMeasure.municipality_id == municipality_id)
+        .options(selectinload(HousingMeasure.person))
+    )
+    if status is not None:
+        query = query.where(HousingMeasure.status == status)
+    if kind is not None:
+        query = query.where(HousingMeasure.kind == kind)
+    return query.order_by(HousingMeasure.starts_on.desc(), HousingMeasure.id.desc())

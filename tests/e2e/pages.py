@@ -96,6 +96,7 @@ KEY_PAGES = {
         "/housing/dwellings",
         "/housing/dwellings/{dwelling}",
         "/housing/dwellings/new",
+        "/housing/measures",
         "/cases/{housed_case}/housing",
     ],
     "coordinator": ["/network"],

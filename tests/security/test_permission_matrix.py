@@ -316,6 +316,7 @@ ROUTES: dict[str, Route] = {
     ),
     # Housing: dwellings, works, a case's measures, placements ---------------------------
     "GET /housing/dwellings": Route(HOUSING_PAGE),
+    "GET /housing/measures": Route(HOUSING_PAGE, why="names people: the housing team only"),
     "GET /housing/dwellings/new": Route(HOUSING_PAGE),
     "POST /housing/dwellings/new": Route(HOUSING_POST),
     "GET /housing/dwellings/<int:dwelling_id>": Route(HOUSING_RECORD),
