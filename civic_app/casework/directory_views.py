@@ -1,8 +1,6 @@
 """Staff's pages for units and the directory of care services, and the directory the case
 team (and staff) search."""
 
-from functools import wraps
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -32,37 +30,27 @@ from civic_app.core.errors import DomainError, put_on_form
 from civic_app.core.paging import paginate
 from civic_app.core.permissions import (
     Role,
+    allowed_by,
     can_work_cases,
     current_municipality_id,
     get_scoped_or_404,
     roles_required,
     scoped_select,
 )
-from civic_app.extensions import db, login_manager
+from civic_app.extensions import db
 from civic_app.projects.forms import ActionForm
 
 staff_only = roles_required(Role.STAFF)
 PER_PAGE = 30
 
 
-def directory_readers(view):
-    """Staff, and the case team (caseworkers and staff with the casework grant).
+def _reads_the_directory(user) -> bool:
+    """Staff, and the case team (caseworkers and staff with the casework grant)."""
+    return user.role == Role.STAFF or can_work_cases(user)
 
-    :raise 401: (redirect to the login page) when nobody is logged in.
-    :raise 403: for everyone else, audited as a refusal.
-    """
 
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if current_user.role != Role.STAFF and not can_work_cases(current_user):
-            record("auth.forbidden", details={"endpoint": view.__name__})
-            db.session.commit()
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
+#: 401 for nobody, 403 (audited) for anyone but staff and the case team.
+directory_readers = allowed_by(_reads_the_directory)
 
 
 def _checked_action() -> None:

@@ -118,26 +118,33 @@ def can_work_cases(user) -> bool:
     return user.role == Role.CASEWORKER or (user.role == Role.STAFF and user.has_grant("casework"))
 
 
-def casework_required(view):
-    """Let in only those who `can_work_cases`.
+def allowed_by(check: Callable) -> Callable:
+    """A decorator that lets in only those for whom `check(user)` is true.
 
     :raise 401: (redirect to the login page) when nobody is logged in.
     :raise 403: for everyone else, audited as a refusal.
     """
 
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if not can_work_cases(current_user):
-            from civic_app.core.audit import record
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not check(current_user):
+                from civic_app.core.audit import record
 
-            record("auth.forbidden", details={"endpoint": view.__name__})
-            db.session.commit()
-            abort(403)
-        return view(*args, **kwargs)
+                record("auth.forbidden", details={"endpoint": view.__name__})
+                db.session.commit()
+                abort(403)
+            return view(*args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorator
+
+
+#: Let in only those who `can_work_cases` (401 for nobody, 403 audited for others).
+casework_required = allowed_by(can_work_cases)
 
 
 def can_manage_housing(user) -> bool:
@@ -147,26 +154,8 @@ def can_manage_housing(user) -> bool:
     return user.role in (Role.STAFF, Role.CASEWORKER) and user.has_grant("housing")
 
 
-def housing_required(view):
-    """Let in only those who `can_manage_housing`.
-
-    :raise 401: (redirect to the login page) when nobody is logged in.
-    :raise 403: for everyone else, audited as a refusal.
-    """
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if not can_manage_housing(current_user):
-            from civic_app.core.audit import record
-
-            record("auth.forbidden", details={"endpoint": view.__name__})
-            db.session.commit()
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
+#: Let in only those who `can_manage_housing` (401 for nobody, 403 audited for others).
+housing_required = allowed_by(can_manage_housing)
 
 
 def can_see_outbox(user) -> bool:
