@@ -20,7 +20,7 @@ from civic_app.housing.models import HousingMeasure, MeasureKind, Placement, Ref
 from civic_app.reports.dashboard import rate
 from civic_app.reports.occupancy import place_days
 from civic_app.reports.period import Period
-from civic_app.reports.programme import benefiting, first_referrals, housed_people, scoped
+from civic_app.reports.programme import benefiting, first_referrals, housed_by_month, scoped
 from civic_app.reports.queries import ZERO, decimal_of
 
 
@@ -78,18 +78,7 @@ def _housing(period: Period, today, municipality_id: int | None) -> dict[tuple, 
     run = db.session.execute
     where_m = scoped(municipality_id)
     rows: dict[tuple, dict] = defaultdict(lambda: {"_groups": {}})
-    housed = housed_people(today, where_m)
-    first_month = period.month_of_day(housed.c.first)
-    for m, month, people, household in run(
-        select(
-            housed.c.municipality_id,
-            first_month,
-            func.count(),
-            func.coalesce(func.sum(housed.c.household), 0),
-        )
-        .where(period.contains_day(housed.c.first))
-        .group_by(housed.c.municipality_id, first_month)
-    ):
+    for m, month, people, household in run(housed_by_month(period, today, where_m)):
         rows[(m, month)]["people_entering"] = people
         rows[(m, month)]["household_members"] = household
         rows[(m, month)]["_groups"]["household_members"] = people

@@ -81,6 +81,23 @@ def scoped(municipality_id: int | None):
     return lambda column: [] if municipality_id is None else [column == municipality_id]
 
 
+def housed_by_month(period: Period, today, where_m):
+    """(municipality, month, people, household members) of the people whose first
+    benefiting measure began in each month of the period."""
+    housed = housed_people(today, where_m)
+    first_month = period.month_of_day(housed.c.first)
+    return (
+        select(
+            housed.c.municipality_id,
+            first_month,
+            func.count(),
+            func.coalesce(func.sum(housed.c.household), 0),
+        )
+        .where(period.contains_day(housed.c.first))
+        .group_by(housed.c.municipality_id, first_month)
+    )
+
+
 def programme_rows(
     period: Period, moment: datetime, municipality_id: int | None = None
 ) -> dict[str, list[tuple]]:
@@ -128,17 +145,7 @@ def programme_rows(
             func.coalesce(func.sum(housed.c.household), 0),
         ).group_by(housed.c.municipality_id)
     ).all()
-    first_month = period.month_of_day(housed.c.first)
-    rows["housed_by_month"] = run(
-        select(
-            housed.c.municipality_id,
-            first_month,
-            func.count(),
-            func.coalesce(func.sum(housed.c.household), 0),
-        )
-        .where(period.contains_day(housed.c.first))
-        .group_by(housed.c.municipality_id, first_month)
-    ).all()
+    rows["housed_by_month"] = run(housed_by_month(period, today, where_m)).all()
 
     # Money spent in the period: measures by kind, works on dwellings.
     rows["money"] = [
