@@ -126,6 +126,8 @@ NOT_ABOUT_THE_PERSON = {
     ("case_note", "author_id"): "the case-team member who wrote a note; the notes about "
     "the person are in their copy under case_notes (with the author's profession)",
     ("care_service", "phone"): "the number of a care service of the directory, no person's",
+    ("housing_measure", "created_by_id"): "the staff member or caseworker who proposed a "
+    "housing measure",
 }
 
 
@@ -148,6 +150,7 @@ def test_the_copy_holds_a_row_of_every_table_that_keeps_data_about_the_person(
 
     from civic_app.attendance.models import Attendance, AttendanceChange, Mark
     from civic_app.casework.models import ConsentMethod, Intake
+    from civic_app.housing.models import HousingMeasure, MeasureKind
     from civic_app.events.models import (
         Audience,
         CommunityEvent,
@@ -337,6 +340,22 @@ def test_the_copy_holds_a_row_of_every_table_that_keeps_data_about_the_person(
                 consent_method=ConsentMethod.VERBAL,
             ),
             "Stazione Termini",
+        ),  # fmt: skip
+        ("housing_measure", "person_id"): lambda: (
+            HousingMeasure(
+                municipality_id=m,
+                intake_id=db.session.scalar(
+                    db.select(Intake.id).where(Intake.person_id == amina.id)
+                ),
+                person_id=amina.id,
+                kind=MeasureKind.RENT_SUPPORT,
+                starts_on=date(2026, 2, 2),
+                monthly_amount=Decimal("350.00"),
+                months=6,
+                amount=Decimal("2100.00"),
+                notes="Affitto in via Prenestina",
+            ),
+            "Affitto in via Prenestina",
         ),  # fmt: skip
     }
     # A table added later with rows about people fails here until its rows are in the copy
