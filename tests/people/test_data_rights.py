@@ -150,7 +150,6 @@ def test_the_copy_holds_a_row_of_every_table_that_keeps_data_about_the_person(
 
     from civic_app.attendance.models import Attendance, AttendanceChange, Mark
     from civic_app.casework.models import ConsentMethod, Intake
-    from civic_app.housing.models import HousingMeasure, MeasureKind
     from civic_app.events.models import (
         Audience,
         CommunityEvent,
@@ -158,6 +157,7 @@ def test_the_copy_holds_a_row_of_every_table_that_keeps_data_about_the_person(
         EventRsvp,
         EventType,
     )
+    from civic_app.housing.models import HousingMeasure, MeasureKind
     from civic_app.people.data_rights import export_data
     from civic_app.plans.models import Plan, PlanEvent, PlanSignature
     from civic_app.projects.models import Rsvp, SessionOffer
