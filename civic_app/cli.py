@@ -1,4 +1,5 @@
-"""Command-line tools: `flask seed`, `flask users`, `flask translate`, `flask scheduler run`."""
+"""Command-line tools: `flask seed`, `flask users`, `flask translate`, `flask scheduler run`,
+`flask backup`."""
 
 import subprocess
 import sys
@@ -20,6 +21,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(translate)
     app.cli.add_command(scheduler)
+    app.cli.add_command(backup)
 
 
 @click.group(help="Fill the database.")
@@ -322,3 +324,63 @@ def sms_dispatch():
 
     job = next(j for j in JOBS if j.id == "dispatch_outbox")
     click.echo(run_job(current_app._get_current_object(), job) or "nothing due")
+
+
+@click.group(help="Back up the database and restore a backup into an empty database.")
+def backup():
+    pass
+
+
+@backup.command("create", help="Back up the database, while the site serves, into one file.")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def backup_create(path: Path | None):
+    from civic_app.core.backup import BackupError, create_backup, default_path, shown
+    from civic_app.core.clock import now
+
+    url = db.engine.url
+    if path is None:
+        folder = Path(current_app.instance_path) / "backups"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = default_path(folder, url, now())
+    click.echo(f"Backing up {shown(url)} into {path} ...")
+    try:
+        made = create_backup(url.render_as_string(hide_password=False), path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    found = made.inventory
+    click.echo(
+        f"Done in {made.seconds:.1f} s: {made.size / 1_000_000:.1f} MB, {len(found.tables)} "
+        f"tables, {found.rows:,} rows. Manifest: {made.manifest_path}"
+    )
+
+
+@backup.command("restore", help="Restore a backup into an empty database and check it.")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--to", "target", metavar="DATABASE_URL",
+    help="The empty database to restore into (default: the configured DATABASE_URL).",
+)  # fmt: skip
+def backup_restore(path: Path, target: str | None):
+    from sqlalchemy.engine import make_url
+
+    from civic_app.core.backup import BackupError, restore_backup, shown
+
+    if target is None:
+        target = db.engine.url.render_as_string(hide_password=False)
+        db.engine.dispose()  # the restore needs the database to itself
+    if target.startswith("postgresql://"):
+        target = target.replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        url = make_url(target)
+    except Exception as error:  # noqa: BLE001 - a mistyped URL, said plainly
+        raise click.ClickException(f"Not a database URL: {error}") from error
+    click.echo(f"Restoring {path} into {shown(url)} ...")
+    try:
+        restored, checked = restore_backup(path, target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Restored: {len(restored.tables)} tables, {restored.rows:,} rows"
+        + (", as in the manifest." if checked else "; no manifest beside the file to check.")
+    )
+    click.echo("Then run `flask db upgrade` (nothing to do if the backup is from this version).")
