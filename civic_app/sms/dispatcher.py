@@ -8,12 +8,15 @@ is written with the next row's take (one commit per message; on PostgreSQL one
 statement, in autocommit), at the end of the batch, or at once after a gateway error
 or when rate-limited. So a row is `sending` only while it may be with the gateway,
 and a dispatcher that dies leaves at most one: `mark_stale_sending` turns it into
-`unknown` rather than sending it again; its other reserved rows are still `queued` and
-go out once the lease has passed. A gateway call that may have reached the provider
-without an answer (a read timeout) is `unknown` at once, for the same reason. An
-`unknown` row is never resent: when the provider did take it, its status callback
-(which carries our message id) records the SID and moves it on; when it did not,
-staff see it as "esito sconosciuto". Never sent twice."""
+`unknown` rather than sending it again. A gateway call that may have reached the
+provider without an answer (a read timeout) is `unknown` at once, for the same reason.
+An `unknown` row is never resent: when the provider did take it, its status callback
+(which carries our message id) records the SID and moves it on; when it did not, staff
+see it as "esito sconosciuto". The dead dispatcher's other reserved rows are still
+`queued` and go out once the lease has passed. The lease is short (CLAIM_SECONDS) and
+renewed while the batch is sent (every RENEW_EVERY_SECONDS, also while waiting for the
+rate limit), so the next run of the dispatcher job takes a killed dispatcher's batch over
+within seconds, however long the batch. Never sent twice."""
 
 import logging
 import time
@@ -33,6 +36,9 @@ log = logging.getLogger(__name__)
 
 #: How long a row may stay in `sending` before its dispatcher is taken for dead.
 STALE_SENDING_AFTER = timedelta(minutes=10)
+#: A batch is reserved for this long, and the reservation is renewed while it is sent.
+CLAIM_SECONDS = 4.0
+RENEW_EVERY_SECONDS = 1.0
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 3600
 
@@ -237,7 +243,7 @@ def dispatch_due(
     """Send the due messages (up to `limit`), at most `rate_per_second`; return how many went."""
     mark_stale_sending(now)
     interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
-    lease = timedelta(seconds=60 + limit * interval)
+    lease = timedelta(seconds=CLAIM_SECONDS)
     statement = _take_statement(now)
     # PostgreSQL writes the previous answer and takes the next message in one statement.
     combined = statement.add_cte(_SENT.cte("answer")) if _is_postgresql() else None
@@ -245,11 +251,12 @@ def dispatch_due(
     sent = 0
     last = None
     with _Outbox() as outbox:
-        for message_id in claim_batch(now, limit, lease):
+        batch = claim_batch(now, limit, lease)
+        claim = _Claim(outbox, batch, now, lease)
+        for index, message_id in enumerate(batch):
+            claim.renew_if_due(index)
             if interval and last is not None:
-                wait = interval - (time.monotonic() - last)
-                if wait > 0:
-                    sleep(wait)
+                claim.wait(interval - (time.monotonic() - last), index, sleep)
             last = time.monotonic()
             try:
                 # The previous answer and this message's take: committed before the call.
@@ -278,6 +285,47 @@ def dispatch_due(
             outbox.execute(_SENT, results)
             outbox.commit()
     return sent
+
+
+class _Claim:
+    """This dispatcher's reservation of its batch, renewed while the batch is sent.
+
+    Time runs from the `now` the batch was claimed at (the clock of the caller), plus the
+    seconds elapsed since. Only rows still reserved by this claim are renewed: a row whose
+    reservation lapsed (the dispatcher stalled) may have gone to another dispatcher; the
+    take statement still lets only one of them send it."""
+
+    def __init__(self, outbox, batch: list[int], now: datetime, lease: timedelta):
+        self.outbox, self.batch, self.lease = outbox, batch, lease
+        self.started = self.renewed = time.monotonic()
+        self.claimed_at = now
+        self.until = now + lease
+
+    def renew_if_due(self, index: int) -> None:
+        if time.monotonic() - self.renewed < RENEW_EVERY_SECONDS or index >= len(self.batch):
+            return
+        self.renewed = time.monotonic()
+        until = self.claimed_at + timedelta(seconds=self.renewed - self.started) + self.lease
+        self.outbox.execute(
+            update(_OUTBOX)
+            .where(
+                _OUTBOX.c.id.in_(self.batch[index:]),
+                _OUTBOX.c.status == Status.QUEUED,
+                _OUTBOX.c.claimed_until == self.until,
+            )
+            .values(claimed_until=until),
+            {},
+        )
+        self.outbox.commit()
+        self.until = until
+
+    def wait(self, seconds: float, index: int, sleep) -> None:
+        """Sleep `seconds` (the rate limit), renewing the reservation meanwhile."""
+        while seconds > 0:
+            step = min(seconds, RENEW_EVERY_SECONDS)
+            sleep(step)
+            seconds -= step
+            self.renew_if_due(index)
 
 
 class _Outbox:

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 import requests
 from flask_migrate import upgrade
+from sqlalchemy import func
 from sqlalchemy.exc import OperationalError
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
@@ -34,7 +35,7 @@ from civic_app.core.accounts import Consent, User
 from civic_app.core.models import AuditEvent
 from civic_app.extensions import db as _db
 from civic_app.plans.models import Plan, PlanEvent
-from civic_app.sms.dispatcher import dispatch_due
+from civic_app.sms.dispatcher import CLAIM_SECONDS, dispatch_due
 from civic_app.sms.gateways import FakeGateway, GatewayError, TwilioGateway
 from civic_app.sms.models import Message, Status
 from civic_app.sms.operations import queue_sms
@@ -358,7 +359,7 @@ def test_a_dispatcher_killed_mid_batch_loses_nothing_and_doubles_nothing(real_da
     app = create_app(config)
     with app.app_context():
         upgrade()
-        ids = queue(8, datetime.now(UTC) - timedelta(minutes=1))
+        ids = queue(10, datetime.now(UTC) - timedelta(minutes=1))
         _db.session.remove()
     child = subprocess.Popen(  # noqa: S603 - our own command
         [str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "sms", "dispatch"],
@@ -370,12 +371,14 @@ def test_a_dispatcher_killed_mid_batch_loses_nothing_and_doubles_nothing(real_da
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 60
-        while sum(sends(log).values()) < 3:
-            assert time.monotonic() < deadline, "the dispatcher never reached the third message"
+        while sum(sends(log).values()) < 6:
+            assert time.monotonic() < deadline, "the dispatcher never reached the sixth message"
             assert child.poll() is None, "the dispatcher ended before it was killed"
             time.sleep(0.05)
-        # The third message is with the provider, its answer not yet back: kill.
+        # The sixth message is with the provider, its answer not yet back (one second each,
+        # longer than a reservation lasts unless it is renewed): kill.
         child.send_signal(signal.SIGKILL)
+        killed_at, killed = time.monotonic(), datetime.now(UTC)
         child.wait(timeout=10)
     finally:
         if child.poll() is None:
@@ -386,8 +389,23 @@ def test_a_dispatcher_killed_mid_batch_loses_nothing_and_doubles_nothing(real_da
         statuses = dict(_db.session.execute(db_select_statuses(ids)).all())
         in_flight = [i for i, s in statuses.items() if s == Status.SENDING]
         assert len(in_flight) == 1 and taken_before[in_flight[0]] == 1
-        # Restarted, later than every lease: the rest goes, the one in flight does not.
+        reserved = [i for i, s in statuses.items() if s == Status.QUEUED]
+        assert len(reserved) == 4
+        # The dead dispatcher's reservation was renewed while it sent, and is short.
+        held = _db.session.scalar(
+            _db.select(func.max(Message.claimed_until)).where(Message.id.in_(reserved))
+        )
+        assert killed < held <= killed + timedelta(seconds=CLAIM_SECONDS)
+        # Another dispatcher, run as often as the job runs it, takes the batch over as
+        # soon as the reservation lapses: within 10 s of the kill.
         gateway = FakeGateway(config={"FAKE_SMS_LOG": str(log)})
+        while sum(sends(log)[i] for i in reserved) < len(reserved):
+            assert time.monotonic() - killed_at < 30, "the batch was never taken over"
+            dispatch_due(gateway, datetime.now(UTC))
+            time.sleep(0.2)
+        taken_over_after = time.monotonic() - killed_at
+        assert taken_over_after <= 10, f"taken over after {taken_over_after:.1f} s"
+        # Later than the limit for a message left in flight: it becomes unknown, unsent.
         later = datetime.now(UTC) + timedelta(minutes=11)
         dispatch_due(gateway, later)
         dispatch_due(gateway, later + timedelta(minutes=5))
