@@ -22,6 +22,7 @@ from sqlalchemy import text as sql_text
 from twilio.request_validator import RequestValidator
 
 from civic_app import create_app
+from civic_app.core import redis_health
 from civic_app.core.accounts import User
 from civic_app.core.clock import FrozenClock, SystemClock
 from civic_app.core.models import Municipality
@@ -145,6 +146,7 @@ def own_session(db):
 def _fresh_state(app):
     """Rate-limit counters, the fake gateway and the clock start clean in every test."""
     limiter.reset()
+    redis_health.reset()
     app.extensions.pop("civic_sms_limits", None)
     gateway = app.extensions["civic_sms_gateway"]
     gateway.reset()

@@ -3,7 +3,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from civic_app.core import bp
+from civic_app.core import bp, redis_health
 from civic_app.core.forms import LanguageForm
 from civic_app.core.permissions import Role
 from civic_app.core.redirects import safe_next
@@ -27,7 +27,18 @@ def healthz():
     except SQLAlchemyError:
         db.session.rollback()
         return jsonify(status="unavailable", database=False), 503
-    return jsonify(status="ok", database=True)
+    body = {"status": "ok", "database": True}
+    url = current_app.config.get("REDIS_URL")
+    if url:
+        # Redis away is no outage: every use falls back (core/redis_health.py), so the
+        # site is "degraded" and still answers 200.
+        body["redis"] = redis_health.probe(url)
+        since = redis_health.state()["down_since"]
+        if since is not None:
+            body["redis_fallback_since"] = since.isoformat(timespec="seconds")
+        if not body["redis"] or since is not None:
+            body["status"] = "degraded"
+    return jsonify(body)
 
 
 @bp.route("/language", methods=["POST"])

@@ -6,7 +6,6 @@ commits.
 """
 
 import hmac
-import logging
 from datetime import datetime, timedelta
 
 import pyotp
@@ -16,12 +15,12 @@ from flask_babel import lazy_gettext as _l
 from limits import parse
 from markupsafe import Markup
 
+from civic_app.core import redis_health
 from civic_app.core.accounts import User
 from civic_app.core.errors import DomainError
 from civic_app.core.permissions import Role
 from civic_app.extensions import db, limiter
 
-log = logging.getLogger(__name__)
 ISSUER = "civic_app"
 #: Roles that log in with a password, and so may add a second factor.
 TOTP_ROLES = frozenset({Role.TUTOR, Role.STAFF, Role.CASEWORKER, Role.COORDINATOR})
@@ -68,12 +67,13 @@ def _first_use(user: User, counter: int) -> bool:
     when configured), which every worker shares."""
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or "civic"
     try:
-        return limiter.limiter.hit(
+        first = limiter.limiter.hit(
             parse(USED_CODE_MEMORY), prefix, "totp-used", str(user.id), str(counter)
         )
-    except Exception:  # storage unreachable: the code is still right; do not lock people out
-        log.warning("TOTP replay check skipped: rate-limit storage unreachable")
+    except Exception as error:  # noqa: BLE001 - storage away: the code is still right
+        redis_health.failed("the TOTP replay check (skipped)", error)
         return True
+    return first
 
 
 def code_is_right(user: User, code: str, now: datetime) -> bool:

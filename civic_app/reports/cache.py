@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import current_app
 
+from civic_app.core import redis_health
 from civic_app.core.clock import now
 
 _local: dict[tuple, tuple[float, datetime, Any]] = {}
@@ -33,6 +34,10 @@ REDIS_MEMO_SECONDS = 30
 
 def _ttl() -> int:
     return int(current_app.config.get("NATIONAL_CACHE_SECONDS", 0) or 0)
+
+
+#: What falls back when Redis is away (core/redis_health.py).
+USE = "national figures cache"
 
 
 def _redis():
@@ -100,19 +105,22 @@ def _remember(key: tuple, value: Any, at: datetime, seconds: float) -> None:
 
 def _cached_redis(client, key: tuple, compute, ttl: int, refresh: bool) -> tuple[Any, datetime]:
     name = _PREFIX + repr(key)
+    if not redis_health.use_redis():  # away a moment ago: not waited on again yet
+        return compute(), now()
     try:
         raw = None if refresh else client.get(name)
-    except Exception:  # noqa: BLE001 - a cache that cannot answer is no cache
-        current_app.logger.warning("national cache: Redis unavailable", exc_info=True)
+    except Exception as error:  # noqa: BLE001 - a cache that cannot answer is no cache
+        redis_health.failed(USE, error)
         return compute(), now()
+    redis_health.worked(USE)
     if raw is not None:
         at, value = pickle.loads(raw)  # noqa: S301 - our own entries, in our own Redis
         return value, at
     value, at = compute(), now()
     try:
         client.set(name, pickle.dumps((at, value)), ex=ttl)
-    except Exception:  # noqa: BLE001
-        current_app.logger.warning("national cache: Redis unavailable", exc_info=True)
+    except Exception as error:  # noqa: BLE001
+        redis_health.failed(USE, error)
     return value, at
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask import current_app, render_template
 from sqlalchemy import func
 
+from civic_app.core import redis_health
 from civic_app.core.clock import now
 from civic_app.core.permissions import Role, roles_required
 from civic_app.extensions import db
@@ -39,4 +40,9 @@ def status():
                 "next": run.started_at + timedelta(seconds=job.seconds) if run else None,
             }
         )
-    return render_template("scheduler/status.html", holder=holder, rows=rows, moment=moment)
+    redis_url = current_app.config.get("REDIS_URL")
+    redis = {"configured": bool(redis_url), "reachable": redis_health.probe(redis_url),
+             **redis_health.state()}  # fmt: skip
+    return render_template(
+        "scheduler/status.html", holder=holder, rows=rows, moment=moment, redis=redis
+    )

@@ -4,6 +4,7 @@ On PostgreSQL several dispatchers take disjoint batches (`FOR UPDATE SKIP LOCKED
 reservation that outlives its dispatcher lapses with its lease, and the rows go out
 with the next batch (see `dispatcher`)."""
 
+import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -12,6 +13,10 @@ from civic_app.core.models import Municipality
 from civic_app.extensions import db
 from civic_app.sms.models import Direction, Message, Status
 from civic_app.sms.quiet import not_before
+
+#: A batch is reserved for this long, and the reservation is renewed while it is sent.
+CLAIM_SECONDS = 4.0
+RENEW_EVERY_SECONDS = 1.0
 
 
 def _claim(message_id: int, now: datetime) -> bool:
@@ -94,3 +99,44 @@ def claim_batch(now: datetime, limit: int, lease: timedelta) -> list[int]:
     ).all()
     db.session.commit()
     return sorted(claimed, key=candidates.index)
+
+
+class BatchClaim:
+    """This dispatcher's reservation of its batch, renewed while the batch is sent.
+
+    Time runs from the `now` the batch was claimed at (the clock of the caller), plus the
+    seconds elapsed since. Only rows still reserved by this claim are renewed: a row whose
+    reservation lapsed (the dispatcher stalled) may have gone to another dispatcher; the
+    take statement still lets only one of them send it."""
+
+    def __init__(self, outbox, batch: list[int], now: datetime, lease: timedelta):
+        self.outbox, self.batch, self.lease = outbox, batch, lease
+        self.started = self.renewed = time.monotonic()
+        self.claimed_at = now
+        self.until = now + lease
+
+    def renew_if_due(self, index: int) -> None:
+        if time.monotonic() - self.renewed < RENEW_EVERY_SECONDS or index >= len(self.batch):
+            return
+        self.renewed = time.monotonic()
+        until = self.claimed_at + timedelta(seconds=self.renewed - self.started) + self.lease
+        self.outbox.execute(
+            update(Message)
+            .where(
+                Message.id.in_(self.batch[index:]),
+                Message.status == Status.QUEUED,
+                Message.claimed_until == self.until,
+            )
+            .values(claimed_until=until),
+            {},
+        )
+        self.outbox.commit()
+        self.until = until
+
+    def wait(self, seconds: float, index: int, sleep) -> None:
+        """Sleep `seconds` (the rate limit), renewing the reservation meanwhile."""
+        while seconds > 0:
+            step = min(seconds, RENEW_EVERY_SECONDS)
+            sleep(step)
+            seconds -= step
+            self.renew_if_due(index)

@@ -14,9 +14,9 @@ An `unknown` row is never resent: when the provider did take it, its status call
 (which carries our message id) records the SID and moves it on; when it did not, staff
 see it as "esito sconosciuto". The dead dispatcher's other reserved rows are still
 `queued` and go out once the lease has passed. The lease is short (CLAIM_SECONDS) and
-renewed while the batch is sent (every RENEW_EVERY_SECONDS, also while waiting for the
-rate limit), so the next run of the dispatcher job takes a killed dispatcher's batch over
-within seconds, however long the batch. Never sent twice."""
+renewed while the batch is sent (`claims.BatchClaim`, every second, also while waiting
+for the rate limit), so the next run of the dispatcher job takes a killed dispatcher's
+batch over within seconds, however long the batch. Never sent twice."""
 
 import logging
 import time
@@ -26,7 +26,7 @@ from sqlalchemy import Engine, and_, bindparam, case, literal, literal_column, o
 
 from civic_app.core.models import _now
 from civic_app.extensions import db
-from civic_app.sms.claims import claim_batch
+from civic_app.sms.claims import CLAIM_SECONDS, BatchClaim, claim_batch
 from civic_app.sms.gateways import OPTED_OUT_CODES, GatewayError
 from civic_app.sms.models import ESSENTIAL_KINDS, Message, OptOut, Status
 from civic_app.sms.optout import opt_out
@@ -36,9 +36,6 @@ log = logging.getLogger(__name__)
 
 #: How long a row may stay in `sending` before its dispatcher is taken for dead.
 STALE_SENDING_AFTER = timedelta(minutes=10)
-#: A batch is reserved for this long, and the reservation is renewed while it is sent.
-CLAIM_SECONDS = 4.0
-RENEW_EVERY_SECONDS = 1.0
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 3600
 
@@ -252,7 +249,7 @@ def dispatch_due(
     last = None
     with _Outbox() as outbox:
         batch = claim_batch(now, limit, lease)
-        claim = _Claim(outbox, batch, now, lease)
+        claim = BatchClaim(outbox, batch, now, lease)
         for index, message_id in enumerate(batch):
             claim.renew_if_due(index)
             if interval and last is not None:
@@ -285,47 +282,6 @@ def dispatch_due(
             outbox.execute(_SENT, results)
             outbox.commit()
     return sent
-
-
-class _Claim:
-    """This dispatcher's reservation of its batch, renewed while the batch is sent.
-
-    Time runs from the `now` the batch was claimed at (the clock of the caller), plus the
-    seconds elapsed since. Only rows still reserved by this claim are renewed: a row whose
-    reservation lapsed (the dispatcher stalled) may have gone to another dispatcher; the
-    take statement still lets only one of them send it."""
-
-    def __init__(self, outbox, batch: list[int], now: datetime, lease: timedelta):
-        self.outbox, self.batch, self.lease = outbox, batch, lease
-        self.started = self.renewed = time.monotonic()
-        self.claimed_at = now
-        self.until = now + lease
-
-    def renew_if_due(self, index: int) -> None:
-        if time.monotonic() - self.renewed < RENEW_EVERY_SECONDS or index >= len(self.batch):
-            return
-        self.renewed = time.monotonic()
-        until = self.claimed_at + timedelta(seconds=self.renewed - self.started) + self.lease
-        self.outbox.execute(
-            update(_OUTBOX)
-            .where(
-                _OUTBOX.c.id.in_(self.batch[index:]),
-                _OUTBOX.c.status == Status.QUEUED,
-                _OUTBOX.c.claimed_until == self.until,
-            )
-            .values(claimed_until=until),
-            {},
-        )
-        self.outbox.commit()
-        self.until = until
-
-    def wait(self, seconds: float, index: int, sleep) -> None:
-        """Sleep `seconds` (the rate limit), renewing the reservation meanwhile."""
-        while seconds > 0:
-            step = min(seconds, RENEW_EVERY_SECONDS)
-            sleep(step)
-            seconds -= step
-            self.renew_if_due(index)
 
 
 class _Outbox:

@@ -4,6 +4,11 @@ Counted in the rate-limit storage (Redis when REDIS_URL is set, so every web wor
 and the scheduler share the counts; memory otherwise): per country prefix, a daily
 budget for the whole site, and per number for sign-ups by SMS. An allow-list of
 country calling codes (SMS_ALLOWED_COUNTRY_CODES) refuses the others outright.
+
+When Redis cannot be reached the counts go on in this process's memory, as Flask-Limiter
+does (core/redis_health.py: logged once, retried every few seconds, shown on /healthz
+and /staff/scheduler): a sign-up or a login code is never refused with an error because
+Redis is away, and the budgets still hold per process.
 """
 
 import phonenumbers
@@ -11,6 +16,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from limits import parse, storage, strategies
 
+from civic_app.core import redis_health
 from civic_app.core.errors import DomainError
 
 
@@ -18,12 +24,41 @@ class SmsLimitReached(DomainError):
     """Too many SMS of this kind for now; the view answers 429."""
 
 
-def _limiter():
+USE = "SMS budgets"
+
+
+def _limiters():
+    """(the configured limiter, the in-memory one it falls back to, or None for memory)."""
     app = current_app
     if "civic_sms_limits" not in app.extensions:
-        backend = storage.storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
-        app.extensions["civic_sms_limits"] = strategies.MovingWindowRateLimiter(backend)
+        uri = app.config["RATELIMIT_STORAGE_URI"]
+        memory = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+        if uri.startswith("memory"):
+            app.extensions["civic_sms_limits"] = (memory, None)
+        else:
+            backend = storage.storage_from_string(
+                uri, socket_timeout=1, socket_connect_timeout=1
+            )  # fmt: skip
+            app.extensions["civic_sms_limits"] = (
+                strategies.MovingWindowRateLimiter(backend), memory
+            )  # fmt: skip
     return app.extensions["civic_sms_limits"]
+
+
+def _hit(limit: str, *key: str) -> bool:
+    """Count one hit of `limit` for `key`; False when over it. Redis, or memory without."""
+    shared, fallback = _limiters()
+    if fallback is None:
+        return shared.hit(parse(limit), *_key(*key))
+    if redis_health.use_redis():
+        try:
+            allowed = shared.hit(parse(limit), *_key(*key))
+        except Exception as error:  # noqa: BLE001 - Redis away: counted here instead
+            redis_health.failed(USE, error)
+        else:
+            redis_health.worked(USE)
+            return allowed
+    return fallback.hit(parse(limit), *_key(*key))
 
 
 def _key(*parts: str) -> tuple[str, ...]:
@@ -49,11 +84,10 @@ def spend_code_budget(phone: str, field: str = "phone") -> None:
     :raise DomainError: outside the allow-list. :raise SmsLimitReached: over a budget.
     """
     code = check_country_allowed(phone, field)
-    limiter = _limiter()
     config = current_app.config
-    if not limiter.hit(parse(config["SMS_CODES_PER_COUNTRY"]), *_key("country", code)):
+    if not _hit(config["SMS_CODES_PER_COUNTRY"], "country", code):
         raise SmsLimitReached(field, _l("Troppe richieste da questo paese. Riprova più tardi."))
-    if not limiter.hit(parse(config["SMS_DAILY_BUDGET"]), *_key("budget")):
+    if not _hit(config["SMS_DAILY_BUDGET"], "budget"):
         raise SmsLimitReached(field, _l("Il servizio SMS è molto richiesto. Riprova domani."))
 
 
@@ -63,8 +97,7 @@ def spend_join(phone: str) -> bool:
         check_country_allowed(phone)
     except DomainError:
         return False
-    limiter = _limiter()
     config = current_app.config
-    return limiter.hit(parse(config["SMS_JOINS_PER_NUMBER"]), *_key("join", phone)) and limiter.hit(
-        parse(config["SMS_CODES_PER_COUNTRY"]), *_key("country", country_code(phone))
+    return _hit(config["SMS_JOINS_PER_NUMBER"], "join", phone) and _hit(
+        config["SMS_CODES_PER_COUNTRY"], "country", country_code(phone)
     )

@@ -35,7 +35,8 @@ from civic_app.core.accounts import Consent, User
 from civic_app.core.models import AuditEvent
 from civic_app.extensions import db as _db
 from civic_app.plans.models import Plan, PlanEvent
-from civic_app.sms.dispatcher import CLAIM_SECONDS, dispatch_due
+from civic_app.sms.claims import CLAIM_SECONDS
+from civic_app.sms.dispatcher import dispatch_due
 from civic_app.sms.gateways import FakeGateway, GatewayError, TwilioGateway
 from civic_app.sms.models import Message, Status
 from civic_app.sms.operations import queue_sms
