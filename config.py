@@ -124,6 +124,9 @@ class Config:
     #: A Redis outage must not turn every limited page into a 500: each worker counts
     #: in its own memory until Redis is back.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: A Redis that does not answer (a host gone, not only a refused port) costs a request
+    #: one second at most, not a TCP timeout.
+    RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 1, "socket_connect_timeout": 1}
 
     #: The largest request body, in bytes: a 413 page past it. No form takes files; the
     #: largest (a project in four languages, a roster of hundreds) is well under 100 KB.
