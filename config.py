@@ -161,7 +161,8 @@ class Config:
     OFFER_MINUTES = env_int("OFFER_MINUTES", 120)
     #: Days an SMS body is kept (the row, its status and cost stay).
     SMS_BODY_RETENTION_DAYS = env_int("SMS_BODY_RETENTION_DAYS", 180)
-    #: Months after a plan ends before its participant is pseudonymised.
+    #: Months after a plan ends before its participant is pseudonymised; for a participant
+    #: who never had a signed plan, months after their last sign of life.
     RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
     #: Days after a person's last case was closed before they are pseudonymised (none of
     #: their cases open, no plan open or ended within RETENTION_MONTHS).
