@@ -39,13 +39,17 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def database_url(default: str) -> str:
-    """`DATABASE_URL`, with plain `postgresql://` mapped to the psycopg 3 driver."""
-    url = env_str("DATABASE_URL", default)
+def with_driver(url: str) -> str:
+    """`url`, with plain `postgres://` or `postgresql://` mapped to the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def database_url(default: str) -> str:
+    """`DATABASE_URL`, with plain `postgresql://` mapped to the psycopg 3 driver."""
+    return with_driver(env_str("DATABASE_URL", default))
 
 
 #: Distinct characters a production secret key has at least. Not 16: the hex keys the

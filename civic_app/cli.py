@@ -364,12 +364,12 @@ def backup_restore(path: Path, target: str | None):
     from sqlalchemy.engine import make_url
 
     from civic_app.core.backup import BackupError, restore_backup, shown
+    from config import with_driver
 
     if target is None:
         target = db.engine.url.render_as_string(hide_password=False)
         db.engine.dispose()  # the restore needs the database to itself
-    if target.startswith("postgresql://"):
-        target = target.replace("postgresql://", "postgresql+psycopg://", 1)
+    target = with_driver(target)
     try:
         url = make_url(target)
     except Exception as error:  # noqa: BLE001 - a mistyped URL, said plainly

@@ -340,6 +340,15 @@ def empty_postgresql(postgres_url):
     admin.dispose()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def real_database(request, tmp_path, own_session):
+    """A brand-new database of each kind (a file on SQLite), for a test that builds its
+    own app or starts processes on it."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'real.db'}"
+    return request.getfixturevalue("empty_postgresql")
+
+
 @pytest.fixture
 def project(db, municipality):
     project = Project(

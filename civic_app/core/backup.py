@@ -290,8 +290,6 @@ def _postgres_backup(url: URL, partial: Path) -> Inventory:
                 url, "pg_dump",
             )  # fmt: skip
             return inventory(conn)
-    except BackupError:
-        raise
     except SQLAlchemyError as error:
         raise BackupError(f"Could not reach {shown(url)}: {error.__class__.__name__}") from error
     finally:

@@ -5,8 +5,8 @@ TOTP codes already used and Flask-Limiter's counters (both in the rate-limit sto
 and the national figures (reports/cache.py). When it cannot be reached, each use falls
 back: counters in this process's memory, figures computed here. The first failure of
 an outage is logged once, as is the recovery; while it lasts, Redis is tried again at
-most every RETRY_SECONDS, so a request never waits on it twice in a row. `state()` tells
-/healthz and /staff/scheduler since when this process works without it.
+most every RETRY_SECONDS, so a request never waits on it twice in a row (`attempt`).
+`report()` tells /healthz and /staff/scheduler since when this process works without it.
 
 The state is per process (each worker finds out for itself); `probe(url)` asks Redis
 directly, for the health pages. Nothing personal is logged: only what fell back.
@@ -69,10 +69,25 @@ def worked(use: str) -> None:
     log.warning("Redis reachable again (%s), after an outage since %s", use, since.isoformat())
 
 
-def state() -> dict:
-    """{"down_since": datetime | None, "fallen_back": [uses]} for this process."""
+def attempt(use: str, call, fallback):
+    """`call()` on Redis for `use`, or `fallback()` when Redis is away or fails now."""
+    if use_redis():
+        try:
+            value = call()
+        except Exception as error:  # noqa: BLE001 - Redis away: the use falls back
+            failed(use, error)
+        else:
+            worked(use)
+            return value
+    return fallback()
+
+
+def report(url: str | None) -> dict:
+    """What /healthz and /staff/scheduler show: configured, reachable now (a PING), and
+    since when this process works without it (None while it works)."""
     with _lock:
-        return {"down_since": _down_since, "fallen_back": sorted(_fallen_back)}
+        since = _down_since
+    return {"configured": bool(url), "reachable": probe(url), "down_since": since}
 
 
 def probe(url: str | None) -> bool | None:

@@ -28,15 +28,14 @@ def healthz():
         db.session.rollback()
         return jsonify(status="unavailable", database=False), 503
     body = {"status": "ok", "database": True}
-    url = current_app.config.get("REDIS_URL")
-    if url:
+    redis = redis_health.report(current_app.config.get("REDIS_URL"))
+    if redis["configured"]:
         # Redis away is no outage: every use falls back (core/redis_health.py), so the
         # site is "degraded" and still answers 200.
-        body["redis"] = redis_health.probe(url)
-        since = redis_health.state()["down_since"]
-        if since is not None:
-            body["redis_fallback_since"] = since.isoformat(timespec="seconds")
-        if not body["redis"] or since is not None:
+        body["redis"] = redis["reachable"]
+        if redis["down_since"] is not None:
+            body["redis_fallback_since"] = redis["down_since"].isoformat(timespec="seconds")
+        if not redis["reachable"] or redis["down_since"] is not None:
             body["status"] = "degraded"
     return jsonify(body)
 

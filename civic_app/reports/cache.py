@@ -38,6 +38,7 @@ def _ttl() -> int:
 
 #: What falls back when Redis is away (core/redis_health.py).
 USE = "national figures cache"
+_AWAY = object()
 
 
 def _redis():
@@ -105,22 +106,15 @@ def _remember(key: tuple, value: Any, at: datetime, seconds: float) -> None:
 
 def _cached_redis(client, key: tuple, compute, ttl: int, refresh: bool) -> tuple[Any, datetime]:
     name = _PREFIX + repr(key)
-    if not redis_health.use_redis():  # away a moment ago: not waited on again yet
+    raw = redis_health.attempt(USE, lambda: None if refresh else client.get(name), lambda: _AWAY)
+    if raw is _AWAY:  # a cache that cannot answer is no cache
         return compute(), now()
-    try:
-        raw = None if refresh else client.get(name)
-    except Exception as error:  # noqa: BLE001 - a cache that cannot answer is no cache
-        redis_health.failed(USE, error)
-        return compute(), now()
-    redis_health.worked(USE)
     if raw is not None:
         at, value = pickle.loads(raw)  # noqa: S301 - our own entries, in our own Redis
         return value, at
     value, at = compute(), now()
-    try:
-        client.set(name, pickle.dumps((at, value)), ex=ttl)
-    except Exception as error:  # noqa: BLE001
-        redis_health.failed(USE, error)
+    payload = pickle.dumps((at, value))
+    redis_health.attempt(USE, lambda: client.set(name, payload, ex=ttl), lambda: None)
     return value, at
 
 

@@ -40,9 +40,7 @@ def status():
                 "next": run.started_at + timedelta(seconds=job.seconds) if run else None,
             }
         )
-    redis_url = current_app.config.get("REDIS_URL")
-    redis = {"configured": bool(redis_url), "reachable": redis_health.probe(redis_url),
-             **redis_health.state()}  # fmt: skip
+    redis = redis_health.report(current_app.config.get("REDIS_URL"))
     return render_template(
         "scheduler/status.html", holder=holder, rows=rows, moment=moment, redis=redis
     )

@@ -116,7 +116,7 @@ class BatchClaim:
         self.until = now + lease
 
     def renew_if_due(self, index: int) -> None:
-        if time.monotonic() - self.renewed < RENEW_EVERY_SECONDS or index >= len(self.batch):
+        if time.monotonic() - self.renewed < RENEW_EVERY_SECONDS:
             return
         self.renewed = time.monotonic()
         until = self.claimed_at + timedelta(seconds=self.renewed - self.started) + self.lease

@@ -28,37 +28,27 @@ USE = "SMS budgets"
 
 
 def _limiters():
-    """(the configured limiter, the in-memory one it falls back to, or None for memory)."""
+    """(the configured limiter, the in-memory one it falls back to, or None on memory)."""
     app = current_app
     if "civic_sms_limits" not in app.extensions:
         uri = app.config["RATELIMIT_STORAGE_URI"]
-        memory = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
-        if uri.startswith("memory"):
-            app.extensions["civic_sms_limits"] = (memory, None)
-        else:
-            backend = storage.storage_from_string(
-                uri, socket_timeout=1, socket_connect_timeout=1
-            )  # fmt: skip
-            app.extensions["civic_sms_limits"] = (
-                strategies.MovingWindowRateLimiter(backend), memory
-            )  # fmt: skip
+        backend = storage.storage_from_string(uri, **app.config["RATELIMIT_STORAGE_OPTIONS"])
+        fallback = None
+        if not isinstance(backend, storage.MemoryStorage):
+            fallback = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+        app.extensions["civic_sms_limits"] = (strategies.MovingWindowRateLimiter(backend), fallback)
     return app.extensions["civic_sms_limits"]
 
 
 def _hit(limit: str, *key: str) -> bool:
     """Count one hit of `limit` for `key`; False when over it. Redis, or memory without."""
     shared, fallback = _limiters()
+    item, keys = parse(limit), _key(*key)
     if fallback is None:
-        return shared.hit(parse(limit), *_key(*key))
-    if redis_health.use_redis():
-        try:
-            allowed = shared.hit(parse(limit), *_key(*key))
-        except Exception as error:  # noqa: BLE001 - Redis away: counted here instead
-            redis_health.failed(USE, error)
-        else:
-            redis_health.worked(USE)
-            return allowed
-    return fallback.hit(parse(limit), *_key(*key))
+        return shared.hit(item, *keys)
+    return redis_health.attempt(
+        USE, lambda: shared.hit(item, *keys), lambda: fallback.hit(item, *keys)
+    )
 
 
 def _key(*parts: str) -> tuple[str, ...]:

@@ -335,13 +335,6 @@ def test_the_status_callback_url_carries_our_message_id(app):
 # A dispatcher process killed in the middle of a batch --------------------------------
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def real_database(request, tmp_path, own_session):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'killed.db'}"
-    return request.getfixturevalue("empty_postgresql")
-
-
 def sends(log: Path) -> Counter:
     """How many times the provider took each message (by our message id)."""
     if not log.exists():

@@ -78,19 +78,12 @@ def own_redis(tmp_path):
     server.stop()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path, own_session):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'redis-away.db'}"
-    return request.getfixturevalue("empty_postgresql")
-
-
 @pytest.fixture
-def site(database_url, own_redis):
+def site(real_database, own_redis):
     config = type(
         "RedisAway",
         (TestingConfig,),
-        {"SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": own_redis.url,
+        {"SQLALCHEMY_DATABASE_URI": real_database, "REDIS_URL": own_redis.url,
          "RATELIMIT_STORAGE_URI": own_redis.url, "RATELIMIT_ENABLED": True,
          "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
          "LOGIN_RATE_LIMIT_PER_IP": "1000 per minute",

@@ -9,7 +9,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from flask_migrate import upgrade
 
 from civic_app import create_app
@@ -25,13 +24,6 @@ HERE = Path(__file__).resolve().parent
 
 def app_on(url):
     return create_app(type("Real", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def real_database(request, tmp_path, own_session):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'crash.db'}"
-    return request.getfixturevalue("empty_postgresql")
 
 
 def test_a_dispatcher_killed_between_send_and_record_never_sends_twice(real_database, tmp_path):
