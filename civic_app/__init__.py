@@ -186,6 +186,7 @@ def register_blueprints(app: Flask) -> None:
     from civic_app.casework import team_views as _team_views  # noqa: F401
     from civic_app.conversation import views as _conversation_views  # noqa: F401
     from civic_app.core import views as _core_views  # noqa: F401
+    from civic_app.events import edit_views as _event_edit_views  # noqa: F401
     from civic_app.events import views as _event_views  # noqa: F401
     from civic_app.housing import views as _housing_views  # noqa: F401
     from civic_app.people import account_views as _account_views  # noqa: F401

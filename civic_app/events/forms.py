@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
+    HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -47,6 +49,20 @@ class EventForm(Form):
             "audience_projects": list(self.audience_projects.data or []),
             "audience_language": self.audience_language.data or None,
         }
+
+
+#: What an edit of an event of a series reaches.
+SCOPES = [
+    ("one", _l("Solo questo evento")),
+    ("following", _l("Questo e i successivi della serie")),
+]
+
+
+class EditEventForm(EventForm):
+    scope = RadioField(_l("Quali eventi cambiare"), choices=SCOPES, default="one")
+    #: The event as the page showed it (changes.fingerprint).
+    seen = HiddenField()
+    submit = SubmitField(_l("Salva e avvisa chi viene"))
 
 
 class SeriesForm(EventForm):

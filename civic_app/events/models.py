@@ -86,6 +86,9 @@ class CommunityEvent(EventFields, MunicipalityScoped, TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(10), default="scheduled")
     #: People from the public (not registered) counted at the door.
     public_guests: Mapped[int] = mapped_column(default=0)
+    #: Goes up each time what the texts say (title, time, place) changes: the reminders'
+    #: idempotency keys carry it, so that a moved event is reminded at its new time.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class EventRsvp(MunicipalityScoped, db.Model):

@@ -49,7 +49,8 @@ MAX_EVENT_CAPACITY = 1000
 SERIES_HORIZON = timedelta(weeks=6)
 
 
-def _check(data: dict, venue, municipality_id: int) -> None:
+def check_event(data: dict, venue, municipality_id: int) -> None:
+    """:raise DomainError: for a venue of another municipality, capacity or audience."""
     if venue is None or venue.municipality_id != municipality_id:
         raise DomainError("venue_id", _l("Scegli un luogo del tuo Comune."))
     if not 1 <= data["capacity"] <= MAX_EVENT_CAPACITY:
@@ -69,7 +70,7 @@ def _fields(target, data: dict) -> None:
 
 def create_event(municipality_id: int, data: dict, *, venue, starts_at, ends_at, series_id=None):
     """:raise DomainError: on bad times, another municipality's venue, or a busy venue."""
-    _check(data, venue, municipality_id)
+    check_event(data, venue, municipality_id)
     if ends_at <= starts_at:
         raise DomainError("end_time", _l("L'ora di fine deve venire dopo l'ora di inizio."))
     clash = venue_conflict(venue.id, starts_at, ends_at)
@@ -94,7 +95,7 @@ def create_series(
     today: date,
 ) -> EventSeries:  # fmt: skip
     """A recurring event; its first weeks are materialised at once."""
-    _check(data, venue, municipality_id)
+    check_event(data, venue, municipality_id)
     if not 15 <= minutes <= 12 * 60:
         raise DomainError("end_time", _l("Un evento dura da 15 minuti a 12 ore."))
     expand_rrule(rule, first_start)  # refuses rules that never end or are too long

@@ -53,7 +53,7 @@ EVENTS_PER_PAGE = 50
 MY_EVENTS_PER_PAGE = 20
 
 
-def _choices(form) -> None:
+def fill_choices(form) -> None:
     venues = db.session.scalars(scoped_select(Venue).order_by(Venue.name)).all()
     form.venue_id.choices = [(v.id, v.name) for v in venues]
     projects = db.session.scalars(scoped_select(Project).order_by(Project.title)).all()
@@ -90,7 +90,7 @@ def staff_events():
 @staff_only
 def new_event():
     form = EventForm()
-    _choices(form)
+    fill_choices(form)
     if request.method == "GET" and request.args.get("at"):
         try:
             start = to_local(datetime.fromisoformat(request.args["at"]))
@@ -126,7 +126,7 @@ def new_event():
 @staff_only
 def new_series():
     form = SeriesForm()
-    _choices(form)
+    fill_choices(form)
     if form.validate_on_submit():
         try:
             if not form.weekdays.data:
@@ -159,7 +159,7 @@ def new_series():
 @staff_only
 def find_time():
     form = FindTimeForm(formdata=request.args if request.args else None)
-    _choices(form)
+    fill_choices(form)
     slots = None
     if request.args and form.validate():
         if (

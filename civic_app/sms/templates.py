@@ -550,6 +550,26 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "ur": "civic_app: {when} کا {title} منسوخ۔ معذرت۔",
         "uk": "civic_app: СКАСОВАНО {title} {when}. Вибачте.",
     },
+    "event_changed": {
+        "it": "civic_app: CAMBIO {title}: ora {when}, {place}. Vieni? 1=SI 2=NO",
+        "en": "civic_app: CHANGED {title}: now {when}, {place}. Coming? 1=YES 2=NO",
+        "fr": "civic_app: MODIFIÉ {title}: désormais {when}, {place}. Vous venez? 1=OUI 2=NON",
+        "ar": "civic_app: تغيير {title}: الموعد الجديد {when}، {place}. هل ستأتي؟ 1=نعم 2=لا",
+        "es": "civic_app: CAMBIO {title}: ahora {when}, {place}. ¿Vienes? 1=SI 2=NO",
+        "bn": "civic_app: পরিবর্তন {title}: এখন {when}, {place}। আসবেন? 1=হ্যাঁ 2=না",
+        "ur": "civic_app: تبدیلی {title}: اب {when}، {place}۔ آئیں گے؟ 1=ہاں 2=نہیں",
+        "uk": "civic_app: ЗМІНА {title}: тепер {when}, {place}. Прийдете? 1=ТАК 2=НІ",
+    },
+    "event_series_changed": {
+        "it": "civic_app: CAMBIO {title}: da {when} in poi, {place}.",
+        "en": "civic_app: CHANGED {title}: from {when} on, {place}.",
+        "fr": "civic_app: MODIFIÉ {title}: à partir du {when}, {place}.",
+        "ar": "civic_app: تغيير {title}: ابتداءً من {when}، {place}.",
+        "es": "civic_app: CAMBIO {title}: desde el {when}, {place}.",
+        "bn": "civic_app: পরিবর্তন {title}: {when} থেকে, {place}।",
+        "ur": "civic_app: تبدیلی {title}: {when} سے، {place}۔",
+        "uk": "civic_app: ЗМІНА {title}: з {when}, {place}.",
+    },
     # Casework referrals (casework.reminders). A health or mental-health service is never
     # named: the *_private texts give only the time and the place (a phone is not private).
     "referral_appointment": {
