@@ -137,10 +137,43 @@ def sweep_events(now: datetime) -> dict[str, int]:
         counts["event invitations"] += invite_due(event, now)
         if event.starts_at - EVENT_REMINDER_BEFORE <= now:
             counts["event reminders"] += remind_due(event, now)
+    counts["event texts outdated"] = _withdraw_outdated(events, now)
     return counts
 
 
+def _version(key: str) -> int:
+    last = key.rsplit(":", 1)[-1]
+    return int(last[1:]) if last.startswith("v") and last[1:].isdigit() else 0
+
+
+def _withdraw_outdated(events, now: datetime) -> int:
+    """Texts still waiting that describe an earlier version of their event: queued by a
+    sweep that read the event just before a change was saved."""
+    sequence = {event.id: event.sequence for event in events}
+    if not sequence:
+        return 0
+    waiting = db.session.execute(
+        db.select(Message.id, Message.idempotency_key, Message.subject_id).where(
+            Message.subject_type == "event",
+            Message.subject_id.in_(sequence),
+            Message.kind.in_(("event_invite", "event_reminder", *NOTICES)),
+            Message.status == Status.QUEUED,
+        )
+    ).all()
+    outdated = [mid for mid, key, event_id in waiting if _version(key) != sequence[event_id]]
+    if outdated:
+        db.session.execute(
+            db.update(Message)
+            .where(Message.id.in_(outdated), Message.status == Status.QUEUED)
+            .values(status=Status.CANCELLED, error_code="moved", updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return len(outdated)
+
+
 def tell_event_cancelled(event, now: datetime) -> int:
+    """Withdraw what is still waiting about the event and tell who was coming."""
+    withdraw_texts(event, now)
     rows = _event_rows(event, coming_people(event), "event_cancelled", "event-cancelled", now)
     for row in rows:
         row["urgent"] = True  # it may be tonight: better during quiet hours than too late

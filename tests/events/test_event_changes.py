@@ -328,3 +328,45 @@ def test_a_series_cannot_change_day_from_one_date_on(client, login_as, staff, ve
     )
     assert "Il giorno si cambia un evento alla volta" in refused.get_data(as_text=True)
     assert db.session.get(CommunityEvent, third.id).starts_at.day == 19
+
+
+def test_a_reminder_queued_for_the_old_time_by_a_sweep_that_raced_the_change_never_leaves(
+    app, client, login_as, staff, venue, saturday, db, clock, create_participant, deliver, gateway
+):
+    person = create_participant()
+    clock.advance(days=2, hours=8)  # Friday 18:00: the reminder is due
+    login_as(staff)
+    moved = form(saturday, venue, start_time="21:00", end_time="22:30")
+    assert client.post_form(f"/staff/events/{saturday.id}/edit", moved).status_code == 302
+    # What a sweep that read the event a moment before the change would have committed:
+    with app.test_request_context():
+        from civic_app.sms.operations import queue_many
+
+        queue_many([{"phone": person.phone, "body": "civic_app: domani 18:00 ...",
+                     "kind": "event_reminder", "user_id": person.id,
+                     "idempotency_key": f"event-reminder:e{saturday.id}:u{person.id}",
+                     "municipality_id": saturday.municipality_id,
+                     "subject": ("event", saturday.id)}], clock.now())  # fmt: skip
+    db.session.commit()
+    assert sweep(app, clock)["event texts outdated"] == 1
+    deliver()
+    assert not any("18:00" in body for _to, body, _sid in gateway.sent)
+    stale = db.session.scalar(
+        db.select(Message).where(Message.idempotency_key.endswith(f"u{person.id}"))
+    )
+    assert (stale.status, stale.error_code) == (Status.CANCELLED, "moved")
+
+
+def test_a_cancelled_event_withdraws_its_waiting_reminders(
+    app, client, login_as, staff, venue, saturday, db, clock, create_participant
+):
+    person = create_participant()
+    clock.advance(days=2, hours=8)
+    sweep(app, clock)
+    (reminder,) = messages(db, "event_reminder")
+    assert reminder.status == Status.QUEUED
+    login_as(staff)
+    client.post_form(f"/staff/events/{saturday.id}/cancel")
+    db.session.refresh(reminder)
+    assert (reminder.status, reminder.error_code) == (Status.CANCELLED, "moved")
+    assert [m.user_id for m in messages(db, "event_cancelled")] == [person.id]
