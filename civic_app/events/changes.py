@@ -74,6 +74,8 @@ def _check(event: CommunityEvent, wanted: dict, now: datetime, field_name: str) 
     if wanted["ends_at"] <= wanted["starts_at"]:
         raise DomainError("end_time", _l("L'ora di fine deve venire dopo l'ora di inizio."))
     if wanted["starts_at"] <= now:
+        if to_local(wanted["starts_at"]).date() < to_local(now).date():
+            raise DomainError("day", _l("Scegli un giorno che non è ancora passato."))
         raise DomainError(field_name, _l("Scegli un'ora che non è ancora passata."))
     coming = db.session.scalar(
         db.select(func.count(EventRsvp.id)).where(

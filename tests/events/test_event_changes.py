@@ -179,7 +179,8 @@ def test_a_yes_by_sms_to_the_notice_answers_the_moved_event(
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"day": "2026-03-03"}, "non è ancora passata"),
+        ({"day": "2026-03-03"}, "un giorno che non è ancora passato"),
+        ({"day": "2026-03-04", "start_time": "09:00"}, "un&#39;ora che non è ancora passata"),
         ({"end_time": "17:00"}, "dopo l&#39;ora di inizio"),
         ({"capacity": "1"}, "Hanno già detto sì 2 persone"),
         ({"capacity": "0"}, "tra 1 e 1000"),
