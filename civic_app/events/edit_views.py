@@ -40,8 +40,8 @@ def edit(event_id: int):
         form.scope.data = "one"
     current = fingerprint(event)
     if request.method == "GET" and (event.status != "scheduled" or event.starts_at <= now()):
-        flash(_("Questo evento è iniziato o annullato: non si può più modificare."), "error")
-        return redirect(url_for("events.staff_event", event_id=event.id))
+        # The page says so instead of a form that could only be refused.
+        return render_template("events/edit_event.html", form=None, event=event, moment=now())
     if request.method == "GET":
         _fill(form, event)
         form.seen.data = current

@@ -215,9 +215,8 @@ def test_a_busy_venue_started_or_cancelled_event_and_another_municipality_are_re
     db.session.commit()
     late = client.post_form(url, form(saturday, venue))
     assert "non si può più modificare" in late.get_data(as_text=True)
-    opened = client.get(f"/staff/events/{saturday.id}/edit", follow_redirects=True)
-    assert opened.request.path == f"/staff/events/{saturday.id}"
-    assert "non si può più modificare" in opened.get_data(as_text=True)
+    opened = client.get(f"/staff/events/{saturday.id}/edit").get_data(as_text=True)
+    assert "non si può più modificare" in opened and 'name="title"' not in opened
     login_as(create_user(Role.STAFF, municipality=other_municipality))
     assert client.get(url).status_code == 404
     assert client.post_form(url, form(saturday, venue)).status_code == 404
