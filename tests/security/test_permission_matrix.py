@@ -287,6 +287,8 @@ ROUTES: dict[str, Route] = {
     "GET /staff/events/<int:event_id>": Route(STAFF_RECORD),
     "POST /staff/events/<int:event_id>": Route(STAFF_RECORD_POST),
     "POST /staff/events/<int:event_id>/cancel": Route(STAFF_RECORD_POST),
+    "GET /staff/events/<int:event_id>/edit": Route(STAFF_RECORD),
+    "POST /staff/events/<int:event_id>/edit": Route(STAFF_RECORD_POST),
     # Staff: SMS --------------------------------------------------------------------------
     "GET /staff/sms/templates": Route(STAFF_PAGE, why="the app's own texts, no personal data"),
     # Reports and exports -----------------------------------------------------------------
