@@ -93,6 +93,12 @@ def _psql(sql: str, database: str = "postgres") -> str:
     return result.stdout.strip()
 
 
+def sql_value(name: str, sql: str) -> str:
+    """The first value `sql` returns in the benchmark database `name` (PostgreSQL)."""
+    _check_name(name)
+    return _psql(sql, name)
+
+
 def recreate_database(db: str, name: str) -> str:
     """An empty database `name` (PostgreSQL bench_* or a SQLite file); returns its URL."""
     if db == "postgres":
@@ -245,6 +251,34 @@ def stop(process: subprocess.Popen | None, sig=signal.SIGTERM, timeout: float = 
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+# --- processes ------------------------------------------------------------------------
+
+
+def rss_mb(pid: int) -> float | None:
+    """A process's resident memory (VmRSS) in MiB, or None once it has gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def children(pid: int) -> list[int]:
+    """The direct children of a process (e.g. gunicorn's workers): every /proc/<n>/stat
+    whose parent is `pid` (the kernel may lack /proc/<pid>/task/*/children)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if len(fields) > 1 and fields[1] == str(pid):
+            found.append(int(stat.parent.name))
+    return sorted(found)
 
 
 # --- numbers --------------------------------------------------------------------------

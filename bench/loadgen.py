@@ -10,6 +10,10 @@ reconnect is part of the next request's latency, as it would be for a client.
 
 Requests are raw bytes made by a function of the request number, so each one may differ
 (a new CSRF-protected form key, a new Twilio MessageSid and signature).
+
+With `rate`, the connections pace themselves instead (a steady load, bench/soak.py):
+each starts a request every `connections / rate` seconds, or at once when the previous
+answer came later (missed turns are not made up in a burst).
 """
 
 import asyncio
@@ -30,11 +34,14 @@ MakeRequest = Callable[[int, int], bytes]  # (connection number, request number)
 class Result:
     name: str
     seconds: float
+    connections: int = 1
     latencies: list[float] = field(default_factory=list)  #: seconds, sorted at the end
     statuses: Counter = field(default_factory=Counter)
     errors: Counter = field(default_factory=Counter)
     unexpected: int = 0
     last_end: float = 0.0
+    #: (wall-clock time it was sent, status or error) of each unexpected answer or error
+    failures: list[tuple[float, str]] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -119,13 +126,19 @@ async def _connection(
     start_at: float,
     stop_at: float,
     result: Result,
+    interval: float = 0.0,
 ) -> None:
     reader = writer = None
     sent = 0
+    next_at = time.perf_counter() + interval * number / max(1, result.connections)
     while True:
+        if interval:
+            await asyncio.sleep(max(0.0, min(next_at, stop_at) - time.perf_counter()))
         began = time.perf_counter()
         if began >= stop_at:
             break
+        next_at = max(next_at + interval, began)
+        wall = time.time()
         try:
             if writer is None:
                 reader, writer = await asyncio.open_connection(host, port)
@@ -135,6 +148,7 @@ async def _connection(
         except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
             if began >= start_at:
                 result.errors[type(exc).__name__] += 1
+                result.failures.append((wall, type(exc).__name__))
             if writer is not None:
                 writer.close()
             writer = None
@@ -147,6 +161,7 @@ async def _connection(
             result.statuses[status] += 1
             if status not in expect:
                 result.unexpected += 1
+                result.failures.append((wall, str(status)))
         if close:
             writer.close()
             writer = None
@@ -154,13 +169,14 @@ async def _connection(
         writer.close()
 
 
-async def _drive(name, host, port, make, connections, duration, warmup, expect) -> Result:
+async def _drive(name, host, port, make, connections, duration, warmup, expect, rate) -> Result:
     now = time.perf_counter()
     start_at, stop_at = now + warmup, now + warmup + duration
-    result = Result(name=name, seconds=duration)
+    result = Result(name=name, seconds=duration, connections=connections)
+    interval = connections / rate if rate else 0.0
     await asyncio.gather(
         *(
-            _connection(n, host, port, make, expect, start_at, stop_at, result)
+            _connection(n, host, port, make, expect, start_at, stop_at, result, interval)
             for n in range(connections)
         )
     )
@@ -180,6 +196,9 @@ def drive(
     duration: float = 10,
     warmup: float = 2,
     expect: frozenset[int] = frozenset({200}),
+    rate: float | None = None,
 ) -> Result:
-    """Drive `make`'s requests for `warmup` + `duration` seconds; measure the last part."""
-    return asyncio.run(_drive(name, host, port, make, connections, duration, warmup, expect))
+    """Drive `make`'s requests for `warmup` + `duration` seconds; measure the last part.
+
+    Closed loop (as fast as the answers come), or `rate` requests per second in all."""
+    return asyncio.run(_drive(name, host, port, make, connections, duration, warmup, expect, rate))

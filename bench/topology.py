@@ -132,8 +132,9 @@ def build(duration: float, spacing: float) -> dict:
     }
 
 
-def facts(checked_at: str, killed_at: str) -> dict:
-    """Inside the app: what the schedulers did."""
+def facts(checked_at: str, killed_at: str, starts_after: str | None = None) -> dict:
+    """Inside the app: what the schedulers did (for the sessions `build` made: those that
+    start after `starts_after`, when other sessions were added)."""
     from civic_app.extensions import db
     from civic_app.projects.models import Enrolment, EnrolmentStatus, ProjectSession
     from civic_app.scheduler.models import JobRun
@@ -143,11 +144,12 @@ def facts(checked_at: str, killed_at: str) -> dict:
     killed = datetime.fromisoformat(killed_at)
     # Due early enough for a sweep to have seen it, even across the takeover.
     due_by = checked - timedelta(seconds=SWEEP_SECONDS + POLL_SECONDS + SWEEP_SECONDS + 5)
-    sessions = db.session.execute(
-        db.select(ProjectSession.id, ProjectSession.project_id).where(
-            ProjectSession.starts_at <= due_by + timedelta(hours=2)
-        )
-    ).all()
+    query = db.select(ProjectSession.id, ProjectSession.project_id).where(
+        ProjectSession.starts_at <= due_by + timedelta(hours=2)
+    )
+    if starts_after:
+        query = query.where(ProjectSession.starts_at > datetime.fromisoformat(starts_after))
+    sessions = db.session.execute(query).all()
     enrolled: dict[int, set[int]] = {}
     for project_id, user_id in db.session.execute(
         db.select(Enrolment.project_id, Enrolment.participant_id).where(
@@ -265,12 +267,7 @@ def run(args) -> int:
         schedulers = []
         for n in range(2):
             log = logs / f"scheduler{n + 1}.log"
-            log.write_text("")
-            process = subprocess.Popen(  # noqa: S603
-                [sys.executable, str(common.BENCH / "scheduler_bench.py")],
-                env=env, cwd=common.ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
+            process = start_scheduler(env, log)
             processes.append(process)
             schedulers.append((process, log))
             time.sleep(2)  # the first one started acts
@@ -356,6 +353,16 @@ def run(args) -> int:
     passed = all(checks.values())
     print("PASS" if passed else "FAIL")
     return 0 if passed else 1
+
+
+def start_scheduler(env: dict, log: Path) -> subprocess.Popen:
+    """bench/scheduler_bench.py in its own process group, its output in `log` (emptied)."""
+    log.write_text("")
+    return subprocess.Popen(  # noqa: S603
+        [sys.executable, str(common.BENCH / "scheduler_bench.py")],
+        env=env, cwd=common.ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
 
 
 def wait_acting(schedulers, timeout: float):
