@@ -59,7 +59,8 @@ def issue_cookie(app, user, *, csrf: bool = False) -> dict:
 def markable_sessions(moment, limit: int) -> list[tuple[ProjectSession, User]]:
     """Sessions a tutor may mark now (started, not cancelled, month not locked), most recent
     first, each with one of its project's tutors and at least one person on the roster."""
-    from civic_app.attendance.operations import enrolled_ids, is_locked, month_of
+    from civic_app.attendance.operations import is_locked, month_of
+    from civic_app.projects.enrolments import expected_ids
 
     month_start = to_local(moment).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     candidates = db.session.execute(
@@ -79,7 +80,7 @@ def markable_sessions(moment, limit: int) -> list[tuple[ProjectSession, User]]:
             continue
         if is_locked(session_row.municipality_id, month_of(session_row.starts_at)):
             continue
-        if not enrolled_ids(session_row):
+        if not expected_ids(session_row):
             continue
         used_tutors.add(tutor_id)
         chosen.append((session_row, db.session.get(User, tutor_id)))
@@ -116,7 +117,8 @@ def add_markable_sessions(moment, limit: int) -> None:
 
 def targets() -> dict:
     from civic_app.attendance.models import Attendance
-    from civic_app.attendance.operations import enrolled_ids, session_hours
+    from civic_app.attendance.operations import session_hours
+    from civic_app.projects.enrolments import expected_ids
 
     app = create_app()
     with app.app_context():
@@ -149,7 +151,7 @@ def targets() -> dict:
             add_markable_sessions(moment, 8)
             markable = markable_sessions(moment, 8)
         for session_row, tutor in markable:
-            people = set(enrolled_ids(session_row)) | set(
+            people = set(expected_ids(session_row)) | set(
                 db.session.scalars(
                     db.select(Attendance.participant_id).where(
                         Attendance.session_id == session_row.id
