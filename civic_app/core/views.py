@@ -16,6 +16,8 @@ def index():
         return redirect(url_for("people.home"))
     if current_user.is_authenticated and current_user.role == Role.CASEWORKER:
         return redirect(url_for("casework.home"))
+    if current_user.is_authenticated and current_user.role == Role.COORDINATOR:
+        return redirect(url_for("reports.national"))
     return render_template("core/index.html")
 
 

@@ -122,3 +122,31 @@ def _svg(height: float, parts: list[str]) -> Markup:
         f'preserveAspectRatio="xMinYMin meet" aria-hidden="true" focusable="false" '
         f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
     )
+
+
+def target_bar(done, month, goal, *, rtl: bool = False, labelled_by: str = "") -> Markup:
+    """A target's progress: `done` of `goal`, the part of it that came in this month drawn
+    apart at its end. Values are the shown figures (None when hidden: nothing drawn).
+
+    The image is named by the page's text with the same numbers (`labelled_by`: ids).
+    """
+    goal = float(goal or 0)
+
+    def share(value) -> float:
+        return 0.0 if value is None or not goal else min(float(value) / goal * 100, 100.0)
+
+    total = share(done)
+    recent = min(share(month), total)
+    before = total - recent
+    parts = ['<rect x="0" y="0" width="100" height="10" class="target-track"/>']
+    for start, length, kind in ((0.0, before, "target-done"), (before, recent, "target-recent")):
+        if length > 0:
+            x = 100 - start - length if rtl else start
+            parts.append(
+                f'<rect x="{x:.2f}" y="0" width="{length:.2f}" height="10" class="{kind}"/>'
+            )
+    named = f' aria-labelledby="{escape(labelled_by)}"' if labelled_by else ' aria-hidden="true"'
+    return Markup(  # noqa: S704 - numbers and an escaped id only
+        f'<svg class="target-bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img"'
+        f'{named} focusable="false" xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
+    )

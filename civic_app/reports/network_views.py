@@ -23,7 +23,7 @@ from civic_app.reports.breakdowns import (
 )
 from civic_app.reports.cache import cached
 from civic_app.reports.charts import bar_chart, column_chart
-from civic_app.reports.dashboard import FUNNEL_STEPS, WORKS, Dashboard, Row
+from civic_app.reports.dashboard import FUNNEL_STEPS, WORKS, Dashboard, Row, month_label
 from civic_app.reports.downloads import (
     FORMATS,
     fund_body,
@@ -35,6 +35,7 @@ from civic_app.reports.forms import NationalFilterForm, filter_args
 from civic_app.reports.fund_tables import municipality_names
 from civic_app.reports.labels import euro_text, percent_text
 from civic_app.reports.network import NetworkSnapshot, network_snapshot
+from civic_app.reports.network_glance import active_ids, progress_month, target_progress
 from civic_app.reports.period import Period
 from civic_app.reports.protection import protect_rows
 from civic_app.reports.views import coordinator_only, targets
@@ -63,12 +64,17 @@ def national():
         below = current_app.config["SUPPRESS_BELOW"]
         page = NationalPage(snapshot, municipalities, below)
         scope = chosen.id if chosen else None
+        month, this_month = progress_month(period, now())
         html = render_template(
             "reports/_national_body.html",
             form=form,
             period=period,
             board=page.network,
             boards=page.boards,
+            inactive=page.inactive,
+            progress=target_progress(page, targets(), month, rtl=text_direction() == "rtl"),
+            progress_month=month_label(month),
+            this_month=this_month,
             below=below,
             show=page.show,
             exact=page.exact,
@@ -107,7 +113,13 @@ class NationalPage:
         self.shown = snapshot.shown
         self.below = below
         self.network = Dashboard(snapshot.figures)
-        self.boards = [(m, Dashboard(snapshot.figures, m.id)) for m in municipalities]
+        boards = [(m, Dashboard(snapshot.figures, m.id)) for m in municipalities]
+        # Those where something happened in the period first, each group by name (an
+        # order by a figure would tell apart the figures hidden as "<5" or "x").
+        active = active_ids(boards, snapshot.tables)
+        self.boards = [(m, b) for m, b in boards if m.id in active]
+        self.inactive = [m for m, _b in boards if m.id not in active]
+        self.boards += [(m, b) for m, b in boards if m.id not in active]
 
     def value(self, *key):
         """The figure, "<5" or "x" (reports.protection)."""
@@ -230,20 +242,18 @@ def _national_charts(page: NationalPage) -> dict:
     def bars(rows):
         return bar_chart(rows, rtl=rtl)
 
+    def by_municipality(figure):
+        """A bar per municipality with something to show: a long list of zeros says less
+        than the line of the municipalities left out (the page says so)."""
+        values = [(m.name, page.value("m", m.id, figure)) for m, _b in page.boards]
+        return bars([(name, value) for name, value in values if value != 0])
+
     trend = page.network.trend()
     return {
-        "plans_by_municipality": bars(
-            [(m.name, page.value("m", m.id, "plans_signed")) for m, _b in page.boards]
-        ),
-        "reached_by_municipality": bars(
-            [(m.name, page.value("m", m.id, "people_reached")) for m, _b in page.boards]
-        ),
-        "taken_in_charge_by_municipality": bars(
-            [(m.name, page.value("m", m.id, "taken_in_charge")) for m, _b in page.boards]
-        ),
-        "housed_by_municipality": bars(
-            [(m.name, page.value("m", m.id, "housed")) for m, _b in page.boards]
-        ),
+        "plans_by_municipality": by_municipality("plans_signed"),
+        "reached_by_municipality": by_municipality("people_reached"),
+        "taken_in_charge_by_municipality": by_municipality("taken_in_charge"),
+        "housed_by_municipality": by_municipality("housed"),
         "funnel": bars(
             [(label, page.value("m", None, attribute)) for _k, label, attribute in _funnel_steps()]
         ),

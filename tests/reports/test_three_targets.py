@@ -84,7 +84,7 @@ def test_the_national_page_shows_the_three_targets_first_with_progress(
     )
     assert "+ 5 familiari, non contati nell’obiettivo." in targets
     assert re.search(r'id="target-plans" dir="ltr">2</span> / <span dir="ltr">600', targets)
-    assert targets.count("<progress") == 3
+    assert targets.count('class="target-bar"') == 3
     # The old proxy is named for what it is, and is not among the targets.
     assert "Partecipanti e pubblico alle attività" in body
     assert "Persone raggiunte" not in body
