@@ -150,3 +150,28 @@ def target_bar(done, month, goal, *, rtl: bool = False, labelled_by: str = "") -
         f'<svg class="target-bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img"'
         f'{named} focusable="false" xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
     )
+
+
+def list_bars(items, *, rtl: bool = False) -> Markup:
+    """Horizontal bars as an HTML list: the name and the number are text at the page's
+    size (readable on a phone, where a scaled SVG's text is not), the bar a small SVG.
+    `items`: (label, value) pairs; a marker ("<5", "x") has no bar and is written as is."""
+    values = [v for _label, v in items if not isinstance(v, str) and v is not None]
+    top = float(max([*values, 0]) or 1)
+    rows = []
+    for label, value in items:
+        hidden = isinstance(value, str) or value is None
+        length = 0.0 if hidden else float(value) / top * 100
+        x = 100 - length if rtl else 0
+        bar = (
+            f'<rect x="{x:.2f}" y="0" width="{length:.2f}" height="10" class="chart-bar"/>'
+            if length
+            else ""
+        )
+        rows.append(
+            f'<li><span class="list-bar-label">{escape(str(label))}</span>'
+            f'<svg class="list-bar" viewBox="0 0 100 10" preserveAspectRatio="none" '
+            f'aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">{bar}</svg>'
+            f'<span class="list-bar-value" dir="ltr">{escape(_written(value or 0))}</span></li>'
+        )
+    return Markup(f'<ul class="list-bars">{"".join(rows)}</ul>')  # noqa: S704 - escaped above

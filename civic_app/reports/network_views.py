@@ -22,7 +22,7 @@ from civic_app.reports.breakdowns import (
     reporting_periods,
 )
 from civic_app.reports.cache import cached
-from civic_app.reports.charts import bar_chart, column_chart
+from civic_app.reports.charts import bar_chart, column_chart, list_bars
 from civic_app.reports.dashboard import FUNNEL_STEPS, WORKS, Dashboard, Row, month_label
 from civic_app.reports.downloads import (
     FORMATS,
@@ -246,7 +246,7 @@ def _national_charts(page: NationalPage) -> dict:
         """A bar per municipality with something to show: a long list of zeros says less
         than the line of the municipalities left out (the page says so)."""
         values = [(m.name, page.value("m", m.id, figure)) for m, _b in page.boards]
-        return bars([(name, value) for name, value in values if value != 0])
+        return list_bars([(name, value) for name, value in values if value != 0], rtl=rtl)
 
     trend = page.network.trend()
     return {
