@@ -25,9 +25,10 @@ _local: dict[tuple, tuple[float, datetime, Any]] = {}
 _local_lock = threading.Lock()
 _key_locks: dict[tuple, threading.Lock] = {}
 _MAX_LOCAL = 64
-#: Changed whenever what an entry holds changes shape (2: the pillars' figures), so that
-#: a new release never reads a snapshot or a page an older one left in Redis.
-_PREFIX = "civic:national:2:"
+#: Changed whenever what an entry holds changes shape (2: the pillars' figures; 3: the page
+#: read at a glance), so that a new release never reads a snapshot or a page an older one
+#: left in Redis.
+_PREFIX = "civic:national:3:"
 #: How long a web process reuses an entry it read from Redis before reading it again.
 REDIS_MEMO_SECONDS = 30
 
