@@ -147,8 +147,8 @@ PERSON_IN_CARE_POST = CASE_RECORD_POST | {"staff_b": MISSING}
 ROUTES: dict[str, Route] = {
     # Public pages and the login flow ----------------------------------------------------
     "GET /": Route(
-        expect(OK, ALLOWED, OK, OK, OK, OK, caseworker_a=ALLOWED),
-        why="participants go on to /me, caseworkers to /cases",
+        expect(OK, ALLOWED, OK, OK, OK, ALLOWED, caseworker_a=ALLOWED),
+        why="participants go on to /me, caseworkers to /cases, coordinators to /network",
     ),
     "GET /healthz": Route(PUBLIC),
     "POST /language": Route(PUBLIC_POST),
