@@ -63,7 +63,7 @@
     if (at === null || !texts.asOf) return;
     var when = new Date(at);
     var time = isNaN(when) ? "?" : when.toLocaleTimeString(html.lang || "it", {
-      hour: "2-digit", minute: "2-digit", timeZone: "Europe/Rome" });
+      hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Europe/Rome" });
     var note = document.createElement("p");
     note.className = "offline-note";
     note.setAttribute("role", "status");
@@ -145,7 +145,7 @@
     var jobs = [];
     if (window.caches) {
       jobs.push(caches.keys().then(function (names) {
-        return Promise.all(names.filter(function (name) { return name === "civic-tutor-pages"; })
+        return Promise.all(names.filter(function (name) { return name.indexOf("civic-tutor-") === 0; })
           .map(function (name) { return caches.delete(name); }));
       }));
     }

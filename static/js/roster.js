@@ -107,7 +107,15 @@
 
   if (window.civicOffline) return; // a tutor's page: offline.js sends what waits
 
-  // Staff: sent from this page, with this page's token.
+  // Staff: nothing of theirs is kept on the phone (a worker of before, at /tutor/, goes),
+  // and what waits is sent from this page, with this page's token.
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.getRegistrations().then(function (all) {
+      all.forEach(function (registration) {
+        if (/\/tutor\/$/.test(registration.scope)) registration.unregister();
+      });
+    }).catch(function () {});
+  }
   function send(item) {
     var body = new URLSearchParams(item.body);
     var meta = document.querySelector("meta[name=csrf-token]");
