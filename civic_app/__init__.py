@@ -176,6 +176,7 @@ def register_blueprints(app: Flask) -> None:
 
     # The views register their routes on the blueprints when imported; importing them
     # here, not in the packages, keeps models and operations importable on their own.
+    from civic_app.attendance import offline_views as _offline_views  # noqa: F401
     from civic_app.attendance import staff_views as _attendance_staff_views  # noqa: F401
     from civic_app.attendance import views as _attendance_views  # noqa: F401
     from civic_app.casework import case_views as _case_views  # noqa: F401

@@ -20,6 +20,7 @@ from civic_app.attendance.models import (
     AttendanceChange,
     Mark,
 )
+from civic_app.attendance.offline import in_offline_window
 from civic_app.attendance.operations import (
     QUARTER,
     MarkInput,
@@ -165,9 +166,12 @@ def roster(session_id: int):
     people, existing = roster.people, roster.existing
     errors = []
     if not roster_is_open(session, now()):
-        # Read-only until the session starts; a form sent before then saves nothing.
+        # Read-only until the session starts; a form sent before then saves nothing, and
+        # says so with a 409 (a phone sending marks it kept offline drops them then).
         if request.method == "POST":
             errors = [str(not_open_yet(session))]
+            walk_in = WalkInForm(prefix="w", formdata=None)
+            return _roster_page(session, roster, form, walk_in, errors), 409
     elif form.validate_on_submit():
         marks = []
         try:
@@ -231,6 +235,11 @@ def _roster_page(session: ProjectSession, roster, form, walk_in, errors):
         walk_in=walk_in,
         errors=errors,
         is_open=is_open,
+        # a tutor's phone may keep this roster for a day without signal: it gets the form
+        # for when the session starts (the server still refuses it before then)
+        dormant=not is_open
+        and current_user.role == Role.TUTOR
+        and in_offline_window(session, moment),
         # a str, so that the page escapes it (lazy strings count as safe HTML)
         not_open=None if is_open else str(not_open_yet(session)),
         hour_selects=_hour_selects(
@@ -307,8 +316,10 @@ def add_walk_in(session_id: int):
 
 @bp.route("/tutor/sw.js")
 def service_worker():
-    """The roster's service worker, served from /tutor/ so that it may cover the rosters."""
+    """The tutor's service worker. Its scope is the whole site (hence the header): a page
+    it has not kept gets the offline page instead of the browser's error; it keeps only
+    the pages the server marks for this tutor (`attendance.offline`)."""
     body = current_app.send_static_file("js/roster-sw.js")
-    body.headers["Service-Worker-Allowed"] = "/tutor/"
+    body.headers["Service-Worker-Allowed"] = "/"
     body.headers["Cache-Control"] = "no-cache"
     return body

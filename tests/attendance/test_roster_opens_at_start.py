@@ -7,6 +7,12 @@ from civic_app.attendance.models import Attendance
 from civic_app.core.accounts import User
 
 
+def shown(page: str) -> str:
+    """The page without its <template>s: the form a phone keeps dormant for the start
+    (`test_offline_day`) is not on the page."""
+    return re.sub(r"<template.*?</template>", "", page, flags=re.S)
+
+
 def marks_of(db, session):
     return db.session.scalars(
         db.select(Attendance).where(Attendance.session_id == session.id)
@@ -19,7 +25,7 @@ def test_before_the_start_the_roster_is_read_only_with_the_start_time(
     [person] = enrolled(1, first_name="Amina")
     soon = add_session(project, clock.now() + timedelta(minutes=30))  # 10:30 in Rome
     login_as(tutor)
-    page = client.get(f"/tutor/sessions/{soon.id}").get_data(as_text=True)
+    page = shown(client.get(f"/tutor/sessions/{soon.id}").get_data(as_text=True))
     assert "Amina" in page and f'href="tel:{person.phone}"' in page  # who to expect
     assert (
         "Il turno non è ancora cominciato: l&#39;elenco si apre all&#39;inizio del turno, "
@@ -39,7 +45,7 @@ def test_a_roster_sent_before_the_start_saves_nothing(
     response = client.post_form(
         f"/tutor/sessions/{soon.id}", {"key": "a" * 32, f"mark-{person.id}": "present"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 409  # refused: a phone's queue drops it and says so
     page = response.get_data(as_text=True)
     assert re.search(r'role="alert">Il turno non è ancora cominciato: .*10:30\.</p>', page)
     assert marks_of(db, soon) == []
@@ -64,7 +70,9 @@ def test_the_roster_opens_at_the_start_time(
     soon = add_session(project, clock.now() + timedelta(minutes=30))
     login_as(tutor)
     clock.advance(minutes=29, seconds=59)
-    assert "data-roster" not in client.get(f"/tutor/sessions/{soon.id}").get_data(as_text=True)
+    assert "data-roster" not in shown(
+        client.get(f"/tutor/sessions/{soon.id}").get_data(as_text=True)
+    )
     clock.advance(seconds=1)
     page = client.get(f"/tutor/sessions/{soon.id}").get_data(as_text=True)
     assert "data-roster" in page and "non è ancora cominciato" not in page

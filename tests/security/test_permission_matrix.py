@@ -173,6 +173,7 @@ ROUTES: dict[str, Route] = {
         PUBLIC, args=lambda w: {"token": certificate_token(w.certificate)}, why="initials only"
     ),
     "GET /tutor/sw.js": Route(PUBLIC, why="a static script"),
+    "GET /tutor/offline": Route(PUBLIC, why="the offline page: nothing personal in it"),
     "POST /sms/inbound": Route(everyone(DENIED), why="Twilio's signature, nobody's login"),
     "POST /sms/status": Route(everyone(DENIED), why="Twilio's signature, nobody's login"),
     # Developer tools --------------------------------------------------------------------
@@ -204,6 +205,7 @@ ROUTES: dict[str, Route] = {
     "POST /events/<int:event_id>/<choice>": Route(PARTICIPANT_POST, args=fixed(choice="yes")),
     # Tutors in the field -----------------------------------------------------------------
     "GET /tutor": Route(expect(LOGIN, DENIED, OK, DENIED, DENIED, DENIED)),
+    "GET /tutor/offline.json": Route(expect(LOGIN, DENIED, OK, DENIED, DENIED, DENIED)),
     "GET /tutor/sessions/<int:session_id>": Route(ROSTER),
     "POST /tutor/sessions/<int:session_id>": Route(ROSTER_POST),
     "POST /tutor/sessions/<int:session_id>/walk-in": Route(ROSTER_POST),
