@@ -22,7 +22,7 @@ from civic_app.projects.models import (
 )
 
 #: ?month=2026-12
-MONTH_PARAM = re.compile(r"(\d{4})-(\d{2})")
+MONTH_PARAM = re.compile(r"([0-9]{4})-([0-9]{2})")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 

@@ -43,9 +43,7 @@ def sessions_across_the_boundary(create_project, add_session, enrol, create_part
     add_session(park, datetime(2026, 10, 24, 7, 0, tzinfo=UTC))
     # 30 November 23:30 UTC is 00:30 on 1 December: not November's.
     add_session(park, datetime(2026, 11, 30, 23, 30, tzinfo=UTC), hours=1)
-    add_session(
-        park, datetime(2026, 11, 10, 14, 0, tzinfo=UTC), status=SessionStatus.CANCELLED
-    )
+    add_session(park, datetime(2026, 11, 10, 14, 0, tzinfo=UTC), status=SessionStatus.CANCELLED)
     participant = create_participant()
     enrol(park, participant, status=EnrolmentStatus.ACCEPTED)
     return participant
@@ -130,7 +128,19 @@ def test_the_month_is_in_the_page_language(
 
 @pytest.mark.parametrize(
     "value",
-    ["2026-13", "2026-00", "26-12", "1999-12", "2101-01", "abc", "2026-1", "９９９９-12", "2026-12x"],
+    [
+        "2026-13",
+        "2026-00",
+        "26-12",
+        "1999-12",
+        "2101-01",
+        "abc",
+        "2026-1",
+        "２０２６-12",
+        " ",
+        "2026-12-01",
+        "2026-12x",
+    ],
 )
 def test_a_month_that_does_not_exist_is_a_message_and_the_current_month(
     client, login_as, create_participant, december, value
