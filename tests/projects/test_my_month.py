@@ -2,7 +2,7 @@
 local days, months that do not exist, and only one's own sessions."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -202,3 +202,39 @@ def test_a_tutor_sees_the_sessions_of_their_projects_linked_to_the_roster(
 def test_staff_have_no_own_month(client, login_as, staff):
     login_as(staff)
     assert client.get("/me/calendar?month=2026-12").status_code == 403
+
+
+def test_the_events_a_participant_said_yes_to_are_on_their_month(
+    client, login_as, create_participant, create_venue, municipality, db, december
+):
+    from civic_app.events.models import Audience, CommunityEvent, EventRsvp, EventType
+
+    venue = create_venue()
+    me, other = create_participant(), create_participant()
+
+    def event(title, day):
+        starts = datetime(2026, 12, day, 17, 0, tzinfo=UTC)
+        row = CommunityEvent(
+            municipality_id=municipality.id, venue_id=venue.id, title=title,
+            event_type=EventType.MEETING, capacity=30, audience=Audience.ALL,
+            starts_at=starts, ends_at=starts + timedelta(hours=2),
+        )  # fmt: skip
+        db.session.add(row)
+        db.session.flush()
+        return row
+
+    coming, not_coming, theirs = event("Festa", 12), event("Riunione", 13), event("Cena", 14)
+    for row, person, yes in ((coming, me, True), (not_coming, me, False), (theirs, other, True)):
+        db.session.add(
+            EventRsvp(
+                event_id=row.id, participant_id=person.id, municipality_id=municipality.id,
+                coming=yes, answered_at=datetime(2026, 12, 1, tzinfo=UTC), source="web",
+            )
+        )  # fmt: skip
+    db.session.commit()
+    login_as(me)
+    page = client.get("/me/calendar").get_data(as_text=True)
+    assert "18:00 Festa" in re.sub(r"<[^>]+>", "", cell(page, "2026-12-12"))
+    assert 'href="/events"' in cell(page, "2026-12-12")
+    assert "Riunione" not in page
+    assert "Cena" not in page
