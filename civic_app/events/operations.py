@@ -4,6 +4,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
@@ -23,6 +24,7 @@ from civic_app.events.models import (
 from civic_app.events.reminders import tell_event_cancelled
 from civic_app.extensions import db
 from civic_app.projects.models import Enrolment, EnrolmentStatus, ProjectSession, SessionStatus
+from civic_app.projects.month import Entry, calendar_entries
 from civic_app.projects.recurrence import expand_rrule
 from civic_app.projects.venues import Clash, conflict_error, venue_bookings, venue_conflict
 
@@ -273,3 +275,31 @@ def cancel_event(event: CommunityEvent, now: datetime) -> int:
     event.status = "cancelled"
     db.session.flush()
     return tell_event_cancelled(event, now)
+
+
+@calendar_entries.register
+def events_on_calendar(user, starts: datetime, ends: datetime, language: str) -> list[Entry]:
+    """The events a participant said they are coming to, on their own calendar."""
+    if user.role != Role.PARTICIPANT:
+        return []
+    events = db.session.scalars(
+        db.select(CommunityEvent)
+        .join(EventRsvp, EventRsvp.event_id == CommunityEvent.id)
+        .where(
+            EventRsvp.participant_id == user.id,
+            EventRsvp.coming.is_(True),
+            CommunityEvent.municipality_id == user.municipality_id,
+            CommunityEvent.starts_at >= starts,
+            CommunityEvent.starts_at < ends,
+        )
+    ).all()
+    return [
+        Entry(
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            title=event.title,
+            url=url_for("events.my_events"),
+            cancelled=event.status == "cancelled",
+        )
+        for event in events
+    ]

@@ -128,6 +128,9 @@ class ScheduleForm(Form):
     )
     venue_id = SelectField(_l("Luogo"), coerce=int, choices=[])
     submit = SubmitField(_l("Crea i turni"))
+    #: The answers to the holiday warning (a post with no button at all keeps every day).
+    skip_holidays = SubmitField(_l("Crea senza i festivi"))
+    keep_holidays = SubmitField(_l("Crea anche nei festivi"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -162,6 +162,21 @@ def build_rrule(weekdays: list[int], until: date, interval: int = 1) -> str:
     return f"FREQ=WEEKLY;INTERVAL={interval};BYDAY={days};UNTIL={until:%Y%m%d}T235959"
 
 
+def schedule_starts(
+    project: Project, rule: str, first_start: datetime, duration_minutes: int, field: str
+) -> list[datetime]:
+    """The local starts a schedule would make, checked as `add_schedule` checks them.
+
+    :raise DomainError: on a bad duration or rule, or a start outside the project's dates.
+    """
+    if not 15 <= duration_minutes <= MAX_SESSION_HOURS * 60:
+        raise DomainError("end_time", _l("Un turno dura da 15 minuti a 12 ore."))
+    starts = expand_rrule(rule, first_start, field)
+    for start in starts:
+        _within_project(project, start.date(), field)
+    return starts
+
+
 def add_schedule(
     project: Project,
     rule: str,
@@ -170,14 +185,17 @@ def add_schedule(
     *,
     venue=None,
     field: str = "rrule",
+    skip_days=frozenset(),
 ) -> list[ProjectSession]:
-    """Make the sessions of a recurrence rule (local times, right across DST changes)."""
-    if not 15 <= duration_minutes <= MAX_SESSION_HOURS * 60:
-        raise DomainError("end_time", _l("Un turno dura da 15 minuti a 12 ore."))
-    starts = expand_rrule(rule, first_start, field)
+    """Make the sessions of a recurrence rule (local times, right across DST changes).
+
+    No session is made on the local days in `skip_days` (holidays staff chose to skip).
+    """
+    starts = schedule_starts(project, rule, first_start, duration_minutes, field)
+    starts = [start for start in starts if start.date() not in skip_days]
+    if not starts:
+        raise DomainError(field, _l("La regola non crea nessun turno in questo periodo."))
     zone = local_zone()
-    for start in starts:
-        _within_project(project, start.date(), field)
     schedule = Schedule(
         project_id=project.id,
         municipality_id=project.municipality_id,

@@ -5,11 +5,15 @@ from datetime import datetime, timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from civic_app.core.accounts import User
 from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.errors import DomainError, put_on_form
+from civic_app.core.holidays import holidays_among
+from civic_app.core.i18n import current_language
+from civic_app.core.models import Municipality
 from civic_app.core.permissions import (
     Role,
     current_municipality_id,
@@ -43,6 +47,7 @@ from civic_app.projects.operations import (
     places_taken,
     project_figures,
     save_project,
+    schedule_starts,
     share_as_template,
 )
 from civic_app.projects.venues import save_venue
@@ -174,6 +179,7 @@ def schedule(project_id: int):
     if request.method == "GET":
         form.from_date.data, form.until_date.data = project.start_date, project.end_date
         form.venue_id.data = project.venue_id or 0
+    on_holidays = {}
     if form.validate_on_submit():
         try:
             if form.rrule.data:
@@ -188,21 +194,43 @@ def schedule(project_id: int):
             ) // timedelta(minutes=1)
             if form.until_date.data < form.from_date.data:
                 raise DomainError("until_date", _l("La data di fine viene prima dell'inizio."))
-            sessions = add_schedule(
-                project,
-                rule,
-                first,
-                duration,
-                venue=_venue(form.venue_id.data),
-                field="rrule" if form.rrule.data else "weekdays",
+            field = "rrule" if form.rrule.data else "weekdays"
+            starts = schedule_starts(project, rule, first, duration, field)
+            on_holidays = holidays_among(
+                db.session.get(Municipality, project.municipality_id),
+                [start.date() for start in starts],
+                current_language(),
             )
+            if on_holidays and form.submit.data:  # staff have not answered the warning yet
+                return render_template(
+                    "projects/schedule_form.html",
+                    form=form,
+                    project=project,
+                    on_holidays=on_holidays,
+                    total=len(starts),
+                )
+            skip = set(on_holidays) if form.skip_holidays.data else frozenset()
+            sessions = add_schedule(
+                project, rule, first, duration, venue=_venue(form.venue_id.data), field=field,
+                skip_days=skip,
+            )  # fmt: skip
         except DomainError as exc:
             db.session.rollback()
             put_on_form(form, exc)
         else:
-            record("project.schedule_added", project, details={"sessions": len(sessions)})
+            skipped = len(starts) - len(sessions)
+            record(
+                "project.schedule_added",
+                project,
+                details={"sessions": len(sessions), "holidays_skipped": skipped},
+            )
             db.session.commit()
-            flash(_("Creati %(n)s turni.", n=len(sessions)), "success")
+            message = _("Creati %(n)s turni.", n=len(sessions))
+            if skipped:
+                message += " " + ngettext(
+                    "Saltato %(num)s giorno festivo.", "Saltati %(num)s giorni festivi.", skipped
+                )
+            flash(message, "success")
             return redirect(url_for("projects.staff_project", project_id=project.id))
     return render_template("projects/schedule_form.html", form=form, project=project)
 

@@ -3,7 +3,9 @@
 from collections import OrderedDict
 from datetime import timedelta
 
+from babel.dates import get_day_names
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -13,9 +15,11 @@ from civic_app.core.accounts import User
 from civic_app.core.audit import record
 from civic_app.core.clock import now
 from civic_app.core.errors import DomainError
+from civic_app.core.holidays import holiday_names
 from civic_app.core.i18n import current_language
 from civic_app.core.models import Municipality
 from civic_app.core.permissions import Role, roles_required
+from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
 from civic_app.projects import bp
 from civic_app.projects.calendar import build_feed
@@ -31,7 +35,13 @@ from civic_app.projects.models import (
     ProjectSession,
     ProjectStatus,
     SessionStatus,
-    project_tutor,
+)
+from civic_app.projects.month import (
+    entries_by_day,
+    month_weeks,
+    own_projects,
+    parse_month,
+    shift_month,
 )
 from civic_app.projects.operations import places_taken
 
@@ -202,21 +212,7 @@ def personal_calendar(token: str):
         abort(404)
     moment = now()
     query = db.select(ProjectSession).where(ProjectSession.ends_at >= moment - FEED_PAST)
-    tentative = set()
-    if user.role == Role.PARTICIPANT:
-        enrolments = db.session.execute(
-            db.select(Enrolment.project_id, Enrolment.status).where(
-                Enrolment.participant_id == user.id, Enrolment.status.in_(HOLDS_A_PLACE)
-            )
-        ).all()
-        project_ids = [pid for pid, _status in enrolments]
-        tentative = {pid for pid, status in enrolments if status != "accepted"}
-    else:
-        project_ids = list(
-            db.session.scalars(
-                db.select(project_tutor.c.project_id).where(project_tutor.c.user_id == user.id)
-            )
-        )
+    project_ids, tentative = own_projects(user)
     sessions = db.session.scalars(
         query.where(ProjectSession.project_id.in_(project_ids)).order_by(ProjectSession.starts_at)
     ).all()
@@ -228,7 +224,8 @@ def personal_calendar(token: str):
 @bp.route("/me/calendar", methods=["GET", "POST"])
 @roles_required(Role.PARTICIPANT, Role.TUTOR)
 def my_calendar():
-    """The address of one's own calendar feed; a new address revokes the old one."""
+    """One's own month (a grid, or a list: ?view=list) of ?month=2026-12, and the address
+    of one's calendar feed; a new address revokes the old one."""
     import secrets
 
     form = ActionForm()
@@ -241,4 +238,31 @@ def my_calendar():
             flash(_("Nuovo indirizzo creato: quello vecchio non funziona più."), "success")
             return redirect(url_for("projects.my_calendar"))
     feed_url = url_for("projects.personal_calendar", token=user.calendar_token, _external=True)
-    return render_template("projects/my_calendar.html", feed_url=feed_url, form=form)
+    today = to_local(now()).date()
+    first, refused = parse_month(request.args.get("month"), today)
+    view = "list" if request.args.get("view") == "list" else "month"
+    weeks = month_weeks(first)
+    language = current_language()
+    last = weeks[-1][-1]
+    return render_template(
+        "projects/my_calendar.html",
+        feed_url=feed_url,
+        form=form,
+        view=view,
+        first=first,
+        refused=refused,
+        today=today,
+        weeks=weeks,
+        previous=shift_month(first, -1),
+        following=shift_month(first, 1),
+        days=entries_by_day(user, weeks[0][0], last, language),
+        holidays=holiday_names(user.municipality, weeks[0][0], last, language),
+        day_names=[
+            (wide, short)
+            for (_i, wide), (_j, short) in zip(
+                sorted(get_day_names("wide", locale=get_locale()).items()),
+                sorted(get_day_names("abbreviated", locale=get_locale()).items()),
+                strict=True,
+            )
+        ],
+    )

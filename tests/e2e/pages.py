@@ -69,7 +69,7 @@ KEY_PAGES = {
         "/me/data",
         "/events",
     ],
-    "tutor": ["/tutor", "/tutor/sessions/{session}", "/tutor/offline"],
+    "tutor": ["/tutor", "/tutor/sessions/{session}", "/tutor/offline", "/me/calendar"],
     "staff": [
         "/staff/projects",
         "/staff/projects/{project}",

@@ -199,7 +199,9 @@ ROUTES: dict[str, Route] = {
     "GET /me/plan/print": Route(PARTICIPANT_PAGE),
     "GET /me/certificates": Route(PARTICIPANT_PAGE),
     "GET /me/certificates/<int:certificate_id>.pdf": Route(PARTICIPANT_PAGE),
-    "GET /me/calendar": Route(expect(LOGIN, OK, OK, DENIED, DENIED, DENIED)),
+    "GET /me/calendar": Route(
+        expect(LOGIN, OK, OK, DENIED, DENIED, DENIED), query="?month=2026-03&view=month"
+    ),
     "POST /me/calendar": Route(expect(LOGIN, ALLOWED, ALLOWED, DENIED, DENIED, DENIED)),
     "GET /events": Route(PARTICIPANT_PAGE),
     "POST /events/<int:event_id>/<choice>": Route(PARTICIPANT_POST, args=fixed(choice="yes")),
