@@ -1,4 +1,5 @@
-"""What needs a staff member today: the items of their landing page, one grouped query each.
+"""What each person sees first: what needs a staff member today (one grouped query per
+item), and the open projects near a participant who has no shift.
 
 Every function reads one municipality's rows only and returns plain data (counts, the
 oldest moment, a few rows to link to); the view turns them into links. The number of
@@ -8,7 +9,8 @@ statements does not grow with the data: `tests/people/test_staff_today.py` count
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import exists, func
+from sqlalchemy import exists, func, nulls_last
+from sqlalchemy.orm import selectinload
 
 from civic_app.attendance.at_risk import at_risk
 from civic_app.attendance.models import Attendance
@@ -19,10 +21,12 @@ from civic_app.extensions import db
 from civic_app.people.models import ErasureRequest
 from civic_app.plans.models import Plan, PlanSignature, PlanStatus
 from civic_app.projects.models import (
+    HOLDS_A_PLACE,
     Enrolment,
     EnrolmentStatus,
     Project,
     ProjectSession,
+    ProjectStatus,
     SessionStatus,
 )
 from civic_app.sms.models import Direction, Message
@@ -196,8 +200,9 @@ def plans_to_countersign(municipality_id: int) -> Item:
 def erasure_requests(municipality_id: int) -> Item:
     """Requests to erase a person's data that nobody has processed yet."""
     row = db.session.execute(
-        db.select(func.count().label("count"), func.min(ErasureRequest.requested_at).label("oldest"))
-        .where(
+        db.select(
+            func.count().label("count"), func.min(ErasureRequest.requested_at).label("oldest")
+        ).where(
             ErasureRequest.municipality_id == municipality_id,
             ErasureRequest.processed_at.is_(None),
         )
@@ -215,3 +220,54 @@ def staff_today(municipality_id: int, now: datetime) -> Today:
         countersign=plans_to_countersign(municipality_id),
         erasures=erasure_requests(municipality_id),
     )
+
+
+@dataclass
+class OpenProject:
+    project: Project
+    places_left: int
+    next_session: datetime | None
+
+
+def open_projects_near(participant, now: datetime, limit: int = 3) -> list[OpenProject]:
+    """Published projects of the participant's municipality that still have places and that
+    they have not asked to join, the soonest session first: one query (and the venues)."""
+    taken = (
+        db.select(func.count(Enrolment.id))
+        .where(Enrolment.project_id == Project.id, Enrolment.status.in_(HOLDS_A_PLACE))
+        .correlate(Project)
+        .scalar_subquery()
+    )
+    next_start = (
+        db.select(func.min(ProjectSession.starts_at))
+        .where(
+            ProjectSession.project_id == Project.id,
+            ProjectSession.status == SessionStatus.SCHEDULED,
+            ProjectSession.starts_at >= now,
+        )
+        .correlate(Project)
+        .scalar_subquery()
+    )
+    asked = (
+        db.select(Enrolment.id)
+        .where(
+            Enrolment.project_id == Project.id,
+            Enrolment.participant_id == participant.id,
+            Enrolment.status.in_((*HOLDS_A_PLACE, EnrolmentStatus.WAITLISTED)),
+        )
+        .exists()
+    )
+    rows = db.session.execute(
+        db.select(Project, (Project.capacity - taken).label("free"), next_start.label("next"))
+        .options(selectinload(Project.venue))
+        .where(
+            Project.municipality_id == participant.municipality_id,
+            Project.status == ProjectStatus.PUBLISHED,
+            Project.end_date >= to_local(now).date(),
+            Project.capacity > taken,
+            ~asked,
+        )
+        .order_by(nulls_last(next_start), Project.id)
+        .limit(limit)
+    ).all()
+    return [OpenProject(r.Project, r.free, as_utc(r.next)) for r in rows]
