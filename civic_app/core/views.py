@@ -9,7 +9,6 @@ from civic_app.core.permissions import Role
 from civic_app.core.redirects import safe_next
 from civic_app.extensions import db, limiter
 
-
 #: Where each role lands: the page of what needs them first (endpoints named, not imported:
 #: core knows no feature).
 LANDING = {

@@ -1,4 +1,4 @@
-"""Staff land on what needs them today: counts, the oldest, links to act, their municipality only."""
+"""Staff land on what needs them today: counts, the oldest, links, their municipality only."""
 
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
