@@ -81,7 +81,7 @@ def test_each_session_says_how_many_are_expected_and_whether_it_is_marked(
     assert "Segna le presenze" in cards[started.id]
     assert "Presenze segnate" in cards[done.id]
     assert "2 persone attese" in week
-    assert "Presenze da segnare" in week
+    assert "Apri l’elenco" in week and "Segna le presenze" not in week  # not begun yet
 
 
 def test_a_tutor_with_nothing_this_week_is_told_so(

@@ -71,6 +71,7 @@ KEY_PAGES = {
     ],
     "tutor": ["/tutor", "/tutor/sessions/{session}"],
     "staff": [
+        "/staff/today",
         "/staff/projects",
         "/staff/projects/{project}",
         "/staff/projects/new",

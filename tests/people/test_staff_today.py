@@ -127,7 +127,7 @@ def test_join_requests_are_counted_per_project_with_the_oldest(
     db.session.commit()
     page = page_of(client, login_as, town.staff)
     card = item(page, "requests")
-    assert "3 richieste di adesione, la più vecchia del 2 dicembre" in card
+    assert "3 richieste di adesione, la più vecchia del 2 dicembre 2025" in card
     assert f'href="/staff/projects/{town.project.id}/requests"' in card
     assert f'href="/staff/projects/{other_project.id}/requests"' in card
     assert "2 da decidere" in card and "1 da decidere" in card
@@ -184,7 +184,7 @@ def test_plans_waiting_for_the_staff_signature(client, login_as, town):
     old = town.plan(version=2)
     town._sign(old, old.participant, "participant", 1, version=1)  # an older version
     card = item(page_of(client, login_as, town.staff), "countersign")
-    assert "1 piano da controfirmare, il più vecchio del 28 febbraio" in card
+    assert "1 piano da controfirmare, in attesa dal 28 febbraio" in card
     assert f'href="/staff/plans/{waiting.id}"' in card
     assert f'href="/staff/plans/{old.id}"' not in card
 
@@ -257,7 +257,8 @@ def test_the_page_runs_as_many_statements_with_ten_times_the_data(
     fill(town, create_project, 10)
     with statements(db) as large:
         page = client.get("/staff/today").get_data(as_text=True)
-    assert "11 richieste di adesione" in page and "11 piani da controfirmare" in page
+    assert "11 richieste di adesione" in page
+    assert "11 piani da controfirmare, il più vecchio del" in page
     assert len(large) == len(small), "\n".join(s.split("WHERE")[0][:80] for s in large)
     # The logged-in user, the six items in seven statements (at-risk takes two), and the
     # municipality's name in the page: nine, whatever the size.
