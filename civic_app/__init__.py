@@ -194,6 +194,7 @@ def register_blueprints(app: Flask) -> None:
     from civic_app.people import me_views as _me_views  # noqa: F401
     from civic_app.people import rights_views as _rights_views  # noqa: F401
     from civic_app.people import staff_views as _people_staff_views  # noqa: F401
+    from civic_app.people import today_views as _today_views  # noqa: F401
     from civic_app.people import views as _people_views  # noqa: F401
     from civic_app.plans import views as _plan_views  # noqa: F401
     from civic_app.projects import staff_views as _staff_views  # noqa: F401

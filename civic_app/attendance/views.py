@@ -46,6 +46,7 @@ from civic_app.core.permissions import (
 from civic_app.core.phones import normalize_phone
 from civic_app.core.timeutil import local_day_bounds, to_local
 from civic_app.extensions import db
+from civic_app.projects.enrolments import expected_select
 from civic_app.projects.models import ProjectSession, Rsvp, project_tutor
 from civic_app.projects.operations import scheduled_sessions
 
@@ -66,19 +67,32 @@ def _markable_session(session_id: int) -> ProjectSession:
     return session
 
 
+#: Sessions after this week that the tutor's page still lists.
+LATER = 5
+
+
 @bp.route("/tutor")
 @roles_required(Role.TUTOR)
 def tutor_home():
+    """Today's sessions first, then the rest of the week (to Sunday), then a few later ones,
+    and the last 7 days (marks to correct): each with how many are expected, marked or not."""
     moment = now()
-    today_start, _end = local_day_bounds(to_local(moment).date())
+    today = to_local(moment).date()
+    today_start, today_end = local_day_bounds(today)
+    week_end = local_day_bounds(today + timedelta(days=6 - today.weekday()))[1]
     assigned = db.select(project_tutor.c.project_id).where(
         project_tutor.c.user_id == current_user.id
     )
     base = scheduled_sessions(assigned)
-    upcoming = db.session.scalars(
-        base.where(ProjectSession.ends_at >= today_start)
+    this_week = db.session.scalars(
+        base.where(ProjectSession.ends_at >= today_start, ProjectSession.starts_at < week_end)
         .order_by(ProjectSession.starts_at)
-        .limit(10)
+        .limit(50)
+    ).all()
+    later = db.session.scalars(
+        base.where(ProjectSession.starts_at >= week_end)
+        .order_by(ProjectSession.starts_at)
+        .limit(LATER)
     ).all()
     recent = db.session.scalars(
         base.where(
@@ -86,19 +100,27 @@ def tutor_home():
             ProjectSession.starts_at >= today_start - timedelta(days=7),
         ).order_by(ProjectSession.starts_at.desc())
     ).all()
+    shown = [s.id for s in [*this_week, *recent]]
     marked = set(
         db.session.scalars(
-            db.select(Attendance.session_id).where(
-                Attendance.session_id.in_([s.id for s in [*upcoming, *recent]])
-            )
+            db.select(Attendance.session_id).where(Attendance.session_id.in_(shown)).distinct()
         )
     )
+    expected = expected_select([s.id for s in this_week]).subquery()
+    enrolled = dict(
+        db.session.execute(
+            db.select(expected.c.session_id, func.count()).group_by(expected.c.session_id)
+        ).all()
+    ) if this_week else {}  # fmt: skip
     return render_template(
         "attendance/tutor_home.html",
-        upcoming=upcoming,
+        today_sessions=[s for s in this_week if s.starts_at < today_end],
+        week=[s for s in this_week if s.starts_at >= today_end],
+        later=later,
         recent=recent,
         marked=marked,
-        today=to_local(moment).date(),
+        enrolled=enrolled,
+        moment=moment,
     )
 
 

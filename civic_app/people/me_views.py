@@ -28,6 +28,7 @@ from civic_app.people import bp
 from civic_app.people.data_rights import export_csv, export_data, request_erasure
 from civic_app.people.forms import ProfileForm
 from civic_app.people.operations import update_own_profile
+from civic_app.people.today import open_projects_near
 from civic_app.plans.models import PLAN_STATUS_LABELS
 from civic_app.plans.operations import open_plan
 from civic_app.plans.progress import hours_done
@@ -72,6 +73,8 @@ def home():
         .where(ProjectSession.ends_at >= moment)
         .limit(5)
     ).all()
+    # Nothing to go to: the open projects of their municipality with places, to ask for one.
+    nearby = open_projects_near(user, moment) if not sessions else []
     plan = open_plan(user)
     done = hours_done(user.id)
     messages = db.session.scalars(
@@ -85,6 +88,7 @@ def home():
         "people/home.html",
         enrolments=enrolments,
         sessions=sessions,
+        nearby=nearby,
         plan=plan,
         hours=done,
         messages=messages,

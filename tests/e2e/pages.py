@@ -71,6 +71,7 @@ KEY_PAGES = {
     ],
     "tutor": ["/tutor", "/tutor/sessions/{session}", "/tutor/offline", "/me/calendar"],
     "staff": [
+        "/staff/today",
         "/staff/projects",
         "/staff/projects/{project}",
         "/staff/projects/new",

@@ -11,7 +11,7 @@ def test_staff_log_in_with_email_and_password(client, create_user, db):
     staff = create_user(Role.STAFF)
     response = client.post_form("/login", {"email": staff.email.upper(), "password": PASSWORD})
     assert response.status_code == 302
-    assert staff.first_name in client.get("/").get_data(as_text=True)
+    assert staff.first_name in client.get("/", follow_redirects=True).get_data(as_text=True)
     assert "auth.login" in audit_actions(db)
 
 
@@ -67,7 +67,7 @@ def test_logout_invalidates_the_session_on_the_server(client, create_user, db):
     # Replaying the cookie from before the logout no longer logs anyone in.
     with client.session_transaction() as session:
         session.update(stolen)
-    assert staff.first_name not in client.get("/").get_data(as_text=True)
+    assert staff.first_name not in client.get("/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_the_language_chosen_before_login_survives_it(client, create_user):

@@ -147,8 +147,8 @@ PERSON_IN_CARE_POST = CASE_RECORD_POST | {"staff_b": MISSING}
 ROUTES: dict[str, Route] = {
     # Public pages and the login flow ----------------------------------------------------
     "GET /": Route(
-        expect(OK, ALLOWED, OK, OK, OK, ALLOWED, caseworker_a=ALLOWED),
-        why="participants go on to /me, caseworkers to /cases, coordinators to /network",
+        expect(OK, ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, caseworker_a=ALLOWED),
+        why="each role goes on to its first page: /me, /tutor, /staff/today, /cases, /network",
     ),
     "GET /healthz": Route(PUBLIC),
     "POST /language": Route(PUBLIC_POST),
@@ -271,6 +271,7 @@ ROUTES: dict[str, Route] = {
     "GET /staff/erasures": Route(STAFF_PAGE),
     "POST /staff/erasures/<int:request_id>/process": Route(STAFF_RECORD_POST),
     "GET /staff/inbox": Route(STAFF_PAGE),
+    "GET /staff/today": Route(STAFF_PAGE, why="what waits for staff, in their own municipality"),
     "GET /staff/inbox/<int:user_id>": Route(STAFF_RECORD),
     "POST /staff/inbox/<int:user_id>": Route(STAFF_RECORD_POST),
     # Staff: attendance -------------------------------------------------------------------
