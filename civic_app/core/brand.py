@@ -41,8 +41,7 @@ SMS_BRAND_MAX = 16
 #: Characters an SMS signature may have: GSM-7's basic table only (a test checks it), so
 #: that an Italian SMS stays GSM-7 and every character costs one septet or one UCS-2 unit.
 SMS_BRAND_CHARACTERS = frozenset(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -_.&'"
-    "àèéìòùÉÄÖÑÜäöñü"
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -_.&'àèéìòùÉÄÖÑÜäöñü"
 )
 
 
@@ -100,7 +99,7 @@ def contrast(one: str, other: str) -> float:
 
 
 def normalise_hex(value: str | None) -> str | None:
-    """"#ABC" / "aabbcc" → "#aabbcc"; None when `value` is not a hex colour."""
+    """ "#ABC" / "aabbcc" → "#aabbcc"; None when `value` is not a hex colour."""
     match = HEX.fullmatch((value or "").strip())
     if not match:
         return None

@@ -35,8 +35,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "login_code": {
         "it": "{brand}: il tuo codice è {code}. Scade tra 10 minuti. Non darlo a nessuno.",
         "en": "{brand}: your code is {code}. It expires in 10 minutes. Do not share it.",
-        "fr": "{brand}: votre code est {code}. Il expire dans 10 minutes. "
-        "Ne le donnez à personne.",
+        "fr": "{brand}: votre code est {code}. Il expire dans 10 minutes. Ne le donnez à personne.",
         "ar": "{brand}: رمزك هو {code}. ينتهي خلال 10 دقائق. لا تشاركه.",
         "es": "{brand}: tu clave de acceso es {code}. Caduca en 10 minutos. No la compartas.",
         "bn": "{brand}: আপনার কোড {code}। মেয়াদ 10 মিনিট। কাউকে জানাবেন না।",
@@ -81,8 +80,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": '{brand}: a place is free in "{project}". The municipality will confirm soon.',
         "fr": '{brand}: une place est libre dans "{project}". La mairie confirmera vite.',
         "ar": '{brand}: أصبح هناك مكان في "{project}". ستؤكد البلدية قريبًا.',
-        "es": '{brand}: hay una plaza libre en "{project}". El Ayuntamiento te la '
-        "confirma pronto.",
+        "es": '{brand}: hay una plaza libre en "{project}". El Ayuntamiento te la confirma pronto.',
         "bn": '{brand}: "{project}"-এ একটি জায়গা খালি। পৌরসভা শিগগির নিশ্চিত করবে।',
         "ur": '{brand}: "{project}" میں ایک جگہ خالی ہے۔ بلدیہ جلد تصدیق کرے گی۔',
         "uk": '{brand}: у "{project}" звільнилося місце. Муніципалітет скоро підтвердить.',
@@ -108,8 +106,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "ar": "{brand}: اشترك للتسجيل، التالي للنوبة القادمة، ساعات لساعاتك، STOP للإيقاف.",
         "es": "{brand}: UNIRME para inscribirte, SIGUIENTE para tu turno, HORAS para tus "
         "horas, STOP para no recibir SMS.",
-        "bn": "{brand}: যোগ দিতে যোগ, পরের শিফট জানতে পরবর্তী, ঘণ্টা জানতে ঘণ্টা, "
-        "SMS বন্ধ করতে STOP লিখুন।",
+        "bn": "{brand}: যোগ দিতে যোগ, পরের শিফট জানতে পরবর্তী, ঘণ্টা জানতে ঘণ্টা, SMS বন্ধ করতে STOP লিখুন।",
         "ur": "{brand}: رجسٹریشن کے لیے شامل، اگلی شفٹ کے لیے اگلا، گھنٹوں کے لیے گھنٹے، "
         "SMS روکنے کے لیے STOP لکھیں۔",
         "uk": "{brand}: ЗАПИС, щоб записатися; ДАЛІ — наступна зміна; ГОДИНИ — ваші "
@@ -411,14 +408,12 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     # A place freed at a session, offered to the waitlist: it expires, so it says when.
     "offer": {
-        "it": "{brand}: posto libero {when} {project}. "
-        "Lo vuoi? Rispondi 1=SI entro {minutes} min.",
+        "it": "{brand}: posto libero {when} {project}. Lo vuoi? Rispondi 1=SI entro {minutes} min.",
         "en": "{brand}: a place is free {when} {project}. "
         "Want it? Reply 1=YES within {minutes} min.",
         "fr": "{brand}: place libre {when} {project}. Vous la voulez? 1=OUI sous {minutes} min.",
         "ar": "{brand}: مكان شاغر {when} {project}. هل تريده؟ أرسل 1=نعم خلال {minutes} دقيقة.",
-        "es": "{brand}: plaza libre {when} {project}. "
-        "¿La quieres? Responde 1=SI en {minutes} min.",
+        "es": "{brand}: plaza libre {when} {project}. ¿La quieres? Responde 1=SI en {minutes} min.",
         "bn": "{brand}: {when} {project}-এ জায়গা খালি। চান? {minutes} মিনিটে 1=হ্যাঁ লিখুন।",
         "ur": "{brand}: {when} {project} میں جگہ خالی۔ چاہیے؟ {minutes} منٹ میں 1=ہاں بھیجیں۔",
         "uk": "{brand}: вільне місце {when} {project}. Бажаєте? 1=ТАК за {minutes} хв.",
@@ -515,8 +510,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "stopped_info": {
         "it": "{brand}: non ricevi più SMS da noi. Per riceverli di nuovo scrivi START.",
         "en": "{brand}: you get no more SMS from us. To get them again send START.",
-        "fr": "{brand}: vous ne recevez plus nos SMS. Pour les recevoir à nouveau, "
-        "envoyez START.",
+        "fr": "{brand}: vous ne recevez plus nos SMS. Pour les recevoir à nouveau, envoyez START.",
         "ar": "{brand}: لن تصلك رسائلنا بعد الآن. لاستلامها من جديد أرسل START.",
         "es": "{brand}: ya no recibes nuestros SMS. Para recibirlos otra vez envia START.",
         "bn": "{brand}: আপনি আর আমাদের SMS পাবেন না। আবার পেতে START লিখুন।",
