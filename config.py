@@ -204,6 +204,17 @@ class Config:
     CASEWORK_NOT_SEEN_DAYS = env_int("CASEWORK_NOT_SEEN_DAYS", 30)
     #: Hours before a referral's appointment its SMS reminder goes out (0: none).
     CASEWORK_APPOINTMENT_REMINDER_HOURS = env_int("CASEWORK_APPOINTMENT_REMINDER_HOURS", 24)
+    #: The brand (civic_app/core/brand.py): the programme's name on pages, certificates and
+    #: exports; the network's, in the footer and on certificates; the name SMS are signed
+    #: with (16 plain characters at most; BRAND_NAME when unset); a logo under static/
+    #: (svg, png, webp or jpg, 20 KB at most); the colour of the header, buttons and links,
+    #: and of their hover (#rrggbb; a darker BRAND_COLOR when unset). Unset: today's look.
+    BRAND_NAME = env_str("BRAND_NAME", "civic_app")
+    BRAND_NETWORK = env_str("BRAND_NETWORK")
+    SMS_BRAND = env_str("SMS_BRAND")
+    BRAND_LOGO = env_str("BRAND_LOGO")
+    BRAND_COLOR = env_str("BRAND_COLOR")
+    BRAND_COLOR_DARK = env_str("BRAND_COLOR_DARK")
     #: Password of every demo account made by `flask seed demo`.
     DEMO_PASSWORD = env_str("DEMO_PASSWORD", "civic-demo-2026")
 
@@ -234,6 +245,9 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     NATIONAL_CACHE_SECONDS = 0  # every test sees the figures of its own data
     DEMO_PASSWORD = "demo-password"  # noqa: S105
+    # Tests see today's look whatever the shell exports; a test configures its brand.
+    BRAND_NAME, BRAND_NETWORK, SMS_BRAND, BRAND_LOGO = "civic_app", None, None, None
+    BRAND_COLOR = BRAND_COLOR_DARK = None
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashing, in tests only
 
 

@@ -36,6 +36,9 @@ def create_app(config_class=None, *, start_scheduler: bool = False) -> Flask:
     app.config.from_object(config_class)
     os.makedirs(app.instance_path, exist_ok=True)
     configure_logging(app)
+    from civic_app.core.brand import init_brand
+
+    init_brand(app)
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)

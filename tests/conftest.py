@@ -132,6 +132,52 @@ def db(app):
             connection.close()
 
 
+#: The brand the brand tests configure (tests/*/test_brand*.py): every name differs
+#: from today's, and the SMS signature from the programme's name.
+BRAND = {
+    "BRAND_NAME": "Comuni Insieme",
+    "BRAND_NETWORK": "Rete Accoglienza Solidale",
+    "SMS_BRAND": "ComuniInsieme",
+    "BRAND_COLOR": "#1d4e89",
+}
+
+
+def app_with(app, **settings):
+    """An app built by the factory from TestingConfig and `settings`, on `app`'s database."""
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    config = type("Configured", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": uri} | settings)
+    built = create_app(config)
+    built.test_client_class = CivicClient
+    return built
+
+
+@pytest.fixture(scope="session")
+def branded_app(app):
+    """The app with BRAND configured (the test's data is visible to it, as to `app`)."""
+    return app_with(app, **BRAND)
+
+
+def client_of(app):
+    """A test client of `app`; `client.log_in(user)` as `login_as` does."""
+    client = app.test_client()
+
+    def log_in(user: User) -> User:
+        with app.test_request_context(environ_base=client.environ_base):
+            identifier = _create_identifier()
+        with client.session_transaction() as session:
+            session.update({"_user_id": user.get_id(), "_fresh": True, "_id": identifier})
+        return user
+
+    client.log_in = log_in
+    return client
+
+
+@pytest.fixture
+def branded_client(branded_app):
+    """A client of `branded_app` (with `log_in(user)`)."""
+    return client_of(branded_app)
+
+
 @pytest.fixture
 def own_session(db):
     """For tests that build an app of their own: a session not bound to the test transaction."""

@@ -23,7 +23,7 @@ from civic_app.core.consent import active_consent, give_consent
 from civic_app.core.permissions import Role
 from civic_app.extensions import db
 from civic_app.sms.operations import queue_sms
-from civic_app.sms.templates import render_sms, sms_language
+from civic_app.sms.templates import render_sms, sms_brand, sms_language
 
 #: The name the programme's entry of the directory gets (a name is data, kept as typed).
 PROGRAMME_NAME = "Programma di impegno civico"
@@ -102,7 +102,7 @@ def _site() -> str:
         request.host_url if has_request_context() else ""
     )
     host = base.split("://", 1)[-1].rstrip("/")
-    return host or "civic_app"
+    return host or sms_brand()
 
 
 def _welcome(person: User, referral: Referral, now: datetime) -> None:

@@ -2,12 +2,15 @@
 
 The Content-Security-Policy allows scripts and styles from this site only: no inline
 script (unless it carries this response's nonce, from `csp_nonce()` in a template),
-no inline style, no plugins, no <base>, no framing by other sites.
+no inline style (but the brand's colours, let in by their hash: core/brand.py), no
+plugins, no <base>, no framing by other sites.
 """
 
 import secrets
 
 from flask import Flask, g, request
+
+from civic_app.core.brand import current_brand
 
 #: Responses that may carry personal data although they are not HTML.
 PRIVATE_MIMETYPES = frozenset(
@@ -33,8 +36,11 @@ def content_security_policy() -> str:
     script_src = "'self'"
     if "csp_nonce" in g:
         script_src += f" 'nonce-{g.csp_nonce}'"
+    style_src = "'self'"
+    if brand_style := current_brand().style_hash:  # the brand's colours, inline
+        style_src += f" {brand_style}"
     return (
-        f"default-src 'self'; script-src {script_src}; style-src 'self'; img-src 'self'; "
+        f"default-src 'self'; script-src {script_src}; style-src {style_src}; img-src 'self'; "
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
     )
 

@@ -17,17 +17,22 @@ from markupsafe import Markup
 
 from civic_app.core import redis_health
 from civic_app.core.accounts import User
+from civic_app.core.brand import current_brand
 from civic_app.core.errors import DomainError
 from civic_app.core.permissions import Role
 from civic_app.extensions import db, limiter
 
-ISSUER = "civic_app"
 #: Roles that log in with a password, and so may add a second factor.
 TOTP_ROLES = frozenset({Role.TUTOR, Role.STAFF, Role.CASEWORKER, Role.COORDINATOR})
 #: A code is accepted from the step before to the step after (a phone clock 30 s off).
 STEP = timedelta(seconds=30)
 #: Long enough to outlive the three steps a code is accepted in.
 USED_CODE_MEMORY = "1 per 3 minutes"
+
+
+def issuer() -> str:
+    """The name an authenticator app shows beside the codes: the programme's."""
+    return current_brand().name
 
 
 def totp_required(user: User) -> bool:
@@ -50,7 +55,7 @@ def grouped(secret: str) -> str:
 
 def provisioning_uri(user: User) -> str:
     return pyotp.TOTP(user.totp_secret).provisioning_uri(
-        name=user.email or f"user-{user.id}", issuer_name=ISSUER
+        name=user.email or f"user-{user.id}", issuer_name=issuer()
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from civic_app.core.accounts import User
 from civic_app.core.audit import record
+from civic_app.core.brand import current_brand
 from civic_app.core.clock import now
 from civic_app.core.errors import DomainError
 from civic_app.core.holidays import holiday_names
@@ -217,7 +218,7 @@ def personal_calendar(token: str):
         query.where(ProjectSession.project_id.in_(project_ids)).order_by(ProjectSession.starts_at)
     ).all()
     language = user.preferred_language
-    body = build_feed("civic_app", sessions, moment, language, tentative=tentative)
+    body = build_feed(current_brand().name, sessions, moment, language, tentative=tentative)
     return _ics(body, "civic_app.ics")
 
 

@@ -20,6 +20,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func
 
 from civic_app.attendance.models import WAS_THERE, Attendance
+from civic_app.core.brand import current_brand
 from civic_app.core.errors import DomainError
 from civic_app.core.timeutil import to_local
 from civic_app.core.types import as_utc
@@ -134,7 +135,7 @@ class _CertificatePDF(FPDF):
         self.add_font("civic", "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font("civic", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
         self.set_auto_page_break(True, margin=20)
-        self.set_creator("civic_app")
+        self.set_creator(current_brand().name)
 
 
 def render_pdf(certificate: Certificate, full_name: str, signer_name: str) -> bytes:
@@ -148,6 +149,20 @@ def render_pdf(certificate: Certificate, full_name: str, signer_name: str) -> by
         with force_locale(language):
             _page(pdf, certificate, full_name, signer_name, url, qr, language)
     return bytes(pdf.output())
+
+
+def _brand_logo(pdf, rtl: bool) -> None:
+    """The brand's logo (BRAND_LOGO) above the text, at the reading side's end."""
+    logo = current_brand().logo
+    if not logo:
+        return
+    try:
+        path = str(Path(current_app.static_folder) / logo)
+        pdf.image(path, x=(10 if rtl else 160), y=10, w=40, h=16, keep_aspect_ratio=True)
+    except Exception:  # an image fpdf cannot read must not cost the certificate
+        current_app.logger.warning("BRAND_LOGO %s cannot be drawn on a certificate.", logo)
+        return
+    pdf.set_y(30)
 
 
 def _page(pdf, certificate, full_name, signer_name, url, qr, language) -> None:
@@ -164,7 +179,10 @@ def _page(pdf, certificate, full_name, signer_name, url, qr, language) -> None:
     def day(value):
         return format_date(value, format="long") if value else "—"
 
+    _brand_logo(pdf, rtl)
     line(_("Comune di %(name)s", name=municipality), 16, "B", 9)
+    if not current_brand().is_default:
+        line(current_brand().heading, 12, "B")
     line(_("Programma nazionale di impegno civico"), 11)
     pdf.ln(10)
     line(_("Certificato di impegno civico"), 22, "B", 12, "C")

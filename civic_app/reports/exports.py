@@ -14,6 +14,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from civic_app.core.brand import current_brand
 from civic_app.core.exports import spreadsheet_safe, write_csv
 from civic_app.core.timeutil import to_local
 from civic_app.reports.columns import Column
@@ -35,8 +36,11 @@ def to_csv(rows: list[dict], columns: list[Column], separator: str = ",") -> str
 
 
 def to_xlsx(sheets: dict[str, tuple[list[dict], list[Column]]], notes: list[str]) -> bytes:
-    """A workbook: a sheet of notes, one per table, and one defining every column."""
+    """A workbook: a sheet of notes, one per table, and one defining every column. Its
+    properties name the brand (creator) and the first note (title)."""
     book = Workbook(write_only=True)
+    book.properties.creator = current_brand().name
+    book.properties.title = notes[0] if notes else current_brand().name
 
     def text_cell(sheet, value):
         cell = WriteOnlyCell(sheet, value=spreadsheet_safe(value, within=False))
@@ -84,8 +88,10 @@ def to_xlsx(sheets: dict[str, tuple[list[dict], list[Column]]], notes: list[str]
 
 
 def export_notes(period: Period, scope: str, moment: datetime, suppressed: int | None) -> list:
+    brand = current_brand()
     notes = [
-        f"civic_app — {scope}",
+        f"{brand.name} — {scope}",
+        *([f"network: {brand.network}"] if brand.network else []),
         f"period: {period.start.isoformat()} – {period.end.isoformat()} (Europe/Rome)",
         f"generated: {to_local(moment).isoformat(timespec='minutes')}",
         "definitions: sheet 'columns'; docs/reports.md",

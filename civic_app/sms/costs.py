@@ -56,14 +56,15 @@ class TemplateCost:
         return self.segments > self.budget or wrong_encoding
 
 
-def template_costs() -> list[TemplateCost]:
-    """Every template in every language it has, in the order of SMS_LANGUAGES."""
+def template_costs(brand: str | None = None) -> list[TemplateCost]:
+    """Every template in every language it has, in the order of SMS_LANGUAGES, signed
+    `brand` (default: this app's SMS signature)."""
     rows = []
     for name in sorted(TEMPLATES):
         for language in SMS_LANGUAGES:
             if language not in TEMPLATES[name]:
                 continue
-            text = TEMPLATES[name][language].format(**typical_values(language))
+            text = TEMPLATES[name][language].format(**typical_values(language, brand))
             counted = count_segments(text)
             rows.append(
                 TemplateCost(

@@ -10,6 +10,9 @@ Budgets (`civic_app/sms/costs.py`, the staff page /staff/sms/templates and
 where a reminder is one segment (160 characters); Arabic, Bengali, Urdu and Ukrainian
 are UCS-2 (70 characters, 67 per part), where a reminder is two segments at most.
 The Spanish texts avoid á, í, ó, ú (not in GSM-7; é and ñ are) so as to stay there.
+
+`{brand}` is the name SMS are signed with (SMS_BRAND, core/brand.py: 16 plain GSM-7
+characters at most; every template is tested to keep its budget with one that long).
 """
 
 import unicodedata
@@ -17,6 +20,7 @@ from datetime import datetime
 
 from babel.dates import format_datetime as babel_format_datetime
 
+from civic_app.core.brand import current_brand
 from civic_app.sms.segments import is_gsm7
 
 #: Every language SMS are written in, the order of the sign-up menu.
@@ -29,107 +33,104 @@ MULTILINGUAL = frozenset({"signup_language", "staff_reply"})
 
 TEMPLATES: dict[str, dict[str, str]] = {
     "login_code": {
-        "it": "civic_app: il tuo codice è {code}. Scade tra 10 minuti. Non darlo a nessuno.",
-        "en": "civic_app: your code is {code}. It expires in 10 minutes. Do not share it.",
-        "fr": "civic_app: votre code est {code}. Il expire dans 10 minutes. "
-        "Ne le donnez à personne.",
-        "ar": "civic_app: رمزك هو {code}. ينتهي خلال 10 دقائق. لا تشاركه.",
-        "es": "civic_app: tu clave de acceso es {code}. Caduca en 10 minutos. No la compartas.",
-        "bn": "civic_app: আপনার কোড {code}। মেয়াদ 10 মিনিট। কাউকে জানাবেন না।",
-        "ur": "civic_app: آپ کا کوڈ {code} ہے۔ 10 منٹ میں ختم ہو گا۔ کسی کو نہ بتائیں۔",
-        "uk": "civic_app: ваш код {code}. Діє 10 хвилин. Нікому його не повідомляйте.",
+        "it": "{brand}: il tuo codice è {code}. Scade tra 10 minuti. Non darlo a nessuno.",
+        "en": "{brand}: your code is {code}. It expires in 10 minutes. Do not share it.",
+        "fr": "{brand}: votre code est {code}. Il expire dans 10 minutes. Ne le donnez à personne.",
+        "ar": "{brand}: رمزك هو {code}. ينتهي خلال 10 دقائق. لا تشاركه.",
+        "es": "{brand}: tu clave de acceso es {code}. Caduca en 10 minutos. No la compartas.",
+        "bn": "{brand}: আপনার কোড {code}। মেয়াদ 10 মিনিট। কাউকে জানাবেন না।",
+        "ur": "{brand}: آپ کا کوڈ {code} ہے۔ 10 منٹ میں ختم ہو گا۔ کسی کو نہ بتائیں۔",
+        "uk": "{brand}: ваш код {code}. Діє 10 хвилин. Нікому його не повідомляйте.",
     },
     # Enrolments and plans.
     "enrolment_accepted": {
-        "it": 'civic_app: la tua richiesta per "{project}" è stata accettata. Prossimo turno: '
+        "it": '{brand}: la tua richiesta per "{project}" è stata accettata. Prossimo turno: '
         "{when}.",
-        "en": 'civic_app: you are accepted in "{project}". Next shift: {when}.',
-        "fr": 'civic_app: demande pour "{project}" acceptée. Prochain créneau: {when}.',
-        "ar": 'civic_app: تم قبولك في "{project}". النوبة القادمة: {when}.',
-        "es": 'civic_app: te han aceptado en "{project}". Siguiente turno: {when}.',
-        "bn": 'civic_app: আপনাকে "{project}"-এ নেওয়া হয়েছে। পরের শিফট: {when}।',
-        "ur": 'civic_app: آپ کو "{project}" میں لے لیا گیا ہے۔ اگلی شفٹ: {when}۔',
-        "uk": 'civic_app: вас прийнято до "{project}". Наступна зміна: {when}.',
+        "en": '{brand}: you are accepted in "{project}". Next shift: {when}.',
+        "fr": '{brand}: demande pour "{project}" acceptée. Prochain créneau: {when}.',
+        "ar": '{brand}: تم قبولك في "{project}". النوبة القادمة: {when}.',
+        "es": '{brand}: te han aceptado en "{project}". Siguiente turno: {when}.',
+        "bn": '{brand}: আপনাকে "{project}"-এ নেওয়া হয়েছে। পরের শিফট: {when}।',
+        "ur": '{brand}: آپ کو "{project}" میں لے لیا گیا ہے۔ اگلی شفٹ: {when}۔',
+        "uk": '{brand}: вас прийнято до "{project}". Наступна зміна: {when}.',
     },
     "enrolment_waitlisted": {
-        "it": 'civic_app: "{project}" è pieno. Sei in lista d\'attesa, ti avvisiamo noi.',
-        "en": 'civic_app: "{project}" is full. You are on the waiting list; we will text you.',
-        "fr": 'civic_app: "{project}" est complet. Vous avez une place en liste d\'attente.',
-        "ar": 'civic_app: "{project}" ممتلئ. أنت في قائمة الانتظار وسنخبرك.',
-        "es": 'civic_app: "{project}" ya no tiene plazas. Te anotamos en lista de espera '
+        "it": '{brand}: "{project}" è pieno. Sei in lista d\'attesa, ti avvisiamo noi.',
+        "en": '{brand}: "{project}" is full. You are on the waiting list; we will text you.',
+        "fr": '{brand}: "{project}" est complet. Vous avez une place en liste d\'attente.',
+        "ar": '{brand}: "{project}" ممتلئ. أنت في قائمة الانتظار وسنخبرك.',
+        "es": '{brand}: "{project}" ya no tiene plazas. Te anotamos en lista de espera '
         "y te avisaremos.",
-        "bn": 'civic_app: "{project}"-এ জায়গা নেই। আপনি অপেক্ষার তালিকায় আছেন, আমরা জানাব।',
-        "ur": 'civic_app: "{project}" بھر گیا ہے۔ آپ انتظار کی فہرست میں ہیں، ہم بتائیں گے۔',
-        "uk": 'civic_app: у "{project}" немає місць. Ви в списку очікування, ми повідомимо.',
+        "bn": '{brand}: "{project}"-এ জায়গা নেই। আপনি অপেক্ষার তালিকায় আছেন, আমরা জানাব।',
+        "ur": '{brand}: "{project}" بھر گیا ہے۔ آپ انتظار کی فہرست میں ہیں، ہم بتائیں گے۔',
+        "uk": '{brand}: у "{project}" немає місць. Ви в списку очікування, ми повідомимо.',
     },
     "enrolment_declined": {
-        "it": 'civic_app: per "{project}" non c\'è posto per te. Guarda gli altri progetti.',
-        "en": 'civic_app: there is no place for you in "{project}". See other projects.',
-        "fr": 'civic_app: pas de place pour vous dans "{project}". Voyez les autres projets.',
-        "ar": 'civic_app: لا يوجد مكان لك في "{project}". انظر المشاريع الأخرى.',
-        "es": 'civic_app: no hay plaza para ti en "{project}". Mira los otros proyectos.',
-        "bn": 'civic_app: "{project}"-এ আপনার জন্য জায়গা নেই। অন্য প্রকল্প দেখুন।',
-        "ur": 'civic_app: "{project}" میں آپ کے لیے جگہ نہیں۔ دوسرے پروجیکٹ دیکھیں۔',
-        "uk": 'civic_app: у "{project}" для вас немає місця. Перегляньте інші проєкти.',
+        "it": '{brand}: per "{project}" non c\'è posto per te. Guarda gli altri progetti.',
+        "en": '{brand}: there is no place for you in "{project}". See other projects.',
+        "fr": '{brand}: pas de place pour vous dans "{project}". Voyez les autres projets.',
+        "ar": '{brand}: لا يوجد مكان لك في "{project}". انظر المشاريع الأخرى.',
+        "es": '{brand}: no hay plaza para ti en "{project}". Mira los otros proyectos.',
+        "bn": '{brand}: "{project}"-এ আপনার জন্য জায়গা নেই। অন্য প্রকল্প দেখুন।',
+        "ur": '{brand}: "{project}" میں آپ کے لیے جگہ نہیں۔ دوسرے پروجیکٹ دیکھیں۔',
+        "uk": '{brand}: у "{project}" для вас немає місця. Перегляньте інші проєкти.',
     },
     "place_available": {
-        "it": 'civic_app: c\'è un posto libero in "{project}". Il Comune conferma presto.',
-        "en": 'civic_app: a place is free in "{project}". The municipality will confirm soon.',
-        "fr": 'civic_app: une place est libre dans "{project}". La mairie confirmera vite.',
-        "ar": 'civic_app: أصبح هناك مكان في "{project}". ستؤكد البلدية قريبًا.',
-        "es": 'civic_app: hay una plaza libre en "{project}". El Ayuntamiento te la '
-        "confirma pronto.",
-        "bn": 'civic_app: "{project}"-এ একটি জায়গা খালি। পৌরসভা শিগগির নিশ্চিত করবে।',
-        "ur": 'civic_app: "{project}" میں ایک جگہ خالی ہے۔ بلدیہ جلد تصدیق کرے گی۔',
-        "uk": 'civic_app: у "{project}" звільнилося місце. Муніципалітет скоро підтвердить.',
+        "it": '{brand}: c\'è un posto libero in "{project}". Il Comune conferma presto.',
+        "en": '{brand}: a place is free in "{project}". The municipality will confirm soon.',
+        "fr": '{brand}: une place est libre dans "{project}". La mairie confirmera vite.',
+        "ar": '{brand}: أصبح هناك مكان في "{project}". ستؤكد البلدية قريبًا.',
+        "es": '{brand}: hay una plaza libre en "{project}". El Ayuntamiento te la confirma pronto.',
+        "bn": '{brand}: "{project}"-এ একটি জায়গা খালি। পৌরসভা শিগগির নিশ্চিত করবে।',
+        "ur": '{brand}: "{project}" میں ایک جگہ خالی ہے۔ بلدیہ جلد تصدیق کرے گی۔',
+        "uk": '{brand}: у "{project}" звільнилося місце. Муніципалітет скоро підтвердить.',
     },
     "plan_ready": {
-        "it": "civic_app: il tuo piano è pronto. Leggilo e firmalo nella tua pagina civic_app.",
-        "en": "civic_app: your plan is ready. Read and sign it on civic_app, on your page.",
-        "fr": "civic_app: votre plan vous attend. Lisez-le et signez-le sur votre page.",
-        "ar": "civic_app: خطتك جاهزة. اقرأها ووقّعها في صفحتك على civic_app.",
-        "es": "civic_app: ya puedes leer y firmar tu plan en tu perfil de civic_app.",
-        "bn": "civic_app: আপনার পরিকল্পনা তৈরি। civic_app-এ আপনার পাতায় পড়ে সই করুন।",
-        "ur": "civic_app: آپ کا منصوبہ تیار ہے۔ civic_app پر اپنے صفحے پر پڑھ کر دستخط کریں۔",
-        "uk": "civic_app: ваш план готовий. Прочитайте й підпишіть його на своїй сторінці.",
+        "it": "{brand}: il tuo piano è pronto. Leggilo e firmalo nella tua pagina {brand}.",
+        "en": "{brand}: your plan is ready. Read and sign it on {brand}, on your page.",
+        "fr": "{brand}: votre plan vous attend. Lisez-le et signez-le sur votre page.",
+        "ar": "{brand}: خطتك جاهزة. اقرأها ووقّعها في صفحتك على {brand}.",
+        "es": "{brand}: ya puedes leer y firmar tu plan en tu perfil de {brand}.",
+        "bn": "{brand}: আপনার পরিকল্পনা তৈরি। {brand}-এ আপনার পাতায় পড়ে সই করুন।",
+        "ur": "{brand}: آپ کا منصوبہ تیار ہے۔ {brand} پر اپنے صفحے پر پڑھ کر دستخط کریں۔",
+        "uk": "{brand}: ваш план готовий. Прочитайте й підпишіть його на своїй сторінці.",
     },
     # Conversation replies. The keywords they name are in keywords.py, in each language.
     "help": {
-        "it": "civic_app: ISCRIVI per iscriverti, PROSSIMO per il turno, ORE per le ore, "
+        "it": "{brand}: ISCRIVI per iscriverti, PROSSIMO per il turno, ORE per le ore, "
         "STOP per non ricevere SMS.",
-        "en": "civic_app: JOIN to sign up, NEXT for your next shift, HOURS for your hours, "
+        "en": "{brand}: JOIN to sign up, NEXT for your next shift, HOURS for your hours, "
         "STOP to stop SMS.",
-        "fr": "civic_app: INSCRIRE pour s'inscrire, PROCHAIN pour le prochain créneau, "
+        "fr": "{brand}: INSCRIRE pour s'inscrire, PROCHAIN pour le prochain créneau, "
         "HEURES, STOP pour ne plus recevoir de SMS.",
-        "ar": "civic_app: اشترك للتسجيل، التالي للنوبة القادمة، ساعات لساعاتك، STOP للإيقاف.",
-        "es": "civic_app: UNIRME para inscribirte, SIGUIENTE para tu turno, HORAS para tus "
+        "ar": "{brand}: اشترك للتسجيل، التالي للنوبة القادمة، ساعات لساعاتك، STOP للإيقاف.",
+        "es": "{brand}: UNIRME para inscribirte, SIGUIENTE para tu turno, HORAS para tus "
         "horas, STOP para no recibir SMS.",
-        "bn": "civic_app: যোগ দিতে যোগ, পরের শিফট জানতে পরবর্তী, ঘণ্টা জানতে ঘণ্টা, "
-        "SMS বন্ধ করতে STOP লিখুন।",
-        "ur": "civic_app: رجسٹریشن کے لیے شامل، اگلی شفٹ کے لیے اگلا، گھنٹوں کے لیے گھنٹے، "
+        "bn": "{brand}: যোগ দিতে যোগ, পরের শিফট জানতে পরবর্তী, ঘণ্টা জানতে ঘণ্টা, SMS বন্ধ করতে STOP লিখুন।",
+        "ur": "{brand}: رجسٹریشن کے لیے شامل، اگلی شفٹ کے لیے اگلا، گھنٹوں کے لیے گھنٹے، "
         "SMS روکنے کے لیے STOP لکھیں۔",
-        "uk": "civic_app: ЗАПИС, щоб записатися; ДАЛІ — наступна зміна; ГОДИНИ — ваші "
+        "uk": "{brand}: ЗАПИС, щоб записатися; ДАЛІ — наступна зміна; ГОДИНИ — ваші "
         "години; STOP — без SMS.",
     },
     "stop_confirmation": {
-        "it": "civic_app: non riceverai altri SMS. Scrivi START per riattivarli.",
-        "en": "civic_app: you will get no more SMS. Reply START to get them again.",
-        "fr": "civic_app: vous ne recevrez plus de SMS. Envoyez START pour les reprendre.",
-        "ar": "civic_app: لن تصلك رسائل أخرى. أرسل START لإعادتها.",
-        "es": "civic_app: ya no te enviaremos SMS. Escribe START para volver a recibirlos.",
-        "bn": "civic_app: আর কোনো SMS পাবেন না। আবার পেতে START লিখুন।",
-        "ur": "civic_app: آپ کو مزید SMS نہیں آئیں گے۔ دوبارہ کے لیے START بھیجیں۔",
-        "uk": "civic_app: ви більше не отримуватимете SMS. Надішліть START, щоб поновити.",
+        "it": "{brand}: non riceverai altri SMS. Scrivi START per riattivarli.",
+        "en": "{brand}: you will get no more SMS. Reply START to get them again.",
+        "fr": "{brand}: vous ne recevrez plus de SMS. Envoyez START pour les reprendre.",
+        "ar": "{brand}: لن تصلك رسائل أخرى. أرسل START لإعادتها.",
+        "es": "{brand}: ya no te enviaremos SMS. Escribe START para volver a recibirlos.",
+        "bn": "{brand}: আর কোনো SMS পাবেন না। আবার পেতে START লিখুন।",
+        "ur": "{brand}: آپ کو مزید SMS نہیں آئیں گے۔ دوبارہ کے لیے START بھیجیں۔",
+        "uk": "{brand}: ви більше не отримуватимете SMS. Надішліть START, щоб поновити.",
     },
     "start_confirmation": {
-        "it": "civic_app: riceverai di nuovo i nostri SMS. STOP per smettere.",
-        "en": "civic_app: you will get our SMS again. STOP to stop.",
-        "fr": "civic_app: vous recevrez de nouveau nos SMS. STOP pour ne plus les recevoir.",
-        "ar": "civic_app: ستصلك رسائلنا من جديد. أرسل STOP للإيقاف.",
-        "es": "civic_app: te enviaremos SMS de nuevo. STOP para dejar de recibirlos.",
-        "bn": "civic_app: আবার আমাদের SMS পাবেন। বন্ধ করতে STOP লিখুন।",
-        "ur": "civic_app: آپ کو ہمارے SMS دوبارہ ملیں گے۔ روکنے کے لیے STOP بھیجیں۔",
-        "uk": "civic_app: ви знову отримуватимете наші SMS. STOP, щоб зупинити.",
+        "it": "{brand}: riceverai di nuovo i nostri SMS. STOP per smettere.",
+        "en": "{brand}: you will get our SMS again. STOP to stop.",
+        "fr": "{brand}: vous recevrez de nouveau nos SMS. STOP pour ne plus les recevoir.",
+        "ar": "{brand}: ستصلك رسائلنا من جديد. أرسل STOP للإيقاف.",
+        "es": "{brand}: te enviaremos SMS de nuevo. STOP para dejar de recibirlos.",
+        "bn": "{brand}: আবার আমাদের SMS পাবেন। বন্ধ করতে STOP লিখুন।",
+        "ur": "{brand}: آپ کو ہمارے SMS دوبارہ ملیں گے۔ روکنے کے لیے STOP بھیجیں۔",
+        "uk": "{brand}: ви знову отримуватимете наші SMS. STOP, щоб зупинити.",
     },
     # Sign-up by SMS. Each language's name is written in its own script.
     "signup_language": {
@@ -302,14 +303,14 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "uk": "Наступна зміна: {when}, {place}. {project}",
     },
     "no_session": {
-        "it": "Nessun turno in programma. Cerca un progetto su civic_app.",
-        "en": "No shift planned. Look for a project on civic_app.",
-        "fr": "Aucun créneau prévu. Cherchez un projet sur civic_app.",
-        "ar": "لا توجد نوبات. ابحث عن مشروع في civic_app.",
-        "es": "No tienes turnos. Busca un proyecto en civic_app.",
-        "bn": "কোনো শিফট নেই। civic_app-এ একটি প্রকল্প খুঁজুন।",
-        "ur": "کوئی شفٹ طے نہیں۔ civic_app پر کوئی پروجیکٹ تلاش کریں۔",
-        "uk": "Змін не заплановано. Знайдіть проєкт на civic_app.",
+        "it": "Nessun turno in programma. Cerca un progetto su {brand}.",
+        "en": "No shift planned. Look for a project on {brand}.",
+        "fr": "Aucun créneau prévu. Cherchez un projet sur {brand}.",
+        "ar": "لا توجد نوبات. ابحث عن مشروع في {brand}.",
+        "es": "No tienes turnos. Busca un proyecto en {brand}.",
+        "bn": "কোনো শিফট নেই। {brand}-এ একটি প্রকল্প খুঁজুন।",
+        "ur": "کوئی شفٹ طے نہیں۔ {brand} پر کوئی پروجیکٹ تلاش کریں۔",
+        "uk": "Змін не заплановано. Знайдіть проєкт на {brand}.",
     },
     "hours": {
         "it": "Hai fatto {done} ore su {target}.",
@@ -356,68 +357,66 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     # Reminders and notices: one GSM-7 segment in it/en/fr/es, two UCS-2 at most otherwise.
     "reminder": {
-        "it": "civic_app: {when} {project}, {place}. Vieni? 1=SI 2=NO",
-        "en": "civic_app: {when} {project}, {place}. Coming? 1=YES 2=NO",
-        "fr": "civic_app: {when} {project}, {place}. Vous venez? 1=OUI 2=NON",
-        "ar": "civic_app: {when} {project}، {place}. هل ستأتي؟ 1=نعم 2=لا",
-        "es": "civic_app: {when} {project}, {place}. ¿Vienes? 1=SI 2=NO",
-        "bn": "civic_app: {when} {project}, {place}। আসবেন? 1=হ্যাঁ 2=না",
-        "ur": "civic_app: {when} {project}، {place}۔ آئیں گے؟ 1=ہاں 2=نہیں",
-        "uk": "civic_app: {when} {project}, {place}. Прийдете? 1=ТАК 2=НІ",
+        "it": "{brand}: {when} {project}, {place}. Vieni? 1=SI 2=NO",
+        "en": "{brand}: {when} {project}, {place}. Coming? 1=YES 2=NO",
+        "fr": "{brand}: {when} {project}, {place}. Vous venez? 1=OUI 2=NON",
+        "ar": "{brand}: {when} {project}، {place}. هل ستأتي؟ 1=نعم 2=لا",
+        "es": "{brand}: {when} {project}, {place}. ¿Vienes? 1=SI 2=NO",
+        "bn": "{brand}: {when} {project}, {place}। আসবেন? 1=হ্যাঁ 2=না",
+        "ur": "{brand}: {when} {project}، {place}۔ آئیں گے؟ 1=ہاں 2=نہیں",
+        "uk": "{brand}: {when} {project}, {place}. Прийдете? 1=ТАК 2=НІ",
     },
     "session_cancelled": {
-        "it": "civic_app: ANNULLATO il turno {when} di {project}. Scusa il disturbo.",
-        "en": "civic_app: CANCELLED the shift {when} of {project}. Sorry.",
-        "fr": "civic_app: ANNULÉ le créneau {when} de {project}. Désolés.",
-        "ar": "civic_app: أُلغيت نوبة {when} في {project}. نعتذر.",
-        "es": "civic_app: CANCELADO el turno {when} de {project}. Lo sentimos.",
-        "bn": "civic_app: {project}-এর {when} শিফট বাতিল। দুঃখিত।",
-        "ur": "civic_app: {project} کی {when} والی شفٹ منسوخ۔ معذرت۔",
-        "uk": "civic_app: СКАСОВАНО зміну {when} у {project}. Вибачте.",
+        "it": "{brand}: ANNULLATO il turno {when} di {project}. Scusa il disturbo.",
+        "en": "{brand}: CANCELLED the shift {when} of {project}. Sorry.",
+        "fr": "{brand}: ANNULÉ le créneau {when} de {project}. Désolés.",
+        "ar": "{brand}: أُلغيت نوبة {when} في {project}. نعتذر.",
+        "es": "{brand}: CANCELADO el turno {when} de {project}. Lo sentimos.",
+        "bn": "{brand}: {project}-এর {when} শিফট বাতিল। দুঃখিত।",
+        "ur": "{brand}: {project} کی {when} والی شفٹ منسوخ۔ معذرت۔",
+        "uk": "{brand}: СКАСОВАНО зміну {when} у {project}. Вибачте.",
     },
     "first_session": {
-        "it": "civic_app: il tuo primo turno è {when}! PROSSIMO per sapere dove.",
-        "en": "civic_app: your first shift is {when}! NEXT to know where. Good luck!",
-        "fr": "civic_app: votre premier créneau: {when} ! PROCHAIN pour savoir où.",
-        "ar": "civic_app: أول نوبة لك {when}! أرسل التالي لتعرف المكان. بالتوفيق!",
-        "es": "civic_app: tu primer turno: {when}. Escribe SIGUIENTE para saber el lugar.",
-        "bn": "civic_app: আপনার প্রথম শিফট {when}! কোথায় জানতে পরবর্তী লিখুন।",
-        "ur": "civic_app: آپ کی پہلی شفٹ {when} ہے! جگہ جاننے کے لیے اگلا بھیجیں۔",
-        "uk": "civic_app: ваша перша зміна {when}! ДАЛІ, щоб дізнатися де.",
+        "it": "{brand}: il tuo primo turno è {when}! PROSSIMO per sapere dove.",
+        "en": "{brand}: your first shift is {when}! NEXT to know where. Good luck!",
+        "fr": "{brand}: votre premier créneau: {when} ! PROCHAIN pour savoir où.",
+        "ar": "{brand}: أول نوبة لك {when}! أرسل التالي لتعرف المكان. بالتوفيق!",
+        "es": "{brand}: tu primer turno: {when}. Escribe SIGUIENTE para saber el lugar.",
+        "bn": "{brand}: আপনার প্রথম শিফট {when}! কোথায় জানতে পরবর্তী লিখুন।",
+        "ur": "{brand}: آپ کی پہلی شفٹ {when} ہے! جگہ جاننے کے لیے اگلا بھیجیں۔",
+        "uk": "{brand}: ваша перша зміна {when}! ДАЛІ, щоб дізнатися де.",
     },
     "half_target": {
-        "it": "civic_app: hai fatto metà delle ore del piano ({done} su {target}). Ottimo lavoro!",
-        "en": "civic_app: you have done half the hours of your plan ({done} of {target}).",
-        "fr": "civic_app: vous avez fait la moitié des heures ({done} sur {target}). Bravo !",
-        "ar": "civic_app: أنجزت نصف ساعات خطتك ({done} من {target}). أحسنت!",
-        "es": "civic_app: llevas la mitad de las horas de tu plan ({done} de {target}). ¡Muy bien!",
-        "bn": "civic_app: পরিকল্পনার অর্ধেক ঘণ্টা শেষ ({target}-এর মধ্যে {done})। চমৎকার!",
-        "ur": "civic_app: منصوبے کے آدھے گھنٹے پورے ({target} میں سے {done})۔ شاباش!",
-        "uk": "civic_app: ви виконали половину годин плану ({done} із {target}). Чудово!",
+        "it": "{brand}: hai fatto metà delle ore del piano ({done} su {target}). Ottimo lavoro!",
+        "en": "{brand}: you have done half the hours of your plan ({done} of {target}).",
+        "fr": "{brand}: vous avez fait la moitié des heures ({done} sur {target}). Bravo !",
+        "ar": "{brand}: أنجزت نصف ساعات خطتك ({done} من {target}). أحسنت!",
+        "es": "{brand}: llevas la mitad de las horas de tu plan ({done} de {target}). ¡Muy bien!",
+        "bn": "{brand}: পরিকল্পনার অর্ধেক ঘণ্টা শেষ ({target}-এর মধ্যে {done})। চমৎকার!",
+        "ur": "{brand}: منصوبے کے آدھے گھنٹے پورے ({target} میں سے {done})۔ شاباش!",
+        "uk": "{brand}: ви виконали половину годин плану ({done} із {target}). Чудово!",
     },
     "target_reached": {
-        "it": "civic_app: hai raggiunto le {target} ore del tuo piano. Complimenti!",
-        "en": "civic_app: you have reached the {target} hours of your plan. Congratulations!",
-        "fr": "civic_app: vous avez atteint les {target} heures de votre plan. Bravo !",
-        "ar": "civic_app: وصلت إلى {target} ساعة في خطتك. تهانينا!",
-        "es": "civic_app: has llegado a las {target} horas de tu plan. ¡Enhorabuena!",
-        "bn": "civic_app: আপনি পরিকল্পনার {target} ঘণ্টা পূর্ণ করেছেন। অভিনন্দন!",
-        "ur": "civic_app: آپ نے منصوبے کے {target} گھنٹے پورے کر لیے۔ مبارک ہو!",
-        "uk": "civic_app: ви виконали всі {target} год свого плану. Вітаємо!",
+        "it": "{brand}: hai raggiunto le {target} ore del tuo piano. Complimenti!",
+        "en": "{brand}: you have reached the {target} hours of your plan. Congratulations!",
+        "fr": "{brand}: vous avez atteint les {target} heures de votre plan. Bravo !",
+        "ar": "{brand}: وصلت إلى {target} ساعة في خطتك. تهانينا!",
+        "es": "{brand}: has llegado a las {target} horas de tu plan. ¡Enhorabuena!",
+        "bn": "{brand}: আপনি পরিকল্পনার {target} ঘণ্টা পূর্ণ করেছেন। অভিনন্দন!",
+        "ur": "{brand}: آپ نے منصوبے کے {target} گھنٹے پورے کر لیے۔ مبارک ہو!",
+        "uk": "{brand}: ви виконали всі {target} год свого плану. Вітаємо!",
     },
     # A place freed at a session, offered to the waitlist: it expires, so it says when.
     "offer": {
-        "it": "civic_app: posto libero {when} {project}. "
-        "Lo vuoi? Rispondi 1=SI entro {minutes} min.",
-        "en": "civic_app: a place is free {when} {project}. "
+        "it": "{brand}: posto libero {when} {project}. Lo vuoi? Rispondi 1=SI entro {minutes} min.",
+        "en": "{brand}: a place is free {when} {project}. "
         "Want it? Reply 1=YES within {minutes} min.",
-        "fr": "civic_app: place libre {when} {project}. Vous la voulez? 1=OUI sous {minutes} min.",
-        "ar": "civic_app: مكان شاغر {when} {project}. هل تريده؟ أرسل 1=نعم خلال {minutes} دقيقة.",
-        "es": "civic_app: plaza libre {when} {project}. "
-        "¿La quieres? Responde 1=SI en {minutes} min.",
-        "bn": "civic_app: {when} {project}-এ জায়গা খালি। চান? {minutes} মিনিটে 1=হ্যাঁ লিখুন।",
-        "ur": "civic_app: {when} {project} میں جگہ خالی۔ چاہیے؟ {minutes} منٹ میں 1=ہاں بھیجیں۔",
-        "uk": "civic_app: вільне місце {when} {project}. Бажаєте? 1=ТАК за {minutes} хв.",
+        "fr": "{brand}: place libre {when} {project}. Vous la voulez? 1=OUI sous {minutes} min.",
+        "ar": "{brand}: مكان شاغر {when} {project}. هل تريده؟ أرسل 1=نعم خلال {minutes} دقيقة.",
+        "es": "{brand}: plaza libre {when} {project}. ¿La quieres? Responde 1=SI en {minutes} min.",
+        "bn": "{brand}: {when} {project}-এ জায়গা খালি। চান? {minutes} মিনিটে 1=হ্যাঁ লিখুন।",
+        "ur": "{brand}: {when} {project} میں جگہ خالی۔ چاہیے؟ {minutes} منٹ میں 1=ہاں بھیجیں۔",
+        "uk": "{brand}: вільне місце {when} {project}. Бажаєте? 1=ТАК за {minutes} хв.",
     },
     # Taking a freed place makes the person expected at that session: say when and where.
     "offer_taken": {
@@ -496,136 +495,135 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     # A text that is not a keyword nor an answer to an open question: staff read it.
     "passed_to_staff": {
-        "it": "civic_app: abbiamo passato il tuo messaggio al Comune. Per non ricevere più "
+        "it": "{brand}: abbiamo passato il tuo messaggio al Comune. Per non ricevere più "
         "SMS scrivi STOP.",
-        "en": "civic_app: we passed your message to the staff. To stop all SMS send STOP.",
-        "fr": "civic_app: nous avons transmis votre message à la mairie. Pour ne plus "
+        "en": "{brand}: we passed your message to the staff. To stop all SMS send STOP.",
+        "fr": "{brand}: nous avons transmis votre message à la mairie. Pour ne plus "
         "recevoir de SMS, envoyez STOP.",
-        "ar": "civic_app: أرسلنا رسالتك إلى البلدية. لإيقاف كل الرسائل أرسل STOP.",
-        "es": "civic_app: pasamos tu mensaje al Ayuntamiento. Para no recibir SMS envia STOP.",
-        "bn": "civic_app: আপনার বার্তা কর্মীদের পাঠিয়েছি। সব SMS বন্ধ করতে STOP লিখুন।",
-        "ur": "civic_app: آپ کا پیغام عملے کو بھیج دیا۔ تمام SMS بند کرنے کے لیے STOP بھیجیں۔",
-        "uk": "civic_app: ми передали ваше повідомлення. Щоб не отримувати SMS, надішліть STOP.",
+        "ar": "{brand}: أرسلنا رسالتك إلى البلدية. لإيقاف كل الرسائل أرسل STOP.",
+        "es": "{brand}: pasamos tu mensaje al Ayuntamiento. Para no recibir SMS envia STOP.",
+        "bn": "{brand}: আপনার বার্তা কর্মীদের পাঠিয়েছি। সব SMS বন্ধ করতে STOP লিখুন।",
+        "ur": "{brand}: آپ کا پیغام عملے کو بھیج دیا۔ تمام SMS بند کرنے کے لیے STOP بھیجیں۔",
+        "uk": "{brand}: ми передали ваше повідомлення. Щоб не отримувати SMS, надішліть STOP.",
     },
     # The first message from a number after STOP: how to come back (then silence).
     "stopped_info": {
-        "it": "civic_app: non ricevi più SMS da noi. Per riceverli di nuovo scrivi START.",
-        "en": "civic_app: you get no more SMS from us. To get them again send START.",
-        "fr": "civic_app: vous ne recevez plus nos SMS. Pour les recevoir à nouveau, "
-        "envoyez START.",
-        "ar": "civic_app: لن تصلك رسائلنا بعد الآن. لاستلامها من جديد أرسل START.",
-        "es": "civic_app: ya no recibes nuestros SMS. Para recibirlos otra vez envia START.",
-        "bn": "civic_app: আপনি আর আমাদের SMS পাবেন না। আবার পেতে START লিখুন।",
-        "ur": "civic_app: اب آپ کو ہمارے SMS نہیں ملیں گے۔ دوبارہ پانے کے لیے START بھیجیں۔",
-        "uk": "civic_app: ви більше не отримуєте наших SMS. Щоб відновити, надішліть START.",
+        "it": "{brand}: non ricevi più SMS da noi. Per riceverli di nuovo scrivi START.",
+        "en": "{brand}: you get no more SMS from us. To get them again send START.",
+        "fr": "{brand}: vous ne recevez plus nos SMS. Pour les recevoir à nouveau, envoyez START.",
+        "ar": "{brand}: لن تصلك رسائلنا بعد الآن. لاستلامها من جديد أرسل START.",
+        "es": "{brand}: ya no recibes nuestros SMS. Para recibirlos otra vez envia START.",
+        "bn": "{brand}: আপনি আর আমাদের SMS পাবেন না। আবার পেতে START লিখুন।",
+        "ur": "{brand}: اب آپ کو ہمارے SMS نہیں ملیں گے۔ دوبارہ پانے کے لیے START بھیجیں۔",
+        "uk": "{brand}: ви більше не отримуєте наших SMS. Щоб відновити, надішліть START.",
     },
     # Community events.
     "event_invite": {
-        "it": "civic_app: {when} {title}, {place}. Vieni? 1=SI 2=NO",
-        "en": "civic_app: {when} {title}, {place}. Coming? 1=YES 2=NO",
-        "fr": "civic_app: {when} {title}, {place}. Vous venez? 1=OUI 2=NON",
-        "ar": "civic_app: {when} {title}، {place}. هل ستأتي؟ 1=نعم 2=لا",
-        "es": "civic_app: {when} {title}, {place}. ¿Vienes? 1=SI 2=NO",
-        "bn": "civic_app: {when} {title}, {place}। আসবেন? 1=হ্যাঁ 2=না",
-        "ur": "civic_app: {when} {title}، {place}۔ آئیں گے؟ 1=ہاں 2=نہیں",
-        "uk": "civic_app: {when} {title}, {place}. Прийдете? 1=ТАК 2=НІ",
+        "it": "{brand}: {when} {title}, {place}. Vieni? 1=SI 2=NO",
+        "en": "{brand}: {when} {title}, {place}. Coming? 1=YES 2=NO",
+        "fr": "{brand}: {when} {title}, {place}. Vous venez? 1=OUI 2=NON",
+        "ar": "{brand}: {when} {title}، {place}. هل ستأتي؟ 1=نعم 2=لا",
+        "es": "{brand}: {when} {title}, {place}. ¿Vienes? 1=SI 2=NO",
+        "bn": "{brand}: {when} {title}, {place}। আসবেন? 1=হ্যাঁ 2=না",
+        "ur": "{brand}: {when} {title}، {place}۔ آئیں گے؟ 1=ہاں 2=نہیں",
+        "uk": "{brand}: {when} {title}, {place}. Прийдете? 1=ТАК 2=НІ",
     },
     "event_reminder": {
-        "it": "civic_app: domani {when} {title}, {place}. Ti aspettiamo!",
-        "en": "civic_app: tomorrow {when} {title}, {place}. See you there!",
-        "fr": "civic_app: demain {when} {title}, {place}. Nous vous attendons !",
-        "ar": "civic_app: غدًا {when} {title}، {place}. ننتظرك!",
-        "es": "civic_app: mañana {when} {title}, {place}. ¡Te esperamos!",
-        "bn": "civic_app: আগামীকাল {when} {title}, {place}। আপনার অপেক্ষায় থাকব!",
-        "ur": "civic_app: کل {when} {title}، {place}۔ ہم آپ کے منتظر ہیں!",
-        "uk": "civic_app: завтра {when} {title}, {place}. Чекаємо на вас!",
+        "it": "{brand}: domani {when} {title}, {place}. Ti aspettiamo!",
+        "en": "{brand}: tomorrow {when} {title}, {place}. See you there!",
+        "fr": "{brand}: demain {when} {title}, {place}. Nous vous attendons !",
+        "ar": "{brand}: غدًا {when} {title}، {place}. ننتظرك!",
+        "es": "{brand}: mañana {when} {title}, {place}. ¡Te esperamos!",
+        "bn": "{brand}: আগামীকাল {when} {title}, {place}। আপনার অপেক্ষায় থাকব!",
+        "ur": "{brand}: کل {when} {title}، {place}۔ ہم آپ کے منتظر ہیں!",
+        "uk": "{brand}: завтра {when} {title}, {place}. Чекаємо на вас!",
     },
     "event_cancelled": {
-        "it": "civic_app: ANNULLATO {title} di {when}. Ci scusiamo.",
-        "en": "civic_app: CANCELLED {title} on {when}. Sorry.",
-        "fr": "civic_app: ANNULÉ {title} du {when}. Désolés.",
-        "ar": "civic_app: أُلغي {title} يوم {when}. نعتذر.",
-        "es": "civic_app: CANCELADO {title} del {when}. Lo sentimos.",
-        "bn": "civic_app: {when}-এর {title} বাতিল। দুঃখিত।",
-        "ur": "civic_app: {when} کا {title} منسوخ۔ معذرت۔",
-        "uk": "civic_app: СКАСОВАНО {title} {when}. Вибачте.",
+        "it": "{brand}: ANNULLATO {title} di {when}. Ci scusiamo.",
+        "en": "{brand}: CANCELLED {title} on {when}. Sorry.",
+        "fr": "{brand}: ANNULÉ {title} du {when}. Désolés.",
+        "ar": "{brand}: أُلغي {title} يوم {when}. نعتذر.",
+        "es": "{brand}: CANCELADO {title} del {when}. Lo sentimos.",
+        "bn": "{brand}: {when}-এর {title} বাতিল। দুঃখিত।",
+        "ur": "{brand}: {when} کا {title} منسوخ۔ معذرت۔",
+        "uk": "{brand}: СКАСОВАНО {title} {when}. Вибачте.",
     },
     "event_changed": {
-        "it": "civic_app: CAMBIO {title}: ora {when}, {place}. Vieni? 1=SI 2=NO",
-        "en": "civic_app: CHANGED {title}: now {when}, {place}. Coming? 1=YES 2=NO",
-        "fr": "civic_app: MODIFIÉ {title}: désormais {when}, {place}. Vous venez? 1=OUI 2=NON",
-        "ar": "civic_app: تغيير {title}: الموعد الجديد {when}، {place}. هل ستأتي؟ 1=نعم 2=لا",
-        "es": "civic_app: CAMBIO {title}: ahora {when}, {place}. ¿Vienes? 1=SI 2=NO",
-        "bn": "civic_app: পরিবর্তন {title}: এখন {when}, {place}। আসবেন? 1=হ্যাঁ 2=না",
-        "ur": "civic_app: تبدیلی {title}: اب {when}، {place}۔ آئیں گے؟ 1=ہاں 2=نہیں",
-        "uk": "civic_app: ЗМІНА {title}: тепер {when}, {place}. Прийдете? 1=ТАК 2=НІ",
+        "it": "{brand}: CAMBIO {title}: ora {when}, {place}. Vieni? 1=SI 2=NO",
+        "en": "{brand}: CHANGED {title}: now {when}, {place}. Coming? 1=YES 2=NO",
+        "fr": "{brand}: MODIFIÉ {title}: désormais {when}, {place}. Vous venez? 1=OUI 2=NON",
+        "ar": "{brand}: تغيير {title}: الموعد الجديد {when}، {place}. هل ستأتي؟ 1=نعم 2=لا",
+        "es": "{brand}: CAMBIO {title}: ahora {when}, {place}. ¿Vienes? 1=SI 2=NO",
+        "bn": "{brand}: পরিবর্তন {title}: এখন {when}, {place}। আসবেন? 1=হ্যাঁ 2=না",
+        "ur": "{brand}: تبدیلی {title}: اب {when}، {place}۔ آئیں گے؟ 1=ہاں 2=نہیں",
+        "uk": "{brand}: ЗМІНА {title}: тепер {when}, {place}. Прийдете? 1=ТАК 2=НІ",
     },
     "event_series_changed": {
-        "it": "civic_app: CAMBIO {title}: da {when} in poi, {place}.",
-        "en": "civic_app: CHANGED {title}: from {when} on, {place}.",
-        "fr": "civic_app: MODIFIÉ {title}: à partir du {when}, {place}.",
-        "ar": "civic_app: تغيير {title}: ابتداءً من {when}، {place}.",
-        "es": "civic_app: CAMBIO {title}: desde el {when}, {place}.",
-        "bn": "civic_app: পরিবর্তন {title}: {when} থেকে, {place}।",
-        "ur": "civic_app: تبدیلی {title}: {when} سے، {place}۔",
-        "uk": "civic_app: ЗМІНА {title}: з {when}, {place}.",
+        "it": "{brand}: CAMBIO {title}: da {when} in poi, {place}.",
+        "en": "{brand}: CHANGED {title}: from {when} on, {place}.",
+        "fr": "{brand}: MODIFIÉ {title}: à partir du {when}, {place}.",
+        "ar": "{brand}: تغيير {title}: ابتداءً من {when}، {place}.",
+        "es": "{brand}: CAMBIO {title}: desde el {when}, {place}.",
+        "bn": "{brand}: পরিবর্তন {title}: {when} থেকে, {place}।",
+        "ur": "{brand}: تبدیلی {title}: {when} سے، {place}۔",
+        "uk": "{brand}: ЗМІНА {title}: з {when}, {place}.",
     },
     # Casework referrals (casework.reminders). A health or mental-health service is never
     # named: the *_private texts give only the time and the place (a phone is not private).
     "referral_appointment": {
-        "it": "civic_app: hai un appuntamento {when} con {service}, {place}.",
-        "en": "civic_app: you have an appointment {when} with {service}, {place}.",
-        "fr": "civic_app: vous avez rendez-vous {when} avec {service}, {place}.",
-        "ar": "civic_app: لديك موعد {when} مع {service}، {place}.",
-        "es": "civic_app: tienes una cita {when} con {service}, {place}.",
-        "bn": "civic_app: {service}-এর সাথে আপনার সাক্ষাৎ {when}, {place}।",
-        "ur": "civic_app: {service} کے ساتھ آپ کی ملاقات {when}، {place}۔",
-        "uk": "civic_app: ваш прийом {when}: {service}, {place}.",
+        "it": "{brand}: hai un appuntamento {when} con {service}, {place}.",
+        "en": "{brand}: you have an appointment {when} with {service}, {place}.",
+        "fr": "{brand}: vous avez rendez-vous {when} avec {service}, {place}.",
+        "ar": "{brand}: لديك موعد {when} مع {service}، {place}.",
+        "es": "{brand}: tienes una cita {when} con {service}, {place}.",
+        "bn": "{brand}: {service}-এর সাথে আপনার সাক্ষাৎ {when}, {place}।",
+        "ur": "{brand}: {service} کے ساتھ آپ کی ملاقات {when}، {place}۔",
+        "uk": "{brand}: ваш прийом {when}: {service}, {place}.",
     },
     "referral_appointment_private": {
-        "it": "civic_app: hai un appuntamento {when}, {place}.",
-        "en": "civic_app: you have an appointment {when}, {place}.",
-        "fr": "civic_app: vous avez rendez-vous {when}, {place}.",
-        "ar": "civic_app: لديك موعد {when}، {place}.",
-        "es": "civic_app: tienes una cita {when}, {place}.",
-        "bn": "civic_app: আপনার সাক্ষাৎ {when}, {place}।",
-        "ur": "civic_app: آپ کی ملاقات {when}، {place}۔",
-        "uk": "civic_app: ваш прийом {when}, {place}.",
+        "it": "{brand}: hai un appuntamento {when}, {place}.",
+        "en": "{brand}: you have an appointment {when}, {place}.",
+        "fr": "{brand}: vous avez rendez-vous {when}, {place}.",
+        "ar": "{brand}: لديك موعد {when}، {place}.",
+        "es": "{brand}: tienes una cita {when}, {place}.",
+        "bn": "{brand}: আপনার সাক্ষাৎ {when}, {place}।",
+        "ur": "{brand}: آپ کی ملاقات {when}، {place}۔",
+        "uk": "{brand}: ваш прийом {when}, {place}.",
     },
     "referral_reminder": {
-        "it": "civic_app: promemoria, appuntamento {when} con {service}, {place}.",
-        "en": "civic_app: reminder, appointment {when} with {service}, {place}.",
-        "fr": "civic_app: rappel, rendez-vous {when} avec {service}, {place}.",
-        "ar": "civic_app: تذكير: موعدك {when} مع {service}، {place}.",
-        "es": "civic_app: recordatorio, cita {when} con {service}, {place}.",
-        "bn": "civic_app: মনে রাখবেন: {service}-এর সাথে সাক্ষাৎ {when}, {place}।",
-        "ur": "civic_app: یاد دہانی: {service} کے ساتھ ملاقات {when}، {place}۔",
-        "uk": "civic_app: нагадування: прийом {when}: {service}, {place}.",
+        "it": "{brand}: promemoria, appuntamento {when} con {service}, {place}.",
+        "en": "{brand}: reminder, appointment {when} with {service}, {place}.",
+        "fr": "{brand}: rappel, rendez-vous {when} avec {service}, {place}.",
+        "ar": "{brand}: تذكير: موعدك {when} مع {service}، {place}.",
+        "es": "{brand}: recordatorio, cita {when} con {service}, {place}.",
+        "bn": "{brand}: মনে রাখবেন: {service}-এর সাথে সাক্ষাৎ {when}, {place}।",
+        "ur": "{brand}: یاد دہانی: {service} کے ساتھ ملاقات {when}، {place}۔",
+        "uk": "{brand}: нагадування: прийом {when}: {service}, {place}.",
     },
     "referral_reminder_private": {
-        "it": "civic_app: promemoria, appuntamento {when}, {place}.",
-        "en": "civic_app: reminder, appointment {when}, {place}.",
-        "fr": "civic_app: rappel, rendez-vous {when}, {place}.",
-        "ar": "civic_app: تذكير: موعدك {when}، {place}.",
-        "es": "civic_app: recordatorio, cita {when}, {place}.",
-        "bn": "civic_app: মনে রাখবেন: সাক্ষাৎ {when}, {place}।",
-        "ur": "civic_app: یاد دہانی: ملاقات {when}، {place}۔",
-        "uk": "civic_app: нагадування: прийом {when}, {place}.",
+        "it": "{brand}: promemoria, appuntamento {when}, {place}.",
+        "en": "{brand}: reminder, appointment {when}, {place}.",
+        "fr": "{brand}: rappel, rendez-vous {when}, {place}.",
+        "ar": "{brand}: تذكير: موعدك {when}، {place}.",
+        "es": "{brand}: recordatorio, cita {when}, {place}.",
+        "bn": "{brand}: মনে রাখবেন: সাক্ষাৎ {when}, {place}।",
+        "ur": "{brand}: یاد دہانی: ملاقات {when}، {place}۔",
+        "uk": "{brand}: нагадування: прийом {when}, {place}.",
     },
     "referral_civic_welcome": {
-        "it": "civic_app: ora fai parte del programma di impegno civico. Entra col tuo numero "
+        "it": "{brand}: ora fai parte del programma di impegno civico. Entra col tuo numero "
         "su {site} e scegli un progetto.",
-        "en": "civic_app: you are now in the civic engagement programme. Log in with your "
+        "en": "{brand}: you are now in the civic engagement programme. Log in with your "
         "number at {site} and pick a project.",
-        "fr": "civic_app: vous participez au programme d'engagement civique. Entrez votre "
+        "fr": "{brand}: vous participez au programme d'engagement civique. Entrez votre "
         "numéro sur {site} et choisissez un projet.",
-        "ar": "civic_app: أنت الآن في برنامج المشاركة المدنية. ادخل برقمك على {site} واختر مشروعًا.",
-        "es": "civic_app: ahora formas parte del programa de compromiso ciudadano. Entra con "
+        "ar": "{brand}: أنت الآن في برنامج المشاركة المدنية. ادخل برقمك على {site} واختر مشروعًا.",
+        "es": "{brand}: ahora formas parte del programa de compromiso ciudadano. Entra con "
         "tu teléfono en {site} y elige un proyecto.",
-        "bn": "civic_app: আপনি এখন নাগরিক অংশগ্রহণ কর্মসূচিতে। {site}-এ নম্বর দিয়ে ঢুকে প্রকল্প বেছে নিন।",
-        "ur": "civic_app: اب آپ شہری شمولیت کے پروگرام میں ہیں۔ {site} پر اپنے نمبر سے داخل ہو کر "
+        "bn": "{brand}: আপনি এখন নাগরিক অংশগ্রহণ কর্মসূচিতে। {site}-এ নম্বর দিয়ে ঢুকে প্রকল্প বেছে নিন।",
+        "ur": "{brand}: اب آپ شہری شمولیت کے پروگرام میں ہیں۔ {site} پر اپنے نمبر سے داخل ہو کر "
         "پروجیکٹ چنیں۔",
-        "uk": "civic_app: тепер ви в програмі громадської участі. Увійдіть зі своїм номером "
+        "uk": "{brand}: тепер ви в програмі громадської участі. Увійдіть зі своїм номером "
         "на {site} й оберіть проєкт.",
     },
 }
@@ -636,10 +634,15 @@ def sms_language(language: str | None) -> str:
     return language if language in SMS_LANGUAGES else "it"
 
 
+def sms_brand() -> str:
+    """The name SMS are signed with (`{brand}`): the app's SMS_BRAND, "civic_app" by default."""
+    return current_brand().sms_name
+
+
 def render_sms(template: str, language: str, /, **values) -> str:
-    """The text of `template` in `language`, falling back to Italian."""
+    """The text of `template` in `language`, falling back to Italian, signed with the brand."""
     texts = TEMPLATES[template]
-    return texts.get(language, texts["it"]).format(**values)
+    return texts.get(language, texts["it"]).format(**(values | {"brand": sms_brand()}))
 
 
 #: How SMS show a date: short weekday, day/month and time, e.g. "mar 10/03 09:00".
@@ -701,15 +704,17 @@ TYPICAL_VALUES = {
     "second": "posto libero mer 11/03 09:00",
     "service": "Sportello legale Diritti",
     "site": "civic.comune.roma.it",
+    "brand": "civic_app",
 }
 
 
-def typical_values(language: str) -> dict[str, str]:
-    """TYPICAL_VALUES with the date as `language` writes it, on its longest weekday."""
+def typical_values(language: str, brand: str | None = None) -> dict[str, str]:
+    """TYPICAL_VALUES with the date as `language` writes it, on its longest weekday, and
+    `brand` (default: this app's SMS signature) as the signature."""
     language = sms_language(language)
     week = (datetime(2026, 3, 9 + day, 9, 0) for day in range(7))
     when = max(
         (_fit(babel_format_datetime(day, WHEN_FORMAT, locale=language), language) for day in week),
         key=len,
     )
-    return TYPICAL_VALUES | {"when": when}
+    return TYPICAL_VALUES | {"when": when, "brand": brand or sms_brand()}

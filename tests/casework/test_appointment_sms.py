@@ -14,7 +14,7 @@ from civic_app.jobs import JOBS
 from civic_app.scheduler.jobs import run_job
 from civic_app.sms.models import Message, Status
 from civic_app.sms.optout import opt_out
-from civic_app.sms.templates import TEMPLATES
+from civic_app.sms.templates import TEMPLATES, sms_brand
 
 PHONE = "+393471112233"
 #: Friday 6 March 2026, 10:30 in Rome.
@@ -46,8 +46,8 @@ def outbox(db, kind=None) -> list[Message]:
 
 
 def arabic(template: str) -> str:
-    """The fixed part of the Arabic text before its first placeholder."""
-    return TEMPLATES[template]["ar"].split("{")[0]
+    """The fixed part of the Arabic text before its first placeholder (the signature in)."""
+    return TEMPLATES[template]["ar"].replace("{brand}", sms_brand()).split("{")[0]
 
 
 def test_the_appointment_goes_out_once_in_arabic(

@@ -21,7 +21,7 @@ from civic_app.core.consent import give_consent
 from civic_app.core.permissions import Role
 from civic_app.projects.models import Enrolment, EnrolmentStatus
 from civic_app.sms.models import Message
-from civic_app.sms.templates import TEMPLATES
+from civic_app.sms.templates import TEMPLATES, sms_brand
 
 PHONE = "+393478889900"
 
@@ -103,7 +103,9 @@ def test_an_accepted_referral_makes_the_same_person_a_participant_who_joins_a_pr
     # The welcome, in Arabic, once.
     assert deliver() == 1
     ((to, body, _sid),) = gateway.sent
-    assert to == PHONE and body.startswith(TEMPLATES["referral_civic_welcome"]["ar"].split("{")[0])
+    assert to == PHONE and body.startswith(
+        TEMPLATES["referral_civic_welcome"]["ar"].replace("{brand}", sms_brand()).split("{")[0]
+    )
     assert deliver() == 0
 
     # She logs in with her phone and asks to join the project.

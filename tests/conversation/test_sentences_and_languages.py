@@ -5,7 +5,7 @@ import pytest
 
 from civic_app.projects.models import Rsvp
 from civic_app.sms.models import Direction, Message, OptOut, Status
-from civic_app.sms.templates import TEMPLATES
+from civic_app.sms.templates import render_sms
 from tests.conversation.conftest import last_reply, replies
 
 
@@ -32,7 +32,7 @@ def test_a_sentence_goes_to_staff_and_changes_nothing(
     assert db.session.scalar(db.select(Rsvp)) is None
     inbound = db.session.scalar(db.select(Message).where(Message.direction == Direction.IN))
     assert inbound.needs_attention
-    assert last_reply(db, person.phone) == TEMPLATES["passed_to_staff"]["it"]
+    assert last_reply(db, person.phone) == render_sms("passed_to_staff", "it")
     login_as(staff)
     assert sentence.split()[0] in client.get("/staff/inbox").get_data(as_text=True)
 
@@ -64,9 +64,9 @@ def test_before_sign_up_the_answer_is_in_the_language_of_the_keyword(
     text(phone, word)
     if template == "help" and word == "PROCHAIN":
         # NEXT from a number we do not know: "not registered", in French
-        assert last_reply(db, phone) == TEMPLATES["not_registered"]["fr"]
+        assert last_reply(db, phone) == render_sms("not_registered", "fr")
     else:
-        assert last_reply(db, phone) == TEMPLATES[template][language]
+        assert last_reply(db, phone) == render_sms(template, language)
 
 
 @pytest.mark.parametrize(("answer", "language"), [("English", "en"), ("عربي", "ar"), ("3", "fr")])
@@ -74,7 +74,7 @@ def test_the_language_menu_takes_a_name_as_well_as_a_number(db, text, answer, la
     phone = "+393479876540"
     text(phone, "JOIN")
     text(phone, answer)
-    assert last_reply(db, phone) == TEMPLATES["signup_name"][language]
+    assert last_reply(db, phone) == render_sms("signup_name", language)
 
 
 def test_after_stop_one_reply_says_how_to_restart_then_silence(db, world, text, deliver):
@@ -83,14 +83,14 @@ def test_after_stop_one_reply_says_how_to_restart_then_silence(db, world, text, 
     before = len(replies(db, person.phone))
     text(person.phone, "NEXT")
     assert len(replies(db, person.phone)) == before + 1
-    assert last_reply(db, person.phone) == TEMPLATES["stopped_info"]["it"]
+    assert last_reply(db, person.phone) == render_sms("stopped_info", "it")
     deliver()
     assert replies(db, person.phone)[-1].status == Status.SENT  # it goes out despite STOP
     text(person.phone, "HELP")
     text(person.phone, "ciao")
     assert len(replies(db, person.phone)) == before + 1
     text(person.phone, "START")
-    assert last_reply(db, person.phone) == TEMPLATES["start_confirmation"]["it"]
+    assert last_reply(db, person.phone) == render_sms("start_confirmation", "it")
     text(person.phone, "STOP")
     text(person.phone, "1")
-    assert last_reply(db, person.phone) == TEMPLATES["stopped_info"]["it"]  # once per STOP
+    assert last_reply(db, person.phone) == render_sms("stopped_info", "it")  # once per STOP

@@ -120,8 +120,9 @@ PARTICIPANT_PAGES = [
 
 
 @contextmanager
-def live_site(folder: Path):
+def live_site(folder: Path, **settings):
     """Like conftest's `live_app`, but for a whole module: one server, seeded once.
+    `settings` override TestingConfig's (e.g. BRAND_NAME="...").
 
     Each test that uses it must also request `own_session` (conftest), so that the server
     does not answer from the test's rolled-back transaction.
@@ -129,7 +130,8 @@ def live_site(folder: Path):
     config = type(
         "LiveSite",
         (TestingConfig,),
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.db'}", "SMS_BACKEND": "console"},
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.db'}", "SMS_BACKEND": "console"}
+        | settings,
     )
     app = create_app(config)
     with app.app_context():

@@ -181,11 +181,11 @@ def test_conversation_replies_come_in_the_participants_language(
 ):
     person = create_participant(preferred_language=language)
     text(person.phone, help_word)
-    assert last_out(db, person.phone).body == TEMPLATES["help"][language]
+    assert last_out(db, person.phone).body == render_sms("help", language)
     text(person.phone, hours_word)  # no plan yet: the hours, and that the plan is not signed
     assert as_pattern("hours_no_plan", language).match(last_out(db, person.phone).body)
     text(person.phone, "Italiano? boh")  # not understood: passed to staff, in their language
-    assert last_out(db, person.phone).body == TEMPLATES["passed_to_staff"][language]
+    assert last_out(db, person.phone).body == render_sms("passed_to_staff", language)
 
 
 def test_a_whole_sign_up_by_sms_in_bengali(text, db, municipality, clock):
