@@ -233,16 +233,16 @@ def _national_charts(page: NationalPage) -> dict:
     trend = page.network.trend()
     return {
         "plans_by_municipality": bars(
-            [(m.name, page.value("m", m.id, "plans_signed")) for m, _b in page.boards]
+            [(m.local_name, page.value("m", m.id, "plans_signed")) for m, _b in page.boards]
         ),
         "reached_by_municipality": bars(
-            [(m.name, page.value("m", m.id, "people_reached")) for m, _b in page.boards]
+            [(m.local_name, page.value("m", m.id, "people_reached")) for m, _b in page.boards]
         ),
         "taken_in_charge_by_municipality": bars(
-            [(m.name, page.value("m", m.id, "taken_in_charge")) for m, _b in page.boards]
+            [(m.local_name, page.value("m", m.id, "taken_in_charge")) for m, _b in page.boards]
         ),
         "housed_by_municipality": bars(
-            [(m.name, page.value("m", m.id, "housed")) for m, _b in page.boards]
+            [(m.local_name, page.value("m", m.id, "housed")) for m, _b in page.boards]
         ),
         "funnel": bars(
             [(label, page.value("m", None, attribute)) for _k, label, attribute in _funnel_steps()]
