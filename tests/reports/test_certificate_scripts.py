@@ -70,7 +70,9 @@ def test_urdu_and_bengali_names_print_with_their_fonts(client, login_as, known, 
     known.people["C"].first_name = "রহিম"
     db.session.commit()
     certificate = issue(client, login_as, known, "C")
-    assert "NotoSansBengali" in fonts_of(client.get(f"/staff/certificates/{certificate.id}.pdf").data, 0)
+    assert "NotoSansBengali" in fonts_of(
+        client.get(f"/staff/certificates/{certificate.id}.pdf").data, 0
+    )
 
 
 def test_only_text_of_the_other_direction_is_isolated():
