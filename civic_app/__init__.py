@@ -232,6 +232,10 @@ def register_template_helpers(app: Flask) -> None:
         by_sex,
         current_language,
         format_hours,
+        in_language,
+        isolate_numbers,
+        join_list,
+        ltr,
         text_direction,
     )
     from civic_app.core.permissions import Role
@@ -249,7 +253,12 @@ def register_template_helpers(app: Flask) -> None:
             "spoken_languages": dict(SPOKEN_LANGUAGES),
         }
 
-    app.jinja_env.filters["phone"] = display_phone
+    # A phone number on a page is isolated left to right (<bdi dir="ltr">) wherever it is.
+    app.jinja_env.filters["phone"] = lambda e164: ltr(display_phone(e164))
+    app.jinja_env.filters["ltr"] = ltr
+    app.jinja_env.filters["isolate_numbers"] = isolate_numbers
+    app.jinja_env.filters["join_list"] = join_list  # "a, b e c"; "a، b و c" in Arabic
+    app.jinja_env.filters["in_language"] = in_language
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date_format"] = format_date
     app.jinja_env.filters["format_hours"] = format_hours

@@ -7,6 +7,7 @@ queues what is sent offline, with a key made on the phone so that it is recorded
 """
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_
@@ -39,7 +40,7 @@ from civic_app.core.demographics import (
     vulnerability_label,
 )
 from civic_app.core.errors import DomainError, put_on_form
-from civic_app.core.i18n import current_language
+from civic_app.core.i18n import current_language, format_list, ltr
 from civic_app.core.permissions import (
     Role,
     casework_required,
@@ -70,7 +71,7 @@ def case_summary_rows(intake: Intake, person: User) -> list[tuple[str, str]]:
     language = current_language()
     rows = [(_("Nome o soprannome"), person.display_name)]
     if person.phone:
-        rows.append((_("Telefono"), display_phone(person.phone)))
+        rows.append((_("Telefono"), ltr(display_phone(person.phone))))
     rows.append(
         (_("Lingua"), SPOKEN_NAMES.get(person.preferred_language, person.preferred_language))
     )
@@ -83,14 +84,14 @@ def case_summary_rows(intake: Intake, person: User) -> list[tuple[str, str]]:
     codes = vulnerability_codes(person.vulnerabilities)
     if codes:
         rows.append(
-            (_("Situazioni di vulnerabilità"), ", ".join(vulnerability_label(c) for c in codes))
+            (_("Situazioni di vulnerabilità"), format_list(vulnerability_label(c) for c in codes))
         )
     needs = [str(NEED_LABELS.get(code, code)) for code in intake.need_codes]
-    rows.append((_("Bisogni emersi"), ", ".join(needs) if needs else _("Nessuno indicato")))
+    rows.append((_("Bisogni emersi"), format_list(needs) if needs else _("Nessuno indicato")))
     rows.append((_("Unità"), intake.unit.name if intake.unit else _("Nessuna: in strada")))
     if intake.zone:
         rows.append((_("Zona"), intake.zone))
-    rows.append((_("Incontrata il"), intake.met_on.isoformat()))
+    rows.append((_("Incontrata il"), format_date(intake.met_on, "medium")))
     rows.append((_("Consenso"), str(CONSENT_METHOD_LABELS[intake.consent_method])))
     if intake.consent_method == ConsentMethod.VERBAL:
         rows.append((_("Interprete"), intake.interpreter or _("Senza interprete")))

@@ -40,6 +40,22 @@ class _Translations:
 _TRANSLATIONS = _Translations()
 
 
+#: Inputs whose value is written left to right in every language (a phone number, a code,
+#: a date, a number, an address): they get dir="ltr", so that "+39 347 111 0009" does not
+#: read "0009 111 347 39+" on an Arabic page (app.css aligns them with the page).
+LTR_INPUT_TYPES = frozenset(
+    {"tel", "number", "date", "time", "datetime-local", "month", "week", "email", "url"}
+)
+LTR_INPUT_MODES = frozenset({"tel", "numeric", "decimal", "email", "url"})
+
+
+def written_left_to_right(field, render_kw: dict) -> bool:
+    return (
+        getattr(field.widget, "input_type", None) in LTR_INPUT_TYPES
+        or render_kw.get("inputmode") in LTR_INPUT_MODES
+    )
+
+
 def _echo_limit(field) -> int:
     lengths = [v.max for v in field.validators if isinstance(v, Length) and v.max > 0]
     return min(lengths) if lengths else ECHO_WITHOUT_LENGTH
@@ -64,9 +80,11 @@ def _not_a_finite_number(field) -> bool:
 class Form(FlaskForm):
     """FlaskForm with WTForms' messages in the page's language, from a per-process cache.
 
-    For every form: a field sent as a file is a 400 (NotText); a date outside MIN_YEAR ..
-    MAX_YEAR, or a decimal that is NaN or infinite, is an error on its field (its
-    validators see no value); a refused value is shown back no longer than its Length.
+    For every form: a phone, code, date or number input is rendered dir="ltr"
+    (LTR_INPUT_TYPES, LTR_INPUT_MODES); a field sent as a file is a 400 (NotText); a date
+    outside MIN_YEAR .. MAX_YEAR, or a decimal that is NaN or infinite, is an error on its
+    field (its validators see no value); a refused value is shown back no longer than its
+    Length.
     """
 
     class Meta:
@@ -74,6 +92,12 @@ class Form(FlaskForm):
             if not current_app.config.get("WTF_I18N_ENABLED", True):
                 return None
             return _TRANSLATIONS
+
+        def render_field(self, field, render_kw):
+            merged = dict(getattr(field, "render_kw", None) or {}, **render_kw)
+            if written_left_to_right(field, merged):
+                merged.setdefault("dir", "ltr")
+            return super().render_field(field, merged)
 
         def wrap_formdata(self, form, formdata):
             try:

@@ -1,9 +1,13 @@
 """Language choice: the user's own, then the one picked on this browser, then the browser's."""
 
+import re
+
+from babel.lists import format_list as babel_format_list
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_decimal
 from flask_babel import get_locale as babel_locale
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
 
 #: Names of the interface languages, each written in itself.
@@ -44,6 +48,43 @@ def remember_page_language(language: str) -> None:
 
 def text_direction() -> str:
     return "rtl" if current_language() in current_app.config["RTL_LANGUAGES"] else "ltr"
+
+
+def format_list(items, language: str | None = None) -> str:
+    """Items joined as the language joins a list: "a, b e c" in Italian, "a, b and c" in
+    English, "a وb وc" in Arabic, "a، b، اور c" in Urdu (Babel's CLDR patterns); in the
+    page's language unless told."""
+    items = [str(item) for item in items]
+    if not items:
+        return ""
+    return babel_format_list(items, locale=language or current_language())
+
+
+def join_list(items) -> Markup:
+    """The Jinja filter of format_list: each item escaped (markup such as <span lang> kept)."""
+    return Markup(format_list([escape(item) for item in items]))  # noqa: S704 - items escaped
+
+
+def in_language(code: str, names: dict) -> Markup:
+    """The name of language `code` marked as written in it: <span lang="ar">العربية</span>."""
+    return Markup('<span lang="{}">{}</span>').format(code, names.get(code, code))
+
+
+#: A phone number or a dialling prefix inside a sentence: "+33", "+39 347 111 0009".
+_PHONE_IN_TEXT = re.compile(r"\+\d[\d ]*\d|\+\d")
+
+
+def ltr(value) -> Markup:
+    """`value` (a phone number, a code) isolated and left to right inside any sentence."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value) if value else Markup("")
+
+
+def isolate_numbers(text) -> Markup:
+    """`text` with each phone number or prefix in it isolated left to right, so that
+    "... ad esempio +33." keeps its "+" before the digits on an Arabic page."""
+    escaped = str(escape(text))
+    isolated = _PHONE_IN_TEXT.sub(lambda m: f'<bdi dir="ltr">{m.group(0)}</bdi>', escaped)
+    return Markup(isolated)  # noqa: S704 - escaped, then digits, spaces and "+" wrapped
 
 
 def format_hours(hours) -> str:

@@ -2,10 +2,12 @@
 
 from datetime import datetime
 
+from flask import has_app_context
 from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from civic_app.core.clock import SystemClock
+from civic_app.core.i18n import current_language
 from civic_app.core.types import UTCDateTime
 from civic_app.extensions import db
 
@@ -34,6 +36,9 @@ class Municipality(TimestampMixin, db.Model):
     #: Stable short name used in URLs and SMS replies, e.g. "roma".
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
+    #: The name in other languages and scripts, {"en": "Rome", "ar": "روما", ...}; the
+    #: Italian `name` stands for every language not in it (`name_in`, `local_name`).
+    names: Mapped[dict] = mapped_column(JSON, default=dict)
     region: Mapped[str] = mapped_column(String(60))
     #: ISTAT code of the comune.
     istat_code: Mapped[str | None] = mapped_column(String(6))
@@ -42,6 +47,16 @@ class Municipality(TimestampMixin, db.Model):
     quiet_end: Mapped[str] = mapped_column(String(5), default="08:00")
     #: Hours before a session when reminders go out, e.g. "24,2".
     reminder_hours: Mapped[str] = mapped_column(String(20), default="24,2")
+
+    def name_in(self, language: str | None) -> str:
+        """The name people reading `language` know it by: "Milan" in English, "ميلانو" in
+        Arabic; the Italian name when there is none."""
+        return (self.names or {}).get(language or "") or self.name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the page's language (every page that shows a municipality uses it)."""
+        return self.name_in(current_language() if has_app_context() else None)
 
     def __repr__(self) -> str:
         return f"<Municipality {self.slug}>"

@@ -117,7 +117,7 @@ class SignupForm(OptionalFactsForm):
     def __init__(self, municipalities, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality.choices = [("", _l("— scegli —"))] + [
-            (m.slug, m.name) for m in municipalities
+            (m.slug, m.local_name) for m in municipalities
         ]
         self.sectors.choices = sector_choices()
 

@@ -179,6 +179,26 @@ def sign_up_participant(
     return user
 
 
+def welcome_by_sms(user: User, now: datetime):
+    """The welcome SMS of a sign-up on the web, in the language the person just chose;
+    only with their consent to SMS (a minor's account waits for staff and gets none).
+    Returns the queued message, or None. Flushes."""
+    from civic_app.sms.operations import queue_sms
+    from civic_app.sms.templates import render_sms, sms_language
+
+    if not user.phone or user.sms_opt_out_at is not None or user.pending_review:
+        return None
+    return queue_sms(
+        phone=user.phone,
+        body=render_sms("signup_done", sms_language(user.preferred_language), name=user.first_name),
+        kind="signup_welcome",
+        now=now,
+        user=user,
+        municipality_id=user.municipality_id,
+        idempotency_key=f"signup-welcome:u{user.id}",
+    )
+
+
 def needs_consent(user: User) -> bool:
     """Someone a tutor registered on a roster (a walk-in) who has not consented yet: staff
     finish the sign-up with the consent signed on paper (`record_paper_consent`)."""

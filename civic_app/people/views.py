@@ -1,4 +1,5 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -21,6 +22,7 @@ from civic_app.people.operations import (
     request_login_code,
     sign_up_participant,
     verify_login_code,
+    welcome_by_sms,
 )
 from civic_app.people.sessions import clear_session_but_language, mark_login
 from civic_app.people.totp import code_is_right
@@ -230,13 +232,17 @@ def signup():
             put_on_form(form, exc)
         else:
             record("participant.signed_up", user, actor=user, details={"via": "web"})
+            welcome_by_sms(user, now())
             remember_page_language(user.preferred_language)
             start_session(user)
             db.session.commit()
-            if needs_guardian_consent(user, to_local(now()).year):
-                flash(str(MINOR_NOTICE))
-            else:
-                flash(_("Benvenuto! Ora puoi chiedere di partecipare ai progetti."), "success")
+            # This request began in the language of the form; the welcome is in the one
+            # just chosen (its page language: session["lang"], set above).
+            with force_locale(session["lang"]):
+                if needs_guardian_consent(user, to_local(now()).year):
+                    flash(str(MINOR_NOTICE))
+                else:
+                    flash(_("Benvenuto! Ora puoi chiedere di partecipare ai progetti."), "success")
             return redirect(url_for("people.home"))
     return render_template(
         "people/signup.html",

@@ -7,6 +7,7 @@ token and shows only initials, hours and dates.
 """
 
 import io
+import unicodedata
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -130,12 +131,34 @@ def certificate_languages(participant_language: str | None) -> list[str]:
 
 
 class _CertificatePDF(FPDF):
+    """One font for Latin, Cyrillic and Arabic script (Noto Sans and Noto Sans Arabic merged:
+    fonts/LICENSE-Noto.txt), Bengali from its own, so that a name in any of them prints
+    whole on any page; a run of Arabic words stays in one font, which keeps its letters
+    joined and its words in reading order for anyone who copies the text. Text is shaped
+    (HarfBuzz) and ordered (Unicode bidi) on every page."""
+
     def __init__(self):
         super().__init__(format="A4")
-        self.add_font("civic", "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font("civic", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        self.add_font("civic", "", str(FONTS / "NotoSansArabicLatin-Regular.ttf"))
+        self.add_font("civic", "B", str(FONTS / "NotoSansArabicLatin-Bold.ttf"))
+        self.add_font("bengali", "", str(FONTS / "NotoSansBengali-Regular.ttf"))
+        self.set_fallback_fonts(["bengali"], exact_match=False)
         self.set_auto_page_break(True, margin=20)
         self.set_creator(current_brand().name)
+
+
+_STRONG = {"L": "ltr", "R": "rtl", "AL": "rtl"}
+
+
+def isolate(text: str, rtl: bool) -> str:
+    """`text` (a name, a title) as one unit inside a page of the other direction: between
+    FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE when it holds a letter written the
+    other way, so that "ليلى حداد" keeps its order in an Italian sentence and the number
+    after it stays after it. Text of the page's own direction is left as it is."""
+    other = "ltr" if rtl else "rtl"
+    if any(_STRONG.get(unicodedata.bidirectional(c)) == other for c in text):
+        return f"\u2068{text}\u2069"
+    return text
 
 
 def render_pdf(certificate: Certificate, full_name: str, signer_name: str) -> bytes:
@@ -165,12 +188,24 @@ def _brand_logo(pdf, rtl: bool) -> None:
     pdf.set_y(30)
 
 
+def project_titles(certificate: Certificate, language: str) -> dict[int, str]:
+    """The certified projects' titles in `language` where the project has one (its
+    translations); the Italian title the certificate recorded stands for the others."""
+    if language == "it":
+        return {}
+    ids = [item["project_id"] for item in certificate.by_project if item.get("project_id")]
+    projects = db.session.scalars(db.select(Project).where(Project.id.in_(ids))) if ids else []
+    translated = {p.id: ((p.translations or {}).get(language) or {}) for p in projects}
+    return {pid: t["title"] for pid, t in translated.items() if t.get("title")}
+
+
 def _page(pdf, certificate, full_name, signer_name, url, qr, language) -> None:
     rtl = language in RTL
     align = "R" if rtl else "L"
     pdf.add_page()
-    pdf.set_text_shaping(use_shaping_engine=True) if rtl else pdf.set_text_shaping(False)
-    municipality = certificate.municipality.name
+    pdf.set_text_shaping(True, direction="rtl" if rtl else "ltr")
+    municipality = isolate(certificate.municipality.name_in(language), rtl)
+    titles = project_titles(certificate, language)
 
     def line(text, size=11, style="", height=7, where=None):
         pdf.set_font("civic", style, size)
@@ -191,7 +226,7 @@ def _page(pdf, certificate, full_name, signer_name, url, qr, language) -> None:
         _(
             "Si certifica che %(name)s ha svolto attività di impegno civico con il Comune di "
             "%(municipality)s dal %(start)s al %(end)s, per un totale di %(hours)s ore.",
-            name=full_name,
+            name=isolate(full_name, rtl),
             municipality=municipality,
             start=day(certificate.period_start),
             end=day(certificate.period_end),
@@ -213,7 +248,7 @@ def _page(pdf, certificate, full_name, signer_name, url, qr, language) -> None:
     for item in certificate.by_project:
         sector = item.get("sector")
         cells = (
-            item["title"][:40],
+            isolate(titles.get(item["project_id"], item["title"])[:40], rtl),
             str(SECTOR_LABELS[Sector(sector)]) if sector in set(Sector) else "",
             f"{format_date(datetime.fromisoformat(item['first']).date(), format='short')} – "
             f"{format_date(datetime.fromisoformat(item['last']).date(), format='short')}",
@@ -230,7 +265,7 @@ def _page(pdf, certificate, full_name, signer_name, url, qr, language) -> None:
             "Rilasciato il %(date)s. Firmato per il Comune di %(municipality)s da %(signer)s.",
             date=day(to_local(certificate.issued_at).date()),
             municipality=municipality,
-            signer=signer_name,
+            signer=isolate(signer_name, rtl),
         ),
         10,
     )

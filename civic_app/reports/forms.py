@@ -54,7 +54,7 @@ class NationalFilterForm(ReportFilterForm):
             (name, name) for name, _period in periods
         ]
         self.municipality.choices = [("", _l("Tutta la rete"))] + [
-            (m.slug, m.name) for m in municipalities
+            (m.slug, m.local_name) for m in municipalities
         ]
 
 

@@ -245,7 +245,7 @@ def _national_charts(page: NationalPage) -> dict:
     def by_municipality(figure):
         """A bar per municipality with something to show: a long list of zeros says less
         than the line of the municipalities left out (the page says so)."""
-        values = [(m.name, page.value("m", m.id, figure)) for m, _b in page.boards]
+        values = [(m.local_name, page.value("m", m.id, figure)) for m, _b in page.boards]
         return list_bars([(name, value) for name, value in values if value != 0], rtl=rtl)
 
     trend = page.network.trend()
