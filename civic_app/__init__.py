@@ -229,6 +229,7 @@ def register_template_helpers(app: Flask) -> None:
         format_hours,
         text_direction,
     )
+    from civic_app.core import labels
     from civic_app.core.permissions import Role
     from civic_app.core.phones import display_phone
     from civic_app.core.security import register_security_headers
@@ -248,6 +249,14 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date_format"] = format_date
     app.jinja_env.filters["format_hours"] = format_hours
+    app.jinja_env.filters["language_name"] = labels.language_name
+    app.jinja_env.globals["code_label"] = labels.label  # a code's label, or the code
+    app.jinja_env.globals["code_labels"] = {
+        "channel": labels.SIGNUP_CHANNEL_LABELS,
+        "referral": labels.REFERRAL_LABELS,
+        "purpose": labels.CONSENT_PURPOSE_LABELS,
+        "method": labels.CONSENT_METHOD_LABELS,
+    }
     app.jinja_env.globals["by_sex"] = by_sex  # texts that agree with the person
 
     register_security_headers(app)

@@ -175,7 +175,10 @@ def test_plans_are_private(
     draft(client, login_as, staff, amina)
     plan = db.session.scalar(db.select(Plan))
     login_as(create_participant())
-    assert client.get("/me/plan").status_code == 404
+    page = client.get("/me/plan")
+    assert page.status_code == 200  # their own "no plan yet" page, nothing of Amina's
+    assert "Non hai ancora un piano" in page.get_data(as_text=True)
+    assert plan.goals not in page.get_data(as_text=True)
     login_as(create_user(Role.STAFF, municipality=other_municipality))
     for url in (
         f"/staff/plans/{plan.id}",
