@@ -12,7 +12,14 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from civic_app.core.forms import Form
@@ -183,3 +190,7 @@ class MarketplaceForm(Form):
         self.sector.choices = [any_] + [(k.value, v) for k, v in SECTOR_LABELS.items()]
         self.weekday.choices = [any_] + [(str(k), v) for k, v in weekday_choices()]
         self.language.choices = [any_] + SPOKEN_LANGUAGES
+
+    def validate_date_to(self, field):
+        if self.date_from.data and field.data and field.data < self.date_from.data:
+            raise ValidationError(_l("La data finale viene prima di quella iniziale."))
