@@ -222,6 +222,7 @@ def register_blueprints(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import format_date, format_datetime
 
+    from civic_app.core import labels
     from civic_app.core.i18n import (
         LANGUAGE_NAMES,
         by_sex,
@@ -229,7 +230,6 @@ def register_template_helpers(app: Flask) -> None:
         format_hours,
         text_direction,
     )
-    from civic_app.core import labels
     from civic_app.core.permissions import Role
     from civic_app.core.phones import display_phone
     from civic_app.core.security import register_security_headers

@@ -47,7 +47,7 @@ def _event_rows(event, people, template: str, key: str, now, *, versioned=False)
                 "phone": person.phone,
                 "body": render_sms(
                     template, language, when=sms_when(event.starts_at, language),
-                    title=event.title[:40], place=(venue.address if venue else "-")[:40],
+                    title=event.text(language)[0][:40], place=(venue.address if venue else "-")[:40],
                 ),
                 "kind": template, "idempotency_key": f"{key}:e{event.id}:u{person.id}{suffix}",
                 "user_id": person.id, "municipality_id": event.municipality_id,
