@@ -51,8 +51,9 @@ def test_the_form_says_which_translations_are_missing(client, login_as, staff, v
     blank = page(client, "/staff/events/new")
     assert 'id="title_en"' in blank and 'id="description_ar"' in blank
     refused = unescape(
-        client.post_form("/staff/events/new", event_form(venue, capacity="0", **ENGLISH))
-        .get_data(as_text=True)
+        client.post_form("/staff/events/new", event_form(venue, capacity="0", **ENGLISH)).get_data(
+            as_text=True
+        )
     )  # an error keeps the translations typed, and the hint names what is missing
     assert 'value="Neighbourhood party"' in refused
     assert "Mancano: Francese, Arabo" in refused
@@ -61,8 +62,9 @@ def test_the_form_says_which_translations_are_missing(client, login_as, staff, v
         "title_ar": "حفلة الحي", "description_ar": "موسيقى.",
     }  # fmt: skip
     complete = unescape(
-        client.post_form("/staff/events/new", event_form(venue, capacity="0", **everything))
-        .get_data(as_text=True)
+        client.post_form(
+            "/staff/events/new", event_form(venue, capacity="0", **everything)
+        ).get_data(as_text=True)
     )
     assert "Tradotto in tutte le lingue" in complete
 
@@ -73,7 +75,8 @@ def test_an_edit_shows_and_changes_the_translations_and_texts_no_one(
     event = CommunityEvent(
         municipality_id=venue.municipality_id, venue_id=venue.id, title="Laboratorio",
         event_type="workshop", capacity=20, audience="all", status="scheduled",
-        starts_at=datetime(2026, 3, 7, 17, tzinfo=UTC), ends_at=datetime(2026, 3, 7, 19, tzinfo=UTC),
+        starts_at=datetime(2026, 3, 7, 17, tzinfo=UTC),
+        ends_at=datetime(2026, 3, 7, 19, tzinfo=UTC),
         translations={"fr": {"title": "Atelier"}},
     )  # fmt: skip
     db.session.add(event)

@@ -42,9 +42,7 @@ def test_a_withdrawn_certificate_does_not_count_as_certified(client, login_as, k
     assert certificates_of(person) == 2
 
 
-def test_the_certificate_page_names_the_language_and_shows_local_dates(
-    client, login_as, known
-):
+def test_the_certificate_page_names_the_language_and_shows_local_dates(client, login_as, known):
     login_as(known.staff)
     person = known.people["A"]
     person.preferred_language = "en"
