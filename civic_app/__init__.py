@@ -227,6 +227,7 @@ def register_blueprints(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import format_date, format_datetime
 
+    from civic_app.core import labels
     from civic_app.core.i18n import (
         LANGUAGE_NAMES,
         by_sex,
@@ -262,6 +263,14 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date_format"] = format_date
     app.jinja_env.filters["format_hours"] = format_hours
+    app.jinja_env.filters["language_name"] = labels.language_name
+    app.jinja_env.globals["code_label"] = labels.label  # a code's label, or the code
+    app.jinja_env.globals["code_labels"] = {
+        "channel": labels.SIGNUP_CHANNEL_LABELS,
+        "referral": labels.REFERRAL_LABELS,
+        "purpose": labels.CONSENT_PURPOSE_LABELS,
+        "method": labels.CONSENT_METHOD_LABELS,
+    }
     app.jinja_env.globals["by_sex"] = by_sex  # texts that agree with the person
 
     register_security_headers(app)

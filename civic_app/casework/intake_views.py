@@ -41,6 +41,7 @@ from civic_app.core.demographics import (
 )
 from civic_app.core.errors import DomainError, put_on_form
 from civic_app.core.i18n import current_language, format_list, ltr
+from civic_app.core.labels import language_name
 from civic_app.core.permissions import (
     Role,
     casework_required,
@@ -72,9 +73,7 @@ def case_summary_rows(intake: Intake, person: User) -> list[tuple[str, str]]:
     rows = [(_("Nome o soprannome"), person.display_name)]
     if person.phone:
         rows.append((_("Telefono"), ltr(display_phone(person.phone))))
-    rows.append(
-        (_("Lingua"), SPOKEN_NAMES.get(person.preferred_language, person.preferred_language))
-    )
+    rows.append((_("Lingua"), language_name(person.preferred_language, language)))
     if person.sex:
         rows.append((_("Sesso"), str(SEX_LABELS.get(person.sex, person.sex))))
     if person.birth_year:
@@ -91,7 +90,7 @@ def case_summary_rows(intake: Intake, person: User) -> list[tuple[str, str]]:
     rows.append((_("Unità"), intake.unit.name if intake.unit else _("Nessuna: in strada")))
     if intake.zone:
         rows.append((_("Zona"), intake.zone))
-    rows.append((_("Incontrata il"), format_date(intake.met_on, "medium")))
+    rows.append((_("Incontrata il"), format_date(intake.met_on, format="long")))
     rows.append((_("Consenso"), str(CONSENT_METHOD_LABELS[intake.consent_method])))
     if intake.consent_method == ConsentMethod.VERBAL:
         rows.append((_("Interprete"), intake.interpreter or _("Senza interprete")))

@@ -47,6 +47,7 @@ class Change:
 def fingerprint(event: CommunityEvent) -> str:
     """The event as a form showed it: a save from an older page is caught."""
     seen = [getattr(event, name) for name in (*FIELDS, "venue_id", "starts_at", "ends_at")]
+    seen += [sorted((event.translations or {}).items())]
     seen += [event.status, event.sequence]
     return hashlib.sha256(repr(seen).encode()).hexdigest()[:16]
 
@@ -56,6 +57,8 @@ def _plain(value):
         return value.isoformat()
     if isinstance(value, list):
         return sorted(value)
+    if isinstance(value, dict):  # translations: the same texts whatever the keys' order
+        return {k: value[k] for k in sorted(value)}
     return value if value is None or isinstance(value, int) else str(value)
 
 
@@ -63,6 +66,7 @@ def _wanted(data: dict, venue, starts_at: datetime, ends_at: datetime) -> dict:
     wanted = {name: data.get(name) for name in FIELDS}
     wanted["languages"] = "," + ",".join(sorted(set(data.get("languages") or ["it"]))) + ","
     wanted["audience_projects"] = sorted(data.get("audience_projects") or [])
+    wanted["translations"] = dict(data.get("translations") or {})
     return wanted | {"venue_id": venue.id, "starts_at": starts_at, "ends_at": ends_at}
 
 
@@ -198,6 +202,7 @@ def _follow(series: EventSeries, data: dict, venue, start_time: time, minutes: i
     """The series makes its next events as changed."""
     for name in FIELDS:
         setattr(series, name, data.get(name))
+    series.translations = dict(data.get("translations") or {})
     series.languages = "," + ",".join(sorted(set(data.get("languages") or ["it"]))) + ","
     series.venue_id = venue.id
     series.duration_minutes = minutes

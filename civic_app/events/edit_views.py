@@ -28,6 +28,7 @@ def _fill(form: EditEventForm, event: CommunityEvent) -> None:
     form.languages.data = [c for c in event.languages.split(",") if c]
     form.audience_projects.data = list(event.audience_projects or [])
     form.audience_language.data = event.audience_language or ""
+    form.fill_translations(event)
 
 
 @bp.route("/staff/events/<int:event_id>/edit", methods=["GET", "POST"])

@@ -14,12 +14,32 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from civic_app.core.forms import Form
 from civic_app.events.models import AUDIENCE_LABELS, EVENT_TYPE_LABELS
-from civic_app.projects.forms import SPOKEN_LANGUAGES, MultiCheckboxField, weekday_choices
+from civic_app.projects.forms import (
+    EVENT_PARTS,
+    SPOKEN_LANGUAGES,
+    MultiCheckboxField,
+    fill_translations,
+    form_missing_translations,
+    read_translations,
+    weekday_choices,
+)
 
 
 class EventForm(Form):
     title = StringField(_l("Titolo"), validators=[DataRequired(), Length(max=160)])
     description = TextAreaField(_l("Descrizione"), validators=[Optional(), Length(max=5000)])
+    title_en = StringField(_l("Titolo in inglese"), validators=[Optional(), Length(max=160)])
+    description_en = TextAreaField(
+        _l("Descrizione in inglese"), validators=[Optional(), Length(max=5000)]
+    )
+    title_fr = StringField(_l("Titolo in francese"), validators=[Optional(), Length(max=160)])
+    description_fr = TextAreaField(
+        _l("Descrizione in francese"), validators=[Optional(), Length(max=5000)]
+    )
+    title_ar = StringField(_l("Titolo in arabo"), validators=[Optional(), Length(max=160)])
+    description_ar = TextAreaField(
+        _l("Descrizione in arabo"), validators=[Optional(), Length(max=5000)]
+    )
     event_type = SelectField(
         _l("Tipo"), choices=[(k.value, v) for k, v in EVENT_TYPE_LABELS.items()]
     )
@@ -48,7 +68,14 @@ class EventForm(Form):
             "audience": self.audience.data,
             "audience_projects": list(self.audience_projects.data or []),
             "audience_language": self.audience_language.data or None,
+            "translations": read_translations(self, EVENT_PARTS),
         }
+
+    def fill_translations(self, event) -> None:
+        fill_translations(self, event.translations, EVENT_PARTS)
+
+    def missing_translations(self) -> list[str]:
+        return form_missing_translations(self, EVENT_PARTS)
 
 
 #: What an edit of an event of a series reaches.

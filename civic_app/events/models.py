@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from civic_app.core.models import MunicipalityScoped, TimestampMixin
 from civic_app.core.types import UTCDateTime, str_enum
 from civic_app.extensions import db
+from civic_app.projects.models import translated_part
 
 
 class EventType(enum.StrEnum):
@@ -54,6 +55,15 @@ class EventFields:
     audience_projects: Mapped[list] = mapped_column(JSON, default=list)
     #: Language code for Audience.LANGUAGE.
     audience_language: Mapped[str | None] = mapped_column(String(8))
+    #: {"en": {"title": ..., "description": ...}, ...}: optional, like a project's.
+    translations: Mapped[dict | None] = mapped_column(JSON, default=dict)
+
+    def text(self, language: str) -> tuple[str, str]:
+        """Title and description in `language`, or in Italian when not translated."""
+        return (
+            translated_part(self.translations, language, "title", self.title),
+            translated_part(self.translations, language, "description", self.description),
+        )
 
 
 class EventSeries(EventFields, MunicipalityScoped, TimestampMixin, db.Model):

@@ -67,6 +67,7 @@ def _fields(target, data: dict) -> None:
     for field in ("title", "description", "event_type", "capacity", "audience",
                   "audience_projects", "audience_language"):  # fmt: skip
         setattr(target, field, data.get(field))
+    target.translations = dict(data.get("translations") or {})
     target.languages = "," + ",".join(sorted(set(data.get("languages") or ["it"]))) + ","
 
 
@@ -128,6 +129,7 @@ def materialize(series: EventSeries, until: date) -> int:
     copied = ("title", "description", "event_type", "capacity", "audience",
               "audience_projects", "audience_language")  # fmt: skip
     data = {field: getattr(series, field) for field in copied}
+    data["translations"] = series.translations
     data["languages"] = [c for c in series.languages.split(",") if c]
     for start in expand_rrule(series.rrule, first):
         day = start.date()

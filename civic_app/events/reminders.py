@@ -42,12 +42,13 @@ def _event_rows(event, people, template: str, key: str, now, *, versioned=False)
         if not person.phone:
             continue
         language = person.preferred_language
+        title = event.text(language)[0][:40]
         rows.append(
             {
                 "phone": person.phone,
                 "body": render_sms(
                     template, language, when=sms_when(event.starts_at, language),
-                    title=event.title[:40], place=(venue.address if venue else "-")[:40],
+                    title=title, place=(venue.address if venue else "-")[:40],
                 ),
                 "kind": template, "idempotency_key": f"{key}:e{event.id}:u{person.id}{suffix}",
                 "user_id": person.id, "municipality_id": event.municipality_id,

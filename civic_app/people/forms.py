@@ -49,7 +49,7 @@ class CodeForm(Form):
 LANGUAGE_CHOICES = list(SPOKEN_LANGUAGES)
 LANGUAGE_HINT = _l(
     "Gli SMS ti arrivano in questa lingua. Se il sito non ha questa lingua, le pagine restano "
-    "nella lingua scelta in alto."
+    "nella lingua scelta in fondo alla pagina, alla voce «Lingua»."
 )
 
 

@@ -81,7 +81,7 @@ def home():
         # One-time codes are not worth re-reading, and a phone lent to someone shows fewer.
         db.select(Message)
         .where(Message.user_id == user.id, Message.kind != "login_code")
-        .order_by(Message.id.desc())
+        .order_by(Message.created_at.desc(), Message.id.desc())
         .limit(5)
     ).all()
     return render_template(

@@ -195,7 +195,7 @@ def _profile_page(person: User, facts_form=None, guardian_form=None):
         messages=db.session.scalars(
             db.select(Message)
             .where(Message.user_id == person.id)
-            .order_by(Message.id.desc())
+            .order_by(Message.created_at.desc(), Message.id.desc())
             .limit(20)
         ).all(),
         enrolment_labels=ENROLMENT_STATUS_LABELS,

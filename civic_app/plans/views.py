@@ -252,11 +252,16 @@ def _printable(plan: Plan, language: str):
     )
 
 
-def _my_plan() -> Plan:
-    """:raise 404: when the logged-in participant has no plan."""
-    plan = open_plan(current_user) or db.session.scalar(
+def _latest_plan() -> Plan | None:
+    """The logged-in participant's open plan, else their latest one, else None."""
+    return open_plan(current_user) or db.session.scalar(
         db.select(Plan).where(Plan.participant_id == current_user.id).order_by(Plan.id.desc())
     )
+
+
+def _my_plan() -> Plan:
+    """:raise 404: when the logged-in participant has no plan."""
+    plan = _latest_plan()
     if plan is None:
         abort(404)
     return plan
@@ -266,7 +271,9 @@ def _my_plan() -> Plan:
 @participant_only
 def my_plan():
     """Read one's plan and sign it with a code sent by SMS."""
-    plan = _my_plan()
+    plan = _latest_plan()
+    if plan is None:  # not an error: most people have no plan before staff write one
+        return render_template("plans/no_plan.html")
     form = ConfirmCodeForm()
     signed = signatures_of_current_version(plan)
     if form.validate_on_submit():

@@ -12,18 +12,24 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from civic_app.core.forms import Form
-from civic_app.projects.models import SECTOR_LABELS
+from civic_app.projects.models import SECTOR_LABELS, TRANSLATED_LANGUAGES, missing_translations
 
 #: Languages a tutor may speak, for the project form and the marketplace filter.
 SPOKEN_LANGUAGES = [
     ("it", "Italiano"), ("en", "English"), ("fr", "Français"), ("ar", "العربية"),
     ("es", "Español"), ("bn", "বাংলা"), ("ur", "اردو"), ("uk", "Українська"),
 ]  # fmt: skip
-TRANSLATED_LANGUAGES = ("en", "fr", "ar")
 
 
 def weekday_choices():
@@ -60,6 +66,15 @@ class ProjectForm(Form):
     description_ar = TextAreaField(
         _l("Descrizione in arabo"), validators=[Optional(), Length(max=5000)]
     )
+    what_to_bring_en = TextAreaField(
+        _l("Cosa portare, in inglese"), validators=[Optional(), Length(max=2000)]
+    )
+    what_to_bring_fr = TextAreaField(
+        _l("Cosa portare, in francese"), validators=[Optional(), Length(max=2000)]
+    )
+    what_to_bring_ar = TextAreaField(
+        _l("Cosa portare, in arabo"), validators=[Optional(), Length(max=2000)]
+    )
     sector = SelectField(_l("Settore"), choices=[(k.value, v) for k, v in SECTOR_LABELS.items()])
     venue_id = SelectField(_l("Luogo"), coerce=int, choices=[])
     address = StringField(_l("Indirizzo"), validators=[Optional(), Length(max=255)])
@@ -83,16 +98,10 @@ class ProjectForm(Form):
     submit = SubmitField(_l("Salva"))
 
     def project_data(self) -> dict:
-        translations = {}
-        for lang in TRANSLATED_LANGUAGES:
-            title = (getattr(self, f"title_{lang}").data or "").strip()
-            description = (getattr(self, f"description_{lang}").data or "").strip()
-            if title or description:
-                translations[lang] = {"title": title, "description": description}
         return {
             "title": self.title.data.strip(),
             "description": self.description.data.strip(),
-            "translations": translations,
+            "translations": read_translations(self, PROJECT_PARTS),
             "sector": self.sector.data,
             "address": (self.address.data or "").strip(),
             "latitude": float(self.latitude.data) if self.latitude.data is not None else None,
@@ -108,10 +117,33 @@ class ProjectForm(Form):
         }
 
     def fill_translations(self, project) -> None:
-        for lang in TRANSLATED_LANGUAGES:
-            text = (project.translations or {}).get(lang) or {}
-            getattr(self, f"title_{lang}").data = text.get("title", "")
-            getattr(self, f"description_{lang}").data = text.get("description", "")
+        fill_translations(self, project.translations, PROJECT_PARTS)
+
+    def missing_translations(self) -> list[str]:
+        return form_missing_translations(self, PROJECT_PARTS)
+
+
+#: The parts of a project, and of an event, that staff may translate (fields `<part>_<lang>`).
+PROJECT_PARTS = ("title", "description", "what_to_bring")
+EVENT_PARTS = ("title", "description")
+
+
+def read_translations(form, parts: tuple[str, ...]) -> dict:
+    """{"en": {"title": ..., ...}, ...} from a form's `<part>_<lang>` fields; a part or a
+    language with nothing typed is left out (the Italian text stands for it)."""
+    translations = {}
+    for lang in TRANSLATED_LANGUAGES:
+        texts = {part: (getattr(form, f"{part}_{lang}").data or "").strip() for part in parts}
+        if any(texts.values()):
+            translations[lang] = {part: text for part, text in texts.items() if text}
+    return translations
+
+
+def fill_translations(form, translations: dict | None, parts: tuple[str, ...]) -> None:
+    for lang in TRANSLATED_LANGUAGES:
+        text = (translations or {}).get(lang) or {}
+        for part in parts:
+            getattr(form, f"{part}_{lang}").data = text.get(part, "")
 
 
 class ScheduleForm(Form):
@@ -186,3 +218,13 @@ class MarketplaceForm(Form):
         self.sector.choices = [any_] + [(k.value, v) for k, v in SECTOR_LABELS.items()]
         self.weekday.choices = [any_] + [(str(k), v) for k, v in weekday_choices()]
         self.language.choices = [any_] + SPOKEN_LANGUAGES
+
+    def validate_date_to(self, field):
+        if self.date_from.data and field.data and field.data < self.date_from.data:
+            raise ValidationError(_l("La data finale viene prima di quella iniziale."))
+
+
+def form_missing_translations(form, parts: tuple[str, ...]) -> list[str]:
+    """The languages the form's translations lack for a part its Italian text has."""
+    italian = {part: getattr(form, part).data for part in parts}
+    return missing_translations(read_translations(form, parts), italian)

@@ -66,6 +66,29 @@ class Venue(MunicipalityScoped, TimestampMixin, db.Model):
     longitude: Mapped[float | None]
 
 
+#: The languages staff write translations in, beside the Italian text of record.
+TRANSLATED_LANGUAGES = ("en", "fr", "ar")
+
+
+def translated_part(translations: dict | None, language: str, part: str, italian: str) -> str:
+    """One part ("title", "description", "what_to_bring") of a translations column in
+    `language`, or the Italian text of record when that part is not translated."""
+    return ((translations or {}).get(language) or {}).get(part) or italian
+
+
+def missing_translations(translations: dict | None, italian: dict[str, str]) -> list[str]:
+    """The languages staff translate into (TRANSLATED_LANGUAGES) that lack a part whose
+    Italian text is written: what the "translations" hint of a form names."""
+    written = [part for part, text in italian.items() if (text or "").strip()]
+    if not written:  # a blank form: nothing is translated yet
+        return list(TRANSLATED_LANGUAGES)
+    return [
+        language
+        for language in TRANSLATED_LANGUAGES
+        if any(not ((translations or {}).get(language) or {}).get(part) for part in written)
+    ]
+
+
 class Project(MunicipalityScoped, TimestampMixin, db.Model):
     __table_args__ = (Index("ix_project_public", "status", "sector"),)
 
@@ -112,6 +135,10 @@ class Project(MunicipalityScoped, TimestampMixin, db.Model):
             translated.get("title") or self.title,
             translated.get("description") or self.description,
         )
+
+    def bring(self, language: str) -> str:
+        """What to bring in `language`, or in Italian when not translated."""
+        return translated_part(self.translations, language, "what_to_bring", self.what_to_bring)
 
     @property
     def place(self) -> str:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
 
 from civic_app.core.accounts import User
 from civic_app.core.audit import record
@@ -57,8 +58,17 @@ _FILTERS_HTML: OrderedDict[tuple, Markup] = OrderedDict()
 FILTERS_KEPT = 128
 
 
-def _filters_html(form: MarketplaceForm, args: dict, choices: tuple) -> Markup:
-    key = (current_language(), tuple(sorted(request.args.items(multi=True))), choices)
+def _home_municipality() -> str | None:
+    """The slug of a logged-in participant's municipality, else None."""
+    if not current_user.is_authenticated or current_user.role != Role.PARTICIPANT:
+        return None
+    return db.session.scalar(
+        db.select(Municipality.slug).where(Municipality.id == current_user.municipality_id)
+    )
+
+
+def _filters_html(form: MarketplaceForm, query, args: dict, choices: tuple) -> Markup:
+    key = (current_language(), tuple(sorted(query.items(multi=True))), choices)
     html = _FILTERS_HTML.get(key)
     if html is None:
         html = Markup(render_template("projects/_filters.html", form=form, args=args))  # noqa: S704 - autoescaped
@@ -77,9 +87,13 @@ def marketplace():
             db.select(Municipality.slug, Municipality.name).order_by(Municipality.name)
         )
     )
-    form = MarketplaceForm(municipalities, formdata=request.args)
+    query = request.args
+    home = _home_municipality()
+    if not query and home:  # a participant starts with their own municipality's projects
+        query = MultiDict({"municipality": home})
+    form = MarketplaceForm(municipalities, formdata=query)
     filters = Filters()
-    if request.args and form.validate():
+    if query and form.validate():
         filters = Filters(
             municipality=form.municipality.data or None,
             sector=form.sector.data or None,
@@ -92,12 +106,13 @@ def marketplace():
         )
     filters.page = request.args.get("page", 1, type=int) or 1
     page = search(filters, now())
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = {k: v for k, v in query.items() if k != "page" and v}
     return render_template(
         "projects/marketplace.html",
-        filters_html=_filters_html(form, args, municipalities),
+        filters_html=_filters_html(form, query, args, municipalities),
         page=page,
         args=args,
+        municipality_name=dict(municipalities).get(filters.municipality or ""),
         sector_labels=SECTOR_LABELS,
         language=current_language(),
     )

@@ -1,7 +1,9 @@
 """Certificates of civic engagement: issued by staff, downloaded by participants, verified
 by anyone with the QR code."""
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -25,6 +27,7 @@ from civic_app.reports.certificates import (
     render_pdf,
 )
 from civic_app.reports.models import Certificate
+from civic_app.reports.reissue import already_certified
 from civic_app.reports.views import staff_only
 
 
@@ -35,7 +38,13 @@ def participant_certificates(user_id: int):
     if person.role != Role.PARTICIPANT:
         abort(404)
     form = ActionForm()
+    projects = engagement(person.id)
+    overlaps = []
     if form.validate_on_submit():
+        overlaps = already_certified(person.id, projects)
+        if overlaps and request.form.get("confirm") != "1":
+            # Hours certified twice would count twice for an employer: ask first.
+            return _certificates_page(person, form, projects, overlaps)
         try:
             certificate = issue_certificate(person, current_user, now())
         except DomainError as error:
@@ -45,6 +54,10 @@ def participant_certificates(user_id: int):
             db.session.commit()
             flash(_("Certificato emesso."), "success")
         return redirect(url_for("reports.participant_certificates", user_id=person.id))
+    return _certificates_page(person, form, projects, overlaps)
+
+
+def _certificates_page(person: User, form: ActionForm, projects: list, overlaps: list):
     certificates = db.session.scalars(
         db.select(Certificate)
         .where(Certificate.participant_id == person.id)
@@ -54,7 +67,15 @@ def participant_certificates(user_id: int):
         "reports/certificates.html",
         person=person,
         certificates=certificates,
-        projects=engagement(person.id),
+        projects=[
+            {
+                **p,
+                "first_day": date.fromisoformat(p["first"]),
+                "last_day": date.fromisoformat(p["last"]),
+            }
+            for p in projects
+        ],
+        overlaps=overlaps,
         action=form,
         languages=certificate_languages(person.preferred_language),
     )

@@ -92,7 +92,8 @@ def test_a_plan_is_drafted_signed_by_both_and_started(
     assert "piano creato" in history and "firmato da entrambi" in history
     assert "signed by both" not in history and "Si parte" in history
     printed = client.get(f"/staff/plans/{plan.id}/print").get_data(as_text=True)
-    assert signature.content_hash[:16] in printed and "sms_code" in printed
+    assert signature.content_hash[:16] in printed and "con un codice via SMS" in printed
+    assert "sms_code" not in printed  # the method's name, not its code
 
 
 def test_a_wrong_code_does_not_sign(client, login_as, staff, create_participant, db):
@@ -175,7 +176,10 @@ def test_plans_are_private(
     draft(client, login_as, staff, amina)
     plan = db.session.scalar(db.select(Plan))
     login_as(create_participant())
-    assert client.get("/me/plan").status_code == 404
+    page = client.get("/me/plan")
+    assert page.status_code == 200  # their own "no plan yet" page, nothing of Amina's
+    assert "Non hai ancora un piano" in page.get_data(as_text=True)
+    assert plan.goals not in page.get_data(as_text=True)
     login_as(create_user(Role.STAFF, municipality=other_municipality))
     for url in (
         f"/staff/plans/{plan.id}",

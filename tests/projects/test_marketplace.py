@@ -167,7 +167,7 @@ def test_the_filter_form_is_rendered_once_per_language_and_query(
         first = client.get("/projects").get_data(as_text=True)
         second = client.get("/projects").get_data(as_text=True)
         assert len(rendered) == 1
-        filters = first[first.index('<details class="filters"') : first.index("</details>")]
+        filters = first[first.index('<div class="filters"') : first.index("</form>")]
         assert filters in second and 'name="q"' in filters
         client.get("/projects?sector=green")
         client.get("/projects?sector=green")
