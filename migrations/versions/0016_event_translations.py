@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_event_translations"
-down_revision = "0014_event_changes"
+down_revision = "0015_municipality_names"
 branch_labels = None
 depends_on = None
 
