@@ -1,7 +1,7 @@
 """community events and series may be translated like projects: translations
 
 Revision ID: 0016_event_translations
-Revises: 0014_event_changes
+Revises: 0015_municipality_names
 Create Date: 2026-12-07 12:30:00
 
 """
