@@ -69,7 +69,7 @@ KEY_PAGES = {
         "/me/data",
         "/events",
     ],
-    "tutor": ["/tutor", "/tutor/sessions/{session}", "/tutor/offline"],
+    "tutor": ["/tutor/offline", "/tutor", "/tutor/sessions/{session}"],  # offline: no footer
     "staff": [
         "/staff/projects",
         "/staff/projects/{project}",
