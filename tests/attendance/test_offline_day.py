@@ -147,3 +147,11 @@ def test_marks_sent_for_a_session_not_started_are_refused_with_409_and_say_why(
     )
     assert response.status_code == 302 and "/login" not in response.location
     assert db.session.scalar(db.select(db.func.count(AttendanceSubmission.id))) == 1
+
+
+def test_the_worker_may_cover_the_whole_site_and_is_checked_for_updates(client):
+    response = client.get("/tutor/sw.js")
+    assert response.status_code == 200
+    assert response.headers["Service-Worker-Allowed"] == "/"
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert "X-Offline-Keep" in response.get_data(as_text=True)  # keeps only marked pages

@@ -69,7 +69,7 @@ KEY_PAGES = {
         "/me/data",
         "/events",
     ],
-    "tutor": ["/tutor", "/tutor/sessions/{session}", "/tutor/offline", "/me/calendar"],
+    "tutor": ["/tutor/offline", "/tutor", "/tutor/sessions/{session}", "/me/calendar"],  # offline: no footer
     "staff": [
         "/staff/today",
         "/staff/projects",
