@@ -106,7 +106,7 @@ def column_chart(items, *, shown=None) -> Markup:
         centre = x + width / 2
         parts.append(
             f'<text x="{centre:.1f}" y="{plot_bottom - size - 6:.1f}" text-anchor="middle" '
-            f'class="chart-value">{escape(shown(given))}</text>'
+            f'direction="ltr" class="chart-value">{escape(shown(given))}</text>'
         )
         parts.append(
             f'<text x="{centre:.1f}" y="{plot_bottom + 18}" text-anchor="middle" '
@@ -163,11 +163,13 @@ def list_bars(items, *, rtl: bool = False) -> Markup:
         hidden = isinstance(value, str) or value is None
         length = 0.0 if hidden else float(value) / top * 100
         x = 100 - length if rtl else 0
-        bar = (
-            f'<rect x="{x:.2f}" y="0" width="{length:.2f}" height="10" class="chart-bar"/>'
-            if length
-            else ""
-        )
+        if hidden:  # a grey stub: there is a figure, not shown
+            x = 96 if rtl else 0
+            bar = f'<rect x="{x}" y="0" width="4" height="10" class="chart-bar chart-bar-hidden"/>'
+        elif length:
+            bar = f'<rect x="{x:.2f}" y="0" width="{length:.2f}" height="10" class="chart-bar"/>'
+        else:
+            bar = ""
         rows.append(
             f'<li><span class="list-bar-label">{escape(str(label))}</span>'
             f'<svg class="list-bar" viewBox="0 0 100 10" preserveAspectRatio="none" '

@@ -254,8 +254,9 @@ def _national_charts(page: NationalPage) -> dict:
         "reached_by_municipality": by_municipality("people_reached"),
         "taken_in_charge_by_municipality": by_municipality("taken_in_charge"),
         "housed_by_municipality": by_municipality("housed"),
-        "funnel": bars(
-            [(label, page.value("m", None, attribute)) for _k, label, attribute in _funnel_steps()]
+        "funnel": list_bars(
+            [(label, page.value("m", None, attribute)) for _k, label, attribute in _funnel_steps()],
+            rtl=rtl,
         ),
         "taken_in_charge_by_month": column_chart(
             [(r.label[:2], page.value("trend", r.key, "taken_in_charge")) for r in trend]

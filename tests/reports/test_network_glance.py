@@ -226,6 +226,11 @@ def test_the_compact_table_keeps_the_small_number_rule(
     # A month's progress is a count of people: under 5 it reads "<5" as well.
     assert 'id="target-taken-in-charge-month-figure">+&lt;5<' in body
     assert 'class="target-recent"' not in body  # no bar length from a hidden figure
+    # Nor in the chart of the municipalities: a grey stub and the marker.
+    chart = body[body.index('id="chart-taken-title"') : body.index('id="chart-housed-title"')]
+    assert chart.count('class="chart-bar chart-bar-hidden"') == 2
+    assert 'class="chart-bar"' not in chart
+    assert chart.count('<span class="list-bar-value" dir="ltr">&lt;5</span>') == 2
 
 
 def test_the_toggle_says_which_table_it_opens(client, login_as, create_user, pillars):
