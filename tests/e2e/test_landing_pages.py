@@ -51,7 +51,7 @@ LANDING = {"staff": "/staff/today", "tutor": "/tutor", "participant": "/me"}
 
 def add_what_waits_for_staff(app) -> dict:
     """In Roma: a session of the tutor's that began this morning, a request to join, an
-    unread text, a plan the participant signed, an erasure request."""
+    unread text, a plan the participant signed, an erasure request, someone at risk."""
     ids = add_participant_with_draft_plan(app, phone="+393479990055")
     with app.app_context():
         now = app.extensions["civic_clock"].now()
@@ -95,6 +95,18 @@ def add_what_waits_for_staff(app) -> dict:
             ErasureRequest(user_id=leaving.id, municipality_id=roma.id,
                            requested_at=now - timedelta(days=2))
         )  # fmt: skip
+        # At risk: accepted 40 days ago, never came.
+        quiet = User(
+            role=Role.PARTICIPANT, municipality=roma, first_name="Samir", last_name="Quiet",
+            phone="+393479990057", preferred_language="it",
+        )  # fmt: skip
+        db.session.add(quiet)
+        db.session.flush()
+        db.session.add(
+            Enrolment(project_id=project.id, participant_id=quiet.id, municipality_id=roma.id,
+                      status=EnrolmentStatus.ACCEPTED, requested_at=now - timedelta(days=40),
+                      decided_at=now - timedelta(days=40))
+        )  # fmt: skip
         db.session.commit()
         result = {"session": session.id, "project": project.id, "plan": plan.id}
         db.session.remove()
@@ -127,7 +139,7 @@ def key_items(page, role: str, world) -> None:
     """The items each role must see first."""
     main = page.locator("main")
     if role == "staff":
-        for item in ("requests", "sessions", "inbox", "countersign", "erasures"):
+        for item in ("requests", "sessions", "at-risk", "inbox", "countersign", "erasures"):
             expect(main.locator(f"#today-{item}")).to_be_visible()
         expect(
             main.locator(
