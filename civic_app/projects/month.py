@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from babel.dates import get_day_names
 from flask import url_for
 
 from civic_app.core.hooks import Hook
@@ -70,6 +71,13 @@ def month_weeks(first: date) -> list[list[date]]:
     return calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(
         first.year, first.month
     )
+
+
+def week_day_names(locale) -> list[tuple[str, str]]:
+    """(wide, abbreviated) names of the days from Monday, in `locale` (Babel's data)."""
+    wide = get_day_names("wide", locale=locale)
+    short = get_day_names("abbreviated", locale=locale)
+    return [(wide[day], short[day]) for day in range(7)]  # Babel: 0 is Monday
 
 
 def own_projects(user) -> tuple[list[int], set[int]]:
