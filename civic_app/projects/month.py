@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from babel.dates import get_day_names
 from flask import url_for
+from sqlalchemy.orm import selectinload
 
 from civic_app.core.hooks import Hook
 from civic_app.core.permissions import Role
@@ -109,6 +110,7 @@ def session_entries(user, starts: datetime, ends: datetime, language: str) -> li
         return []
     sessions = db.session.scalars(
         db.select(ProjectSession)
+        .options(selectinload(ProjectSession.project))
         .where(
             ProjectSession.project_id.in_(project_ids),
             ProjectSession.municipality_id == user.municipality_id,
