@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from babel.dates import get_day_names
 from flask import url_for
+from sqlalchemy.orm import selectinload
 
 from civic_app.core.hooks import Hook
 from civic_app.core.permissions import Role
@@ -72,6 +74,13 @@ def month_weeks(first: date) -> list[list[date]]:
     )
 
 
+def week_day_names(locale) -> list[tuple[str, str]]:
+    """(wide, abbreviated) names of the days from Monday, in `locale` (Babel's data)."""
+    wide = get_day_names("wide", locale=locale)
+    short = get_day_names("abbreviated", locale=locale)
+    return [(wide[day], short[day]) for day in range(7)]  # Babel: 0 is Monday
+
+
 def own_projects(user) -> tuple[list[int], set[int]]:
     """The projects whose sessions are on `user`'s calendar, and those not confirmed yet
     (a participant's place applied for, not accepted)."""
@@ -101,6 +110,7 @@ def session_entries(user, starts: datetime, ends: datetime, language: str) -> li
         return []
     sessions = db.session.scalars(
         db.select(ProjectSession)
+        .options(selectinload(ProjectSession.project))
         .where(
             ProjectSession.project_id.in_(project_ids),
             ProjectSession.municipality_id == user.municipality_id,

@@ -3,7 +3,6 @@
 from collections import OrderedDict
 from datetime import timedelta
 
-from babel.dates import get_day_names
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -44,6 +43,7 @@ from civic_app.projects.month import (
     own_projects,
     parse_month,
     shift_month,
+    week_day_names,
 )
 from civic_app.projects.operations import places_taken
 
@@ -273,12 +273,5 @@ def my_calendar():
         following=shift_month(first, 1),
         days=entries_by_day(user, weeks[0][0], last, language),
         holidays=holiday_names(user.municipality, weeks[0][0], last, language),
-        day_names=[
-            (wide, short)
-            for (_i, wide), (_j, short) in zip(
-                sorted(get_day_names("wide", locale=get_locale()).items()),
-                sorted(get_day_names("abbreviated", locale=get_locale()).items()),
-                strict=True,
-            )
-        ],
+        day_names=week_day_names(get_locale()),
     )

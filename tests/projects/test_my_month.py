@@ -238,3 +238,40 @@ def test_the_events_a_participant_said_yes_to_are_on_their_month(
     assert 'href="/events"' in cell(page, "2026-12-12")
     assert "Riunione" not in page
     assert "Cena" not in page
+
+
+def test_the_spring_change_and_the_end_of_march(
+    client, login_as, create_project, add_session, enrol, create_participant, december
+):
+    garden = create_project(title="Orto")
+    # 22:30 UTC on 31 March 2026 is 00:30 on 1 April in Rome (summer time since 29 March).
+    add_session(garden, datetime(2026, 3, 31, 22, 30, tzinfo=UTC), hours=1)
+    # 22:30 UTC on 28 March is 23:30 that day (winter time, UTC+1).
+    add_session(garden, datetime(2026, 3, 28, 22, 30, tzinfo=UTC), hours=1)
+    me = create_participant()
+    enrol(garden, me, status=EnrolmentStatus.ACCEPTED)
+    login_as(me)
+    march = client.get("/me/calendar?month=2026-03").get_data(as_text=True)
+    assert "23:30" in cell(march, "2026-03-28")
+    assert cell(march, "2026-03-31") == ""
+    april = client.get("/me/calendar?month=2026-04").get_data(as_text=True)
+    assert "00:30" in cell(april, "2026-04-01")
+
+
+def test_a_full_month_costs_no_more_queries_than_a_quiet_one(
+    client, login_as, create_project, add_session, enrol, create_participant, december,
+    count_queries,
+):  # fmt: skip
+    me = create_participant()
+    login_as(me)
+    projects = [create_project(title=f"Progetto {n}") for n in range(6)]
+    for project in projects:
+        enrol(project, me, status=EnrolmentStatus.ACCEPTED)
+    add_session(projects[0], datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
+    client.get("/me/calendar")  # the first visit makes the feed's address
+    quiet = count_queries("/me/calendar")
+    for day in range(3, 28):
+        add_session(projects[day % 6], datetime(2026, 12, day, 9, 0, tzinfo=UTC))
+    full = count_queries("/me/calendar")
+    assert "Progetto 5" in client.get("/me/calendar").get_data(as_text=True)
+    assert full == quiet  # six projects are loaded in one query, as one is
