@@ -172,3 +172,11 @@ def test_the_brand_used_by_the_tests_is_the_one_configured(branded_app):
         BRAND["BRAND_NETWORK"],
         BRAND["SMS_BRAND"],
     )
+
+
+def test_a_name_with_markup_is_shown_as_text(app):
+    client = app_with(app, BRAND_NAME="<b>Comuni</b>", BRAND_NETWORK="A&B", SMS_BRAND="Comuni")
+    page = client.test_client().get("/login").get_data(as_text=True)
+    assert "<b>Comuni</b>" not in page
+    assert HEADER_BRAND.search(page).group(1).strip() == "&lt;b&gt;Comuni&lt;/b&gt;"
+    assert "&lt;b&gt;Comuni&lt;/b&gt;, A&amp;B: " in FOOTER_LINE.search(page).group(1)
