@@ -225,14 +225,13 @@ def directory_query(
 
 
 def municipality_names(services) -> dict[int, str]:
-    """The name of each municipality that keeps one of `services`, in one query."""
+    """The name (in the page's language) of each municipality that keeps one of
+    `services`, in one query."""
     ids = {service.municipality_id for service in services}
     if not ids:
         return {}
-    rows = db.session.execute(
-        db.select(Municipality.id, Municipality.name).where(Municipality.id.in_(ids))
-    )
-    return {ident: name for ident, name in rows}
+    rows = db.session.scalars(db.select(Municipality).where(Municipality.id.in_(ids)))
+    return {municipality.id: municipality.local_name for municipality in rows}
 
 
 def own_services_query(municipality_id: int):

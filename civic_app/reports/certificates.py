@@ -248,7 +248,7 @@ def _page(pdf, certificate, full_name, signer_name, url, qr, language) -> None:
     for item in certificate.by_project:
         sector = item.get("sector")
         cells = (
-            isolate(titles.get(item["project_id"], item["title"])[:40], rtl),
+            isolate(titles.get(item.get("project_id"), item["title"])[:40], rtl),
             str(SECTOR_LABELS[Sector(sector)]) if sector in set(Sector) else "",
             f"{format_date(datetime.fromisoformat(item['first']).date(), format='short')} – "
             f"{format_date(datetime.fromisoformat(item['last']).date(), format='short')}",
