@@ -264,6 +264,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date_format"] = format_date
     app.jinja_env.filters["format_hours"] = format_hours
     app.jinja_env.filters["language_name"] = labels.language_name
+    app.jinja_env.filters["month_label"] = labels.month_label
     app.jinja_env.globals["code_label"] = labels.label  # a code's label, or the code
     app.jinja_env.globals["code_labels"] = {
         "channel": labels.SIGNUP_CHANNEL_LABELS,

@@ -6,7 +6,10 @@ Bengali is "bengalese" on an Italian page and "Bengali" on an English one), and 
 codes by a translated label; an unknown code is shown as it is rather than hidden.
 """
 
+from datetime import date
+
 from babel import Locale, UnknownLocaleError
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from civic_app.core.i18n import current_language
@@ -62,3 +65,12 @@ def label(labels: dict, code: str | None) -> str:
     """The label of `code` in `labels`, or the code itself when it has none."""
     found = labels.get(code)
     return str(found) if found is not None else (code or "—")
+
+
+def month_label(value: str | None) -> str:
+    """A month kept as "2026-03" as a person reads it ("marzo 2026"), else as it is."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return format_date(date(year, month, 1), "LLLL y")
+    except (ValueError, TypeError):
+        return value or "—"

@@ -36,6 +36,7 @@ def test_a_locked_month_cannot_change_until_staff_unlock_it(
     assert client.post_form("/staff/attendance", {"month": "2026-03"}).status_code == 302
     again = client.post_form("/staff/attendance", {"month": "2026-03"})
     assert "già chiuso" in again.get_data(as_text=True)
+    assert "<strong>marzo 2026</strong>" in again.get_data(as_text=True)  # a month, not ISO
     bad = client.post_form("/staff/attendance", {"month": "marzo"})
     assert "2026-03" in bad.get_data(as_text=True) and bad.status_code == 200
     login_as(tutor)

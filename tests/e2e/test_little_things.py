@@ -66,13 +66,14 @@ def test_the_staff_menu_takes_at_most_two_lines_on_a_phone(
         context.close()
 
 
-def test_the_staff_menu_shows_every_link_on_a_desktop(live_app, browser):
+def test_the_staff_menu_shows_every_link_on_a_desktop(live_app, browser, screenshots_dir):
     base = live_app.config["LIVE_URL"]
     context = no_js(browser, DESKTOP)
     page = context.new_page()
     try:
         log_in_with_password(page, base, STAFF_EMAIL)
         page.goto(f"{base}/staff/projects")
+        page.screenshot(path=str(screenshots_dir / "little-nav-staff-desktop.png"))
         assert not page.locator("header .nav-more-toggle").is_visible()
         for href in ("/staff/reports", "/housing/dwellings", "/cases", "/staff/participants"):
             assert page.locator(f"header nav a[href='{href}']").is_visible(), href
