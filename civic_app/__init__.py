@@ -225,17 +225,18 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime
-
     from civic_app.core import labels
     from civic_app.core.i18n import (
         LANGUAGE_NAMES,
         by_sex,
+        comma,
         current_language,
         format_hours,
         in_language,
         isolate_numbers,
         join_list,
+        local_date,
+        local_datetime,
         ltr,
         text_direction,
     )
@@ -260,8 +261,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["isolate_numbers"] = isolate_numbers
     app.jinja_env.filters["join_list"] = join_list  # "a, b e c"; "a، b و c" in Arabic
     app.jinja_env.filters["in_language"] = in_language
-    app.jinja_env.filters["datetime"] = format_datetime
-    app.jinja_env.filters["date_format"] = format_date
+    app.jinja_env.filters["datetime"] = local_datetime  # "، " for a comma in Arabic
+    app.jinja_env.filters["date_format"] = local_date
     app.jinja_env.filters["format_hours"] = format_hours
     app.jinja_env.filters["language_name"] = labels.language_name
     app.jinja_env.filters["month_label"] = labels.month_label
@@ -272,6 +273,7 @@ def register_template_helpers(app: Flask) -> None:
         "purpose": labels.CONSENT_PURPOSE_LABELS,
         "method": labels.CONSENT_METHOD_LABELS,
     }
+    app.jinja_env.globals["comma"] = comma  # ", " or "، " between two parts of a sentence
     app.jinja_env.globals["by_sex"] = by_sex  # texts that agree with the person
 
     register_security_headers(app)

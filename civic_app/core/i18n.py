@@ -4,7 +4,7 @@ import re
 
 from babel.lists import format_list as babel_format_list
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_decimal
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import get_locale as babel_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -85,6 +85,34 @@ def isolate_numbers(text) -> Markup:
     escaped = str(escape(text))
     isolated = _PHONE_IN_TEXT.sub(lambda m: f'<bdi dir="ltr">{m.group(0)}</bdi>', escaped)
     return Markup(isolated)  # noqa: S704 - escaped, then digits, spaces and "+" wrapped
+
+
+#: The comma of languages that do not write a Latin one: "الثلاثاء 8 ديسمبر، 09:00".
+_COMMAS = {"ar": "، ", "ur": "، "}
+_NAMED_FORMATS = {"short", "medium", "long", "full"}
+
+
+def _local_pattern(pattern):
+    """A pattern of our own ("EEEE d MMMM, HH:mm") with the page language's comma."""
+    if isinstance(pattern, str) and pattern not in _NAMED_FORMATS:
+        return pattern.replace(", ", comma())
+    return pattern
+
+
+def comma() -> str:
+    """The comma between two parts of a sentence in the page's language ("، " in Arabic)."""
+    return _COMMAS.get(current_language(), ", ")
+
+
+def local_datetime(value, pattern=None, **kwargs) -> str:
+    """The `datetime` filter: Babel's format_datetime, with the page language's comma in
+    the patterns the templates write (Babel's own named formats carry theirs)."""
+    return format_datetime(value, _local_pattern(pattern), **kwargs)
+
+
+def local_date(value, pattern=None, **kwargs) -> str:
+    """The `date_format` filter, like `local_datetime`."""
+    return format_date(value, _local_pattern(pattern), **kwargs)
 
 
 def format_hours(hours) -> str:

@@ -81,12 +81,18 @@ def _filters_html(form: MarketplaceForm, query, args: dict, choices: tuple) -> M
 
 @bp.route("/projects")
 def marketplace():
+    language = current_language()
     municipalities = tuple(
-        (slug, name)
-        for slug, name in db.session.execute(
-            db.select(Municipality.slug, Municipality.name).order_by(Municipality.name)
+        sorted(
+            (
+                (slug, (names or {}).get(language) or name)
+                for slug, name, names in db.session.execute(
+                    db.select(Municipality.slug, Municipality.name, Municipality.names)
+                )
+            ),
+            key=lambda pair: pair[1].casefold(),
         )
-    )
+    )  # each named as the page's language knows it (Municipality.name_in), in its order
     query = request.args
     home = _home_municipality()
     if not query and home:  # a participant starts with their own municipality's projects

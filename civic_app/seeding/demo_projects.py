@@ -158,4 +158,21 @@ def _enrol_demo_participants(municipality_id: int, now: datetime) -> None:
                 decided_at=now,
             )
         )
+    # Two of them have asked to join a second project too, so that staff find join
+    # requests waiting on their first page (/staff/today).
+    second = db.session.scalar(
+        db.select(Project)
+        .where(Project.municipality_id == municipality_id, Project.id != project.id)
+        .order_by(Project.id)
+    )
+    for days, person in enumerate(people[:2] if second else [], start=1):
+        db.session.add(
+            Enrolment(
+                project_id=second.id,
+                participant_id=person.id,
+                municipality_id=municipality_id,
+                status=EnrolmentStatus.APPLIED,
+                requested_at=now - timedelta(days=days),
+            )
+        )
     db.session.flush()

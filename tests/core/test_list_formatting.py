@@ -60,3 +60,33 @@ def test_a_participants_vulnerabilities_are_listed_in_the_pages_language(
     assert first != "Vittima di tratta"  # the Arabic catalog is compiled
     body = client.get(f"/staff/participants/{person.id}").get_data(as_text=True)
     assert f"<dd>{first} و{second}</dd>" in body
+
+
+def test_dates_written_with_a_comma_take_the_arabic_comma_on_arabic_pages(app):
+    from datetime import UTC, datetime
+
+    from flask_babel import refresh
+
+    when = datetime(2026, 12, 8, 8, 0, tzinfo=UTC)  # 09:00 in Rome
+    template = app.jinja_env.from_string("{{ when|datetime('EEEE d MMMM, HH:mm') }}")
+    with app.test_request_context(headers={"Accept-Language": "ar"}):
+        arabic = template.render(when=when)
+        named = app.jinja_env.from_string("{{ when|date_format('long') }}").render(when=when)
+    with app.test_request_context(headers={"Accept-Language": "it"}):
+        refresh()  # the locale is kept for the app context the fixture holds
+        italian = template.render(when=when)
+    assert arabic.endswith("، 09:00") and "," not in arabic
+    assert "2026" in named
+    assert italian == "martedì 8 dicembre, 09:00"
+
+
+def test_a_sentence_in_two_parts_takes_the_page_languages_comma(app):
+    from flask_babel import refresh
+
+    from civic_app.core.i18n import comma
+
+    with app.test_request_context(headers={"Accept-Language": "ar"}):
+        assert comma() == "، "
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        refresh()
+        assert comma() == ", "
