@@ -265,6 +265,8 @@ def test_from_a_flat_under_works_to_a_home_of_their_own(housing_app, new_context
     log_in(coordinator, base, COORDINATOR_EMAIL)
     coordinator.goto(f"{base}/network")
     table = coordinator.locator("#targets-by-municipality-table")
+    # The table sits behind its "show the table" toggle, closed as the page opens.
+    coordinator.locator("details:has(#targets-by-municipality-table) > summary").click()
 
     def cell(municipality: str, key: str) -> str:
         return table.locator(
