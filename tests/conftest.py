@@ -547,3 +547,31 @@ def count_queries(client, db):
         return len(statements)
 
     return count
+
+
+@pytest.fixture
+def statements(db):
+    """`with statements() as seen:` collects the SQL run inside the block.
+
+    Savepoints are left out: the test's own transaction makes them, a server would not.
+    """
+
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def collect():
+        seen: list[str] = []
+
+        def listen(_conn, _cursor, statement, *_args):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+                seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            yield seen
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listen)
+
+    return collect

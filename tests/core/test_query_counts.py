@@ -4,12 +4,10 @@ Each test measures a page with a small data set, adds more of the same kind (pro
 sessions, people on a roster, attendance, events, messages), and measures again.
 """
 
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
 from civic_app.attendance.models import Attendance, AttendanceChange, Mark
 from civic_app.core.permissions import Role
@@ -19,30 +17,6 @@ from civic_app.projects.models import EnrolmentStatus, Rsvp, project_tutor
 from civic_app.sms.models import Direction, Message, Status
 
 NOW = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def statements(db):
-    """`with statements() as seen:` collects the SQL run inside the block.
-
-    Savepoints are left out: the test's own transaction makes them, a server would not.
-    """
-
-    @contextmanager
-    def collect():
-        seen: list[str] = []
-
-        def listen(_conn, _cursor, statement, *_args):
-            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-                seen.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", listen)
-        try:
-            yield seen
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listen)
-
-    return collect
 
 
 @pytest.fixture

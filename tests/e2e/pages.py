@@ -69,7 +69,8 @@ KEY_PAGES = {
         "/me/data",
         "/events",
     ],
-    "tutor": ["/tutor/offline", "/tutor", "/tutor/sessions/{session}", "/me/calendar"],  # offline: no footer
+    # /tutor/offline first: it has no footer
+    "tutor": ["/tutor/offline", "/tutor", "/tutor/sessions/{session}", "/me/calendar"],
     "staff": [
         "/staff/today",
         "/staff/projects",

@@ -1,11 +1,9 @@
 """Staff land on what needs them today: counts, the oldest, links, their municipality only."""
 
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
 from civic_app.attendance.models import Attendance, Mark
 from civic_app.core.permissions import Role
@@ -222,21 +220,6 @@ def test_no_personal_data_in_the_links(client, login_as, town):
     assert all("Zaynab" not in h and "3471234567" not in h and "Amal" not in h for h in hrefs)
 
 
-@contextmanager
-def statements(db):
-    seen: list[str] = []
-
-    def listen(_conn, _cursor, statement, *_args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listen)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listen)
-
-
 def fill(town, create_project, n: int):
     for k in range(n):
         project = create_project(title=f"Progetto {k}")
@@ -248,14 +231,14 @@ def fill(town, create_project, n: int):
 
 
 def test_the_page_runs_as_many_statements_with_ten_times_the_data(
-    client, login_as, town, create_project, db
+    client, login_as, town, create_project, statements
 ):
     login_as(town.staff)
     fill(town, create_project, 1)
-    with statements(db) as small:
+    with statements() as small:
         assert client.get("/staff/today").status_code == 200
     fill(town, create_project, 10)
-    with statements(db) as large:
+    with statements() as large:
         page = client.get("/staff/today").get_data(as_text=True)
     assert "11 richieste di adesione" in page
     assert "11 piani da controfirmare, il più vecchio del" in page
