@@ -158,8 +158,8 @@ def _enrol_demo_participants(municipality_id: int, now: datetime) -> None:
                 decided_at=now,
             )
         )
-    # Two of them have asked to join a second project too, so that staff find join
-    # requests waiting on their first page (/staff/today).
+    # Where there is a second project (Roma), two of them have asked to join it too, so
+    # that staff find join requests waiting on their first page (/staff/today).
     second = db.session.scalar(
         db.select(Project)
         .where(Project.municipality_id == municipality_id, Project.id != project.id)

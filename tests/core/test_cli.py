@@ -104,10 +104,20 @@ def test_seed_demo_publishes_projects_with_sessions_to_come(app, db, client):
     from civic_app.events.models import CommunityEvent
 
     assert db.session.scalar(db.select(db.func.count(CommunityEvent.id))) >= 5
-    from civic_app.projects.models import Enrolment
+    from civic_app.projects.models import Enrolment, EnrolmentStatus
 
-    # Demo tutors find people on their rosters (plus 3 × 18 people of the past project).
-    assert db.session.scalar(db.select(db.func.count(Enrolment.id))) == 6 + 3 * 18
+    # Demo tutors find people on their rosters (plus 3 × 18 people of the past project),
+    # and Roma's staff find two join requests waiting (Roma has a second project).
+    statuses = dict(
+        db.session.execute(
+            db.select(Enrolment.status, db.func.count(Enrolment.id)).group_by(Enrolment.status)
+        ).all()
+    )
+    assert statuses == {
+        EnrolmentStatus.ACCEPTED: 6,
+        EnrolmentStatus.COMPLETED: 3 * 18,
+        EnrolmentStatus.APPLIED: 2,
+    }
     from civic_app.attendance.models import Attendance
 
     assert db.session.scalar(db.select(db.func.count(Attendance.id))) > 500

@@ -78,7 +78,8 @@ def test_the_coordinator_goes_straight_to_the_network(client, login_as, create_u
 
 def test_staff_still_get_their_home_page(client, login_as, create_user):
     login_as(create_user(Role.STAFF))
-    assert client.get("/").status_code == 200
+    response = client.get("/")
+    assert response.status_code == 302 and response.location.endswith("/staff/today")
 
 
 def test_the_targets_show_their_progress_and_this_months(
