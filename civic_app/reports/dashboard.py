@@ -11,12 +11,13 @@ from flask_babel import lazy_gettext as _l
 from civic_app.attendance.models import MARK_LABELS, WAS_THERE, Mark
 from civic_app.core.accounts import REFERRAL_SOURCES
 from civic_app.core.i18n import LANGUAGE_NAMES
+from civic_app.core.labels import REFERRAL_LABELS
 from civic_app.events.models import EVENT_TYPE_LABELS, EventType
 from civic_app.housing.models import MEASURE_KIND_LABELS, MeasureKind
 from civic_app.plans.models import PLAN_STATUS_LABELS, PlanStatus
 from civic_app.projects.models import SECTOR_LABELS, Sector
 from civic_app.reports.indicators import Figures
-from civic_app.reports.labels import REFERRAL_LABELS, language_label
+from civic_app.reports.labels import language_label
 from civic_app.reports.queries import ZERO
 from civic_app.sms.models import Direction, Status
 

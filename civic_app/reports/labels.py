@@ -1,19 +1,9 @@
 """How the codes in reports read on a page and in an export."""
 
 from flask_babel import format_currency
-from flask_babel import lazy_gettext as _l
 
 from civic_app.core.i18n import format_hours
 from civic_app.projects.forms import SPOKEN_LANGUAGES
-
-REFERRAL_LABELS = {
-    "one_stop_shop": _l("Sportello unico"),
-    "mobile_unit": _l("Unità mobile"),
-    "social_services": _l("Servizi sociali"),
-    "association": _l("Associazione"),
-    "self": _l("Di propria iniziativa"),
-    None: _l("Non indicato"),
-}
 
 _LANGUAGES = dict(SPOKEN_LANGUAGES)
 
