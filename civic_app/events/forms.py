@@ -21,6 +21,7 @@ from civic_app.projects.forms import (
     fill_translations,
     form_missing_translations,
     read_translations,
+    translated_text_fields,
     weekday_choices,
 )
 
@@ -28,17 +29,8 @@ from civic_app.projects.forms import (
 class EventForm(Form):
     title = StringField(_l("Titolo"), validators=[DataRequired(), Length(max=160)])
     description = TextAreaField(_l("Descrizione"), validators=[Optional(), Length(max=5000)])
-    title_en = StringField(_l("Titolo in inglese"), validators=[Optional(), Length(max=160)])
-    description_en = TextAreaField(
-        _l("Descrizione in inglese"), validators=[Optional(), Length(max=5000)]
-    )
-    title_fr = StringField(_l("Titolo in francese"), validators=[Optional(), Length(max=160)])
-    description_fr = TextAreaField(
-        _l("Descrizione in francese"), validators=[Optional(), Length(max=5000)]
-    )
-    title_ar = StringField(_l("Titolo in arabo"), validators=[Optional(), Length(max=160)])
-    description_ar = TextAreaField(
-        _l("Descrizione in arabo"), validators=[Optional(), Length(max=5000)]
+    (title_en, description_en, title_fr, description_fr, title_ar, description_ar) = (
+        translated_text_fields()
     )
     event_type = SelectField(
         _l("Tipo"), choices=[(k.value, v) for k, v in EVENT_TYPE_LABELS.items()]

@@ -44,6 +44,19 @@ def weekday_choices():
     ]
 
 
+def translated_text_fields():
+    """A title and a description in English, French and Arabic, optional: called inside a
+    form's class body, so that the fields keep their place among the form's own."""
+    return (
+        StringField(_l("Titolo in inglese"), validators=[Optional(), Length(max=160)]),
+        TextAreaField(_l("Descrizione in inglese"), validators=[Optional(), Length(max=5000)]),
+        StringField(_l("Titolo in francese"), validators=[Optional(), Length(max=160)]),
+        TextAreaField(_l("Descrizione in francese"), validators=[Optional(), Length(max=5000)]),
+        StringField(_l("Titolo in arabo"), validators=[Optional(), Length(max=160)]),
+        TextAreaField(_l("Descrizione in arabo"), validators=[Optional(), Length(max=5000)]),
+    )
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -54,17 +67,8 @@ class ProjectForm(Form):
     description = TextAreaField(
         _l("Descrizione (italiano)"), validators=[DataRequired(), Length(max=5000)]
     )
-    title_en = StringField(_l("Titolo in inglese"), validators=[Optional(), Length(max=160)])
-    description_en = TextAreaField(
-        _l("Descrizione in inglese"), validators=[Optional(), Length(max=5000)]
-    )
-    title_fr = StringField(_l("Titolo in francese"), validators=[Optional(), Length(max=160)])
-    description_fr = TextAreaField(
-        _l("Descrizione in francese"), validators=[Optional(), Length(max=5000)]
-    )
-    title_ar = StringField(_l("Titolo in arabo"), validators=[Optional(), Length(max=160)])
-    description_ar = TextAreaField(
-        _l("Descrizione in arabo"), validators=[Optional(), Length(max=5000)]
+    (title_en, description_en, title_fr, description_fr, title_ar, description_ar) = (
+        translated_text_fields()
     )
     what_to_bring_en = TextAreaField(
         _l("Cosa portare, in inglese"), validators=[Optional(), Length(max=2000)]
