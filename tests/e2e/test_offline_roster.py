@@ -1,73 +1,15 @@
 """A tutor in a park without signal marks attendance; it is sent once when signal returns."""
 
-from datetime import UTC, date, datetime, timedelta
-
 from playwright.sync_api import expect
 
 from civic_app.attendance.models import Attendance, AttendanceSubmission, Mark
-from civic_app.core.accounts import User
-from civic_app.core.models import Municipality
-from civic_app.core.permissions import Role
 from civic_app.extensions import db
-from civic_app.people.operations import set_password
-from civic_app.projects.models import (
-    Enrolment,
-    EnrolmentStatus,
-    Project,
-    ProjectSession,
-    ProjectStatus,
-    Sector,
-)
-
-PASSWORD = "a tutor password"
+from tests.e2e.tutor_day import PASSWORD, seed_tutor_day
 
 
 def seed(app):
-    with app.app_context():
-        roma = Municipality(slug="roma", name="Roma", region="Lazio")
-        tutor = User(
-            role=Role.TUTOR, municipality=roma, first_name="Luca", email="luca@example.org"
-        )
-        set_password(tutor, PASSWORD)
-        people = [
-            User(role=Role.PARTICIPANT, municipality=roma, first_name=name, phone=phone)
-            for name, phone in (("Amina", "+393470000301"), ("Yusuf", "+393470000302"))
-        ]
-        project = Project(
-            municipality=roma,
-            title="Parco pulito",
-            description="-",
-            sector=Sector.GREEN,
-            status=ProjectStatus.PUBLISHED,
-            capacity=10,
-            start_date=date.today() - timedelta(days=30),
-            end_date=date.today() + timedelta(days=30),
-            translations={},
-            tutors=[tutor],
-        )
-        db.session.add_all([roma, tutor, *people, project])
-        db.session.flush()
-        start = datetime.now(UTC) - timedelta(minutes=30)
-        session = ProjectSession(
-            project_id=project.id,
-            municipality_id=roma.id,
-            starts_at=start,
-            ends_at=start + timedelta(hours=3),
-            local_weekday=start.weekday(),
-        )
-        db.session.add(session)
-        for person in people:
-            db.session.add(
-                Enrolment(
-                    project_id=project.id,
-                    participant_id=person.id,
-                    municipality_id=roma.id,
-                    status=EnrolmentStatus.ACCEPTED,
-                    requested_at=start - timedelta(days=10),
-                )
-            )
-        db.session.commit()
-        return session.id, people[1].id
+    [session_id], people = seed_tutor_day(app)
+    return session_id, people["Yusuf"]
 
 
 def marks(app, session_id):

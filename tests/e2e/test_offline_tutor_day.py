@@ -1,8 +1,8 @@
-"""A tutor's whole day without signal (issue #26): "I miei turni" and today's and
+"""A tutor's whole day without signal: "I miei turni" and today's and
 tomorrow's rosters open from the phone, marks made offline are sent once from whatever
 page is open when the network returns, tomorrow's roster stays read-only."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -15,69 +15,17 @@ from civic_app.core.permissions import Role
 from civic_app.extensions import db
 from civic_app.people.operations import set_password
 from civic_app.projects.models import (
-    Enrolment,
-    EnrolmentStatus,
-    Project,
     ProjectSession,
-    ProjectStatus,
-    Sector,
 )
 from tests.e2e.pages import choose_language
+from tests.e2e.tutor_day import PASSWORD, seed_tutor_day
 
-PASSWORD = "a tutor password"
 OWNER = "/tutor/offline.owner"  # where the worker notes whose pages it keeps
 
 
 def seed(app):
     """Today's session (started half an hour ago), tomorrow's, and one next week."""
-    with app.app_context():
-        roma = Municipality(slug="roma", name="Roma", region="Lazio")
-        tutor = User(
-            role=Role.TUTOR, municipality=roma, first_name="Luca", email="luca@example.org"
-        )
-        set_password(tutor, PASSWORD)
-        people = [
-            User(role=Role.PARTICIPANT, municipality=roma, first_name=name, phone=phone)
-            for name, phone in (("Amina", "+393470000311"), ("Yusuf", "+393470000312"))
-        ]
-        project = Project(
-            municipality=roma,
-            title="Parco pulito",
-            description="-",
-            sector=Sector.GREEN,
-            status=ProjectStatus.PUBLISHED,
-            capacity=10,
-            start_date=date.today() - timedelta(days=30),
-            end_date=date.today() + timedelta(days=30),
-            translations={},
-            tutors=[tutor],
-        )
-        db.session.add_all([roma, tutor, *people, project])
-        db.session.flush()
-        start = datetime.now(UTC) - timedelta(minutes=30)
-        sessions = [
-            ProjectSession(
-                project_id=project.id,
-                municipality_id=roma.id,
-                starts_at=start + timedelta(days=days),
-                ends_at=start + timedelta(days=days, hours=3),
-                local_weekday=(start + timedelta(days=days)).weekday(),
-            )
-            for days in (0, 1, 7)
-        ]
-        db.session.add_all(sessions)
-        for person in people:
-            db.session.add(
-                Enrolment(
-                    project_id=project.id,
-                    participant_id=person.id,
-                    municipality_id=roma.id,
-                    status=EnrolmentStatus.ACCEPTED,
-                    requested_at=start - timedelta(days=10),
-                )
-            )
-        db.session.commit()
-        return [s.id for s in sessions], {p.first_name: p.id for p in people}
+    return seed_tutor_day(app, days=(0, 1, 7))
 
 
 def recorded(app):

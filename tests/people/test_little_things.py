@@ -1,4 +1,4 @@
-"""Little things found in the walk (issue #26, point 7): the participant's messages by
+"""Little things found in the walk: the participant's messages by
 date, the sign-up hint, names instead of codes on staff pages, a page without a plan."""
 
 from datetime import UTC, datetime, timedelta
