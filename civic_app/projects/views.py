@@ -67,11 +67,13 @@ def _home_municipality() -> str | None:
     )
 
 
-def _filters_html(form: MarketplaceForm, query, args: dict, choices: tuple) -> Markup:
-    key = (current_language(), tuple(sorted(query.items(multi=True))), choices)
+def _filters_html(form: MarketplaceForm, query, opened: bool, choices: tuple) -> Markup:
+    key = (current_language(), tuple(sorted(query.items(multi=True))), opened, choices)
     html = _FILTERS_HTML.get(key)
     if html is None:
-        html = Markup(render_template("projects/_filters.html", form=form, args=args))  # noqa: S704 - autoescaped
+        args = {k: v for k, v in query.items() if k != "page" and v}
+        page = render_template("projects/_filters.html", form=form, args=args, opened=opened)
+        html = Markup(page)  # noqa: S704 - autoescaped
         if not form.errors:  # an invalid query is rare and shows its own errors
             _FILTERS_HTML[key] = html
             while len(_FILTERS_HTML) > FILTERS_KEPT:
@@ -115,7 +117,11 @@ def marketplace():
     args = {k: v for k, v in query.items() if k != "page" and v}
     return render_template(
         "projects/marketplace.html",
-        filters_html=_filters_html(form, query, args, municipalities),
+        # Open on a phone after a search of one's own, not for the municipality a
+        # participant starts with (the projects stay above the fold).
+        filters_html=_filters_html(
+            form, query, any(k != "page" and v for k, v in request.args.items()), municipalities
+        ),
         page=page,
         args=args,
         municipality_name=dict(municipalities).get(filters.municipality or ""),

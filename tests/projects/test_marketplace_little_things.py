@@ -40,6 +40,11 @@ def test_a_participant_starts_with_their_municipality_and_can_see_all(
     every = re.search(r'<a href="([^"]+)">Tutti i comuni</a>', own)
     assert every, "a visible link to every municipality"
     assert f'<option selected value="{municipality.slug}">' in own
+    # The municipality one starts with is no search of one's own: the filters stay folded
+    # on a phone, so the projects come first; a search opens them.
+    assert 'class="filters-toggle"' in own and 'filters-toggle" open' not in own
+    searched = page_of(client, f"/projects?municipality={municipality.slug}")
+    assert 'filters-toggle" open' in searched
 
     everything = page_of(client, every.group(1))
     assert "Parco di casa" in everything and "Parco lontano" in everything
