@@ -34,14 +34,19 @@ DEMO = {
                     "en": {
                         "title": "Caring for the Caffarella park",
                         "description": "We clean the paths and look after the flower beds.",
+                        "what_to_bring": "Comfortable shoes and a bottle of water. "
+                        "We give you gloves and tools.",
                     },
                     "fr": {
                         "title": "Entretien du parc de la Caffarella",
                         "description": "Nous nettoyons les sentiers et les massifs du parc.",
+                        "what_to_bring": "Des chaussures confortables et une bouteille d'eau. "
+                        "Nous fournissons les gants et les outils.",
                     },
                     "ar": {
                         "title": "العناية بحديقة كافاريلا",
                         "description": "ننظف الممرات ونعتني بأحواض الزهور في الحديقة.",
+                        "what_to_bring": "حذاء مريح وزجاجة ماء. نعطيك القفازات والأدوات.",
                     },
                 },
                 weekdays=[1, 3],
