@@ -16,8 +16,12 @@ var OFFLINE = "/tutor/offline";
 var ASSETS = ["/static/css/app.css", "/static/js/offline.js", "/static/js/roster.js",
               "/static/icons/favicon.svg", OFFLINE];
 
+// What the worker fetches to keep says so (X-Offline-Fetch): the page it gets must not
+// take the tutor's flash message ("Presenze salvate") meant for the page they are on.
+var QUIETLY = { credentials: "same-origin", headers: { "X-Offline-Fetch": "keep" } };
+
 function storeStatic(url) {
-  return fetch(url, { credentials: "same-origin" }).then(function (response) {
+  return fetch(url, QUIETLY).then(function (response) {
     if (!response.ok || response.redirected) return;
     return caches.open(STATIC).then(function (cache) { return cache.put(url, response); });
   }).catch(function () {});  // no signal now: kept on the next "keep"
@@ -74,7 +78,7 @@ function keepDay() {
     var wanted = day.pages.map(function (path) { return new URL(path, self.location.origin).href; });
     return pagesOf(day.owner).then(function (cache) {
       return Promise.all(wanted.map(function (url) {
-        return fetch(url, { credentials: "same-origin" })
+        return fetch(url, QUIETLY)
           .then(function (response) { return keep(url, response); })
           .catch(function () {});
       })).then(function () { return cache.keys(); }).then(function (requests) {

@@ -155,3 +155,17 @@ def test_the_worker_may_cover_the_whole_site_and_is_checked_for_updates(client):
     assert response.headers["Service-Worker-Allowed"] == "/"
     assert response.headers["Cache-Control"] == "no-cache"
     assert "X-Offline-Keep" in response.get_data(as_text=True)  # keeps only marked pages
+
+
+def test_a_page_fetched_to_be_kept_leaves_the_flash_to_the_page_on_screen(
+    client, login_as, tutor, session_today
+):
+    """The worker keeps the day's pages in the background, with X-Offline-Fetch: the
+    "saved" message after a roster is sent stays for the roster the tutor sees."""
+    login_as(tutor)
+    with client.session_transaction() as browser:
+        browser["_flashes"] = [("success", "Presenze salvate.")]
+    kept = client.get("/tutor", headers={"X-Offline-Fetch": "keep"}).get_data(as_text=True)
+    assert "Presenze salvate." not in kept
+    shown = client.get(f"/tutor/sessions/{session_today.id}").get_data(as_text=True)
+    assert "Presenze salvate." in shown
