@@ -44,6 +44,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(String(16), unique=True)
     #: A language code (interface languages, or any the SMS templates speak).
     preferred_language: Mapped[str] = mapped_column(String(8), default="it")
+    #: How texts reach them (core.channels.Channel): sms, whatsapp or voice.
+    channel: Mapped[str] = mapped_column(String(10), default="sms", server_default="sms")
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Part of the login cookie; changing it logs the account out everywhere.
     session_token: Mapped[str] = mapped_column(String(40), default=new_session_token, unique=True)

@@ -87,6 +87,11 @@ class Message(TimestampMixin, db.Model):
     #: E.164 of the other end.
     phone: Mapped[str] = mapped_column(String(16), index=True)
     body: Mapped[str] = mapped_column(Text)
+    #: The channel it went or came by (core.channels.Channel): sms, whatsapp or voice.
+    channel: Mapped[str] = mapped_column(String(10), default="sms", server_default="sms")
+    #: What a channel needs beside the text: a WhatsApp content template and its
+    #: variables, a call's answer and status, the message it falls back from.
+    meta: Mapped[dict | None] = mapped_column(JSON)
     #: What it is for: login_code, reminder, reply, inbound ...
     kind: Mapped[str] = mapped_column(String(30))
     #: Urgent messages (login codes) ignore quiet hours.
