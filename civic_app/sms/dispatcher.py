@@ -103,6 +103,8 @@ def _take_statement(now: datetime):
             _OUTBOX.c.body,
             _OUTBOX.c.urgent,
             _OUTBOX.c.municipality_id,
+            _OUTBOX.c.channel,
+            _OUTBOX.c.meta,
         )
     )
 
@@ -147,7 +149,7 @@ def _hand_over(row, gateway, now: datetime, max_attempts: int, sent: list[dict])
     """Call the gateway for a taken row. A success is appended to `sent` (written with
     the next statement); a gateway error is written at once. Returns the new status."""
     try:
-        result = gateway.send(row.phone, row.body, ref=row.id)
+        result = gateway.send(row.phone, row.body, ref=row.id, channel=row.channel, meta=row.meta)
     except GatewayError as exc:
         status = _record_error(row, exc, now, max_attempts)
         db.session.commit()

@@ -1,4 +1,7 @@
-"""SMS gateways: one method, `send(to, body, ref=None) -> SendResult`, picked by SMS_BACKEND.
+"""Gateways: one method, `send(to, body, ref=None, channel="sms", meta=None) -> SendResult`,
+picked by SMS_BACKEND. `channel` is the row's channel (core.channels: sms, whatsapp,
+voice) and `meta` what that channel needs beside the text (Message.meta); the Twilio
+gateway sends WhatsApp in `sms/whatsapp.py` and places calls in `sms/voice.py`.
 
 `ref` is our Message id: Twilio gets it back in the status callback, so a message
 whose answer we never recorded (a timeout, a dispatcher killed) is still matched.
@@ -18,33 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from civic_app.core.phones import mask_phone
+from civic_app.sms.sending import OPTED_OUT_CODES, GatewayError, SendResult
+
+__all__ = ["OPTED_OUT_CODES", "GatewayError", "SendResult", "build_gateway", "get_gateway"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class SendResult:
-    #: The provider's id for the message (Twilio's MessageSid).
-    sid: str
-
-
-class GatewayError(Exception):
-    """The gateway refused or could not take a message.
-
-    `ambiguous`: the request reached the provider and no answer came back (a read
-    timeout, a connection cut mid-answer): it may have been accepted, so it must not
-    be sent again.
-    """
-
-    def __init__(self, code: str, *, transient: bool, detail: str = "", ambiguous: bool = False):
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
-        self.transient = transient
-        self.ambiguous = ambiguous
-
-
-#: Twilio error codes after which the number will never take our messages.
-OPTED_OUT_CODES = frozenset({"21610"})
 
 
 def _process_tag() -> str:
@@ -60,10 +41,19 @@ class ConsoleGateway:
         self._ids = itertools.count(1)
         self._tag = _process_tag()
 
-    def send(self, to: str, body: str, ref: int | None = None) -> SendResult:
+    def send(
+        self, to: str, body: str, ref: int | None = None, channel: str = "sms", meta=None
+    ) -> SendResult:
         sid = f"CONSOLE{self._tag}{next(self._ids):010d}"
         # Never the text: it holds names and login codes (the dev outbox page shows it).
-        log.info("SMS to %s (%s, message %s): %d characters", mask_phone(to), sid, ref, len(body))
+        log.info(
+            "%s to %s (%s, message %s): %d characters",
+            channel,
+            mask_phone(to),
+            sid,
+            ref,
+            len(body),
+        )
         return SendResult(sid=sid)
 
 
@@ -81,6 +71,8 @@ class FakeGateway:
     config: object = None
     name: str = "fake"
     sent: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Every message taken, with its channel: (channel, to, body, meta, sid).
+    sent_by_channel: list[tuple] = field(default_factory=list)
     _failures: list[tuple[GatewayError, bool]] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _tag: str = field(default_factory=_process_tag)
@@ -91,12 +83,15 @@ class FakeGateway:
         self.log_path = Path(log_path) if log_path else None
         self.latency = float(config.get("FAKE_SMS_LATENCY") or 0)
 
-    def send(self, to: str, body: str, ref: int | None = None) -> SendResult:
+    def send(
+        self, to: str, body: str, ref: int | None = None, channel: str = "sms", meta=None
+    ) -> SendResult:
         failure, accepted = self._failures.pop(0) if self._failures else (None, False)
         if failure is not None and not accepted:
             raise failure
         sid = f"SMFAKE{self._tag}{next(self._ids):018d}"
         self.sent.append((to, body, sid))
+        self.sent_by_channel.append((channel, to, body, meta, sid))
         if self.log_path is not None:
             with self.log_path.open("a", encoding="utf-8") as f:
                 f.write(f"{ref}\t{to}\t{body}\n")
@@ -122,6 +117,7 @@ class FakeGateway:
 
     def reset(self) -> None:
         self.sent.clear()
+        self.sent_by_channel.clear()
         self._failures.clear()
 
 
@@ -159,11 +155,17 @@ class TwilioGateway:
             config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], http_client=http_client
         )
 
-    def send(self, to: str, body: str, ref: int | None = None) -> SendResult:
-        from requests.exceptions import ConnectionError as RequestsConnectionError
-        from requests.exceptions import Timeout
-        from twilio.base.exceptions import TwilioRestException
+    def send(
+        self, to: str, body: str, ref: int | None = None, channel: str = "sms", meta=None
+    ) -> SendResult:
+        if channel == "whatsapp":
+            from civic_app.sms.whatsapp import send_whatsapp
 
+            return send_whatsapp(self, to, body, ref=ref, meta=meta)
+        if channel == "voice":
+            from civic_app.sms.voice import place_call
+
+            return place_call(self, to, body, ref=ref, meta=meta)
         kwargs = {"to": to, "body": body}
         if self.messaging_service_sid:
             kwargs["messaging_service_sid"] = self.messaging_service_sid
@@ -174,8 +176,16 @@ class TwilioGateway:
             # never got to record.
             suffix = f"?m={ref}" if ref is not None else ""
             kwargs["status_callback"] = self.status_callback + suffix
+        return SendResult(sid=self.call_twilio(self.client.messages.create, **kwargs).sid)
+
+    def call_twilio(self, create, **kwargs):
+        """`create(**kwargs)` (messages.create, calls.create), its errors as GatewayError."""
+        from requests.exceptions import ConnectionError as RequestsConnectionError
+        from requests.exceptions import Timeout
+        from twilio.base.exceptions import TwilioRestException
+
         try:
-            message = self.client.messages.create(**kwargs)
+            return create(**kwargs)
         except TwilioRestException as exc:
             transient = exc.status == 429 or exc.status >= 500
             raise GatewayError(str(exc.code or exc.status), transient=transient) from exc
@@ -186,7 +196,6 @@ class TwilioGateway:
                 detail=type(exc).__name__,
                 ambiguous=request_may_have_arrived(exc),
             ) from exc
-        return SendResult(sid=message.sid)
 
 
 def request_may_have_arrived(exc: Exception) -> bool:

@@ -23,7 +23,7 @@ class HangingGateway:
     def __init__(self, log: Path):
         self.log = log
 
-    def send(self, to: str, body: str, ref: int | None = None) -> SendResult:
+    def send(self, to: str, body: str, ref: int | None = None, **channel) -> SendResult:
         with self.log.open("a") as f:
             f.write(f"{to} {body}\n")
         time.sleep(600)
