@@ -9,6 +9,7 @@ from civic_app.core.models import Municipality
 from civic_app.extensions import db
 from civic_app.sms.models import Direction, Message, Status
 from civic_app.sms.quiet import not_before
+from civic_app.sms.routing import channel_for
 from civic_app.sms.segments import count_segments
 
 
@@ -25,12 +26,14 @@ def queue_sms(
     subject: tuple[str, int] | None = None,
     question: str | None = None,
     expires_at: datetime | None = None,
+    channel: str | None = None,
 ) -> Message:
     """Add an outgoing message to the outbox; with a known `idempotency_key`, return that one.
 
     Non-urgent messages wait for the end of the municipality's quiet hours. A message
     that `expires_at` a moment it could not be sent before (the quiet hours last past
-    it) is kept as cancelled ("expired") and never sent.
+    it) is kept as cancelled ("expired") and never sent. `channel`: by default the one
+    the person chose, where it can carry this kind (sms/routing.py).
     """
     if idempotency_key is not None:
         existing = db.session.scalar(
@@ -48,6 +51,7 @@ def queue_sms(
         phone=phone,
         body=body,
         kind=kind,
+        channel=channel or channel_for(getattr(user, "channel", None), kind),
         urgent=urgent,
         status=Status.CANCELLED if too_late else Status.QUEUED,
         error_code="expired" if too_late else None,
@@ -127,6 +131,7 @@ def queue_many(rows: list[dict], now: datetime) -> int:
             )
         )
     places = {m.id: m for m in db.session.scalars(db.select(Municipality))}
+    chosen = _chosen_channels({row.get("user_id") for row in rows} - {None})
     # Many rows share a text (a session's reminder in one language) and a municipality:
     # count segments and quiet hours once each.
     segments: dict[str, int] = {}
@@ -157,6 +162,8 @@ def queue_many(rows: list[dict], now: datetime) -> int:
                 "phone": row["phone"],
                 "body": row["body"],
                 "kind": row["kind"],
+                "channel": row.get("channel")
+                or channel_for(chosen.get(row.get("user_id")), row["kind"]),
                 "urgent": urgent,
                 "idempotency_key": key,
                 "user_id": row.get("user_id"),
@@ -193,3 +200,18 @@ def cancel_queued(subject: tuple[str, int], kinds: tuple[str, ...], reason: str,
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
+
+
+def _chosen_channels(user_ids: set[int]) -> dict[int, str]:
+    """The channel of each of these people who chose another than SMS (few do)."""
+    chosen: dict[int, str] = {}
+    ids = sorted(user_ids)
+    for start in range(0, len(ids), 1000):
+        chosen.update(
+            db.session.execute(
+                db.select(User.id, User.channel).where(
+                    User.id.in_(ids[start : start + 1000]), User.channel != "sms"
+                )
+            ).all()
+        )
+    return chosen

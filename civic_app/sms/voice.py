@@ -3,6 +3,9 @@
 
 from civic_app.sms.sending import GatewayError
 
+#: The kinds a call can carry (said, and answered by a key); sms/routing.py.
+VOICE_KINDS: frozenset[str] = frozenset()
+
 
 def place_call(gateway, to: str, body: str, ref: int | None = None, meta=None):
     raise GatewayError("channel_unavailable", transient=False, detail="voice")
