@@ -18,7 +18,6 @@ from civic_app.conversation.questions import open_questions
 from civic_app.conversation.states import State
 from civic_app.core.errors import DomainError
 from civic_app.core.timeutil import to_local
-from civic_app.core.types import as_utc
 from civic_app.extensions import db
 from civic_app.projects.enrolments import REOPENABLE, request_to_join
 from civic_app.projects.models import (
@@ -105,12 +104,21 @@ def list_projects(conversation, inbound, user, language: str, now, reply, *, mor
 
 
 def _asked_since(phone: str, message_id: int, now) -> bool:
-    """Whether we asked the person a question (a reminder, an offer) after the list."""
-    from civic_app.sms.models import Message
+    """Whether a question still open (a reminder, an offer) was asked after the list."""
+    from civic_app.sms.models import Direction, Message
 
-    asked = [as_utc(q.asked_at) for q in open_questions(phone, now)]
-    listed = db.session.get(Message, message_id)
-    return listed is not None and any(a and a > as_utc(listed.created_at) for a in asked)
+    for question in open_questions(phone, now):
+        if db.session.scalar(
+            db.select(Message.id).where(
+                Message.phone == phone,
+                Message.direction == Direction.OUT,
+                Message.question == question.kind,
+                Message.subject_id == question.subject_id,
+                Message.id > message_id,
+            )
+        ):
+            return True
+    return False
 
 
 def pick(conversation, inbound, user, language: str, now, reply) -> bool:
