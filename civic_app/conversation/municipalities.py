@@ -31,7 +31,9 @@ def match_municipality(text: str) -> tuple[Municipality | None, list[Municipalit
     """(the one municipality `text` names, or None; else the ones to choose from, at most
     PICK_MAX: the names it fits, near misses, or the municipalities with most projects)."""
     wanted = _key(text)
-    everyone = db.session.scalars(db.select(Municipality).order_by(Municipality.name)).all()
+    everyone = db.session.scalars(
+        db.select(Municipality).order_by(Municipality.name, Municipality.region)
+    ).all()
     if not wanted:
         return None, _busiest(everyone)
     names = {m.id: {_key(name) for name in known_names(m)} for m in everyone}
