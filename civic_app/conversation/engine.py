@@ -11,18 +11,22 @@ from sqlalchemy.exc import IntegrityError
 
 from civic_app.conversation.answers import answer_question, chosen, to_staff
 from civic_app.conversation.keywords import keyword, keyword_language
+from civic_app.conversation.projects import list_projects, pick, waiting_request
 from civic_app.conversation.signup import sign_up_step
 from civic_app.conversation.states import SIGNING_UP, State
+from civic_app.core.types import as_utc
 from civic_app.extensions import db
 from civic_app.projects.enrolments import next_expected_session
 from civic_app.sms.limits import spend_join
-from civic_app.sms.models import Conversation, Message
+from civic_app.sms.models import Conversation, Message, OptOut
 from civic_app.sms.operations import queue_sms
 from civic_app.sms.optout import is_opted_out, opt_in, opt_out
 from civic_app.sms.templates import render_sms, sms_number, sms_when
 
 #: A sign-up left half-way starts again after this.
 CONVERSATION_TIMEOUT = timedelta(hours=24)
+#: A stopped number that keeps texting is told how to come back once per this.
+STOPPED_INFO_EVERY = timedelta(days=7)
 
 
 def _conversation(phone: str, now):
@@ -83,7 +87,7 @@ def answer(inbound: Message, user, now) -> list[Message]:
         reply("start_confirmation")
     elif is_opted_out(phone):
         inbound.needs_attention = word is None
-        if not _told_how_to_restart(phone):
+        if not _told_how_to_restart(phone, now):
             reply("stopped_info", kind="stopped_info")
     elif word == "help":
         reply("help")
@@ -102,6 +106,17 @@ def answer(inbound: Message, user, now) -> list[Message]:
         state is State.CHOOSE_QUESTION
         and user is not None
         and chosen(conversation, inbound, user, language, now, reply)
+    ):
+        pass
+    elif word in ("projects", "more"):
+        if user is None:
+            reply("not_registered")
+        else:
+            list_projects(conversation, inbound, user, language, now, reply, more=word == "more")
+    elif (
+        state is State.PICK_PROJECT
+        and user is not None
+        and pick(conversation, inbound, user, language, now, reply)
     ):
         pass
     elif word == "next":
@@ -123,8 +138,12 @@ def answer(inbound: Message, user, now) -> list[Message]:
     return replies
 
 
-def _told_how_to_restart(phone: str) -> bool:
-    """Whether the number already got "how to come back" since its latest STOP."""
+def _told_how_to_restart(phone: str, now) -> bool:
+    """Whether the number was told how to come back since it stopped (by STOP, by Twilio's
+    report, by staff) and within STOPPED_INFO_EVERY: one such text, rate-limited, is all
+    a stopped number gets."""
+    stopped_at = db.session.scalar(db.select(OptOut.stopped_at).where(OptOut.phone == phone))
+    since = max(as_utc(stopped_at) or now, now - STOPPED_INFO_EVERY)
     last_stop = db.session.scalar(
         db.select(func.max(Message.id)).where(
             Message.phone == phone, Message.kind == "stop_confirmation"
@@ -132,11 +151,14 @@ def _told_how_to_restart(phone: str) -> bool:
     )
     return (
         db.session.scalar(
-            db.select(Message.id).where(
+            db.select(Message.id)
+            .where(
                 Message.phone == phone,
                 Message.kind == "stopped_info",
+                Message.created_at >= since,
                 Message.id > (last_stop or 0),
             )
+            .limit(1)
         )
         is not None
     )
@@ -165,7 +187,12 @@ def _next_session(user, language: str, now, reply) -> None:
         return
     session = next_expected_session(user.id, now)
     if session is None:
-        reply("no_session")
+        waiting = waiting_request(user)
+        if waiting is None:
+            reply("no_session")
+        else:
+            template, project = waiting
+            reply(template, project=project.text(language)[0][:40])
         return
     project = session.project
     when = sms_when(session.starts_at, language)

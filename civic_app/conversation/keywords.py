@@ -64,6 +64,19 @@ KEYWORDS = {
         "نہیں", "nahi", "nahin",
         "ні",
     },
+    "projects": {
+        "progetti", "progetto", "projects", "project", "projets", "projet",
+        "مشاريع", "مشروع", "المشاريع",
+        "proyectos", "proyecto",
+        "প্রকল্প", "প্রজেক্ট",
+        "پروجیکٹ", "پروجیکٹس", "منصوبے",
+        "проєкти", "проєкт", "проекти", "проекты",
+    },
+    #: The next page of a list (PROJECTS).
+    "more": {
+        "altri", "altro", "more", "plus", "suite", "mas", "المزيد", "مزيد",
+        "আরও", "আরো", "مزید", "ще", "більше",
+    },
     "skip": {
         "salta", "skip", "passer", "passe", "تخطي", "تخطى",
         "saltar", "omitir",
@@ -128,22 +141,27 @@ def keyword(text: str) -> str | None:
 #: from a number we do not know yet is answered in the language it was written in.
 KEYWORD_LANGUAGES = {
     "it": {"annulla", "riprendi", "inizia", "aiuto", "iscrivi", "iscrivimi", "iscrizione",
-           "prossimo", "ore", "salta"},
+           "prossimo", "ore", "salta", "progetti", "progetto", "altri", "altro"},
     "en": {"unsubscribe", "cancel", "end", "quit", "unstop", "help", "join", "signup",
-           "next", "hours", "yes", "skip"},
+           "next", "hours", "yes", "skip", "projects", "project", "more"},
     "fr": {"arret", "arreter", "demarrer", "reprendre", "aide", "inscrire", "inscription",
-           "prochain", "heures", "oui", "non", "passer", "passe"},
+           "prochain", "heures", "oui", "non", "passer", "passe", "projets", "projet", "suite"},
     "ar": {"توقف", "الغاء", "الغاء الاشتراك", "ابدا", "مساعده", "مساعدة", "اشترك", "تسجيل",
-           "التالي", "ساعات", "نعم", "لا", "تخطي", "تخطى"},
+           "التالي", "ساعات", "نعم", "لا", "تخطي", "تخطى", "مشاريع", "مشروع", "المشاريع",
+           "المزيد", "مزيد"},
     "es": {"baja", "parar", "empezar", "reanudar", "ayuda", "unirme", "inscribir",
-           "inscribirme", "apuntarme", "siguiente", "próximo", "horas", "saltar", "omitir"},
+           "inscribirme", "apuntarme", "siguiente", "próximo", "horas", "saltar", "omitir",
+           "proyectos", "proyecto", "mas"},
     "bn": {"বন্ধ", "থামুন", "শুরু", "চালু", "সাহায্য", "সহায়তা", "যোগ", "যোগদান", "নিবন্ধন",
-           "পরবর্তী", "পরের", "ঘণ্টা", "ঘন্টা", "হ্যাঁ", "হ্যা", "হাঁ", "জি", "না", "বাদ"},
+           "পরবর্তী", "পরের", "ঘণ্টা", "ঘন্টা", "হ্যাঁ", "হ্যা", "হাঁ", "জি", "না", "বাদ",
+           "প্রকল্প", "প্রজেক্ট", "আরও", "আরো"},
     "ur": {"بند", "رکو", "روکیں", "شروع", "مدد", "شامل", "رجسٹر", "اگلا", "اگلی", "گھنٹے",
-           "ہاں", "جی", "جی ہاں", "haan", "نہیں", "nahi", "nahin", "چھوڑیں", "چھوڑ"},
+           "ہاں", "جی", "جی ہاں", "haan", "نہیں", "nahi", "nahin", "چھوڑیں", "چھوڑ",
+           "پروجیکٹ", "پروجیکٹس", "منصوبے", "مزید"},
     "uk": {"стоп", "відписатися", "старт", "почати", "допомога", "довідка", "запис",
            "записатися", "приєднатися", "далі", "наступна", "наступний", "години", "годин",
-           "так", "ні", "пропустити", "пропуск"},
+           "так", "ні", "пропустити", "пропуск", "проєкти", "проєкт", "проекти", "проекты",
+           "ще", "більше"},
 }  # fmt: skip
 
 _LANGUAGE_OF = {

@@ -5,9 +5,9 @@ One step per inbound message, answered in the language the person chose. Flushes
 import re
 
 from civic_app.conversation.keywords import keyword, language_named, normalize
+from civic_app.conversation.municipalities import by_slug, choices_text, match_municipality
 from civic_app.conversation.states import State
 from civic_app.core.demographics import birth_year_bounds, is_minor
-from civic_app.core.models import Municipality
 from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
 from civic_app.sms.models import Conversation, Message
@@ -45,10 +45,16 @@ def sign_up_step(conversation: Conversation, inbound: Message, now, reply) -> No
         conversation.state = State.SIGNUP_MUNICIPALITY
         reply(lang=language, template="signup_municipality")
     elif state == State.SIGNUP_MUNICIPALITY:
-        municipality = _find_municipality(text)
+        municipality = _picked(data, text)
         if municipality is None:
-            reply(lang=language, template="signup_municipality_unknown")
+            municipality, choices = match_municipality(text)
+        if municipality is None:
+            data["municipality_choices"] = [m.slug for m in choices]
+            conversation.data = data
+            reply(lang=language, template="signup_municipality_pick",
+                  choices=choices_text(choices, language))  # fmt: skip
             return
+        data.pop("municipality_choices", None)
         data["municipality"] = municipality.slug
         conversation.state = State.SIGNUP_SECTOR
         reply(lang=language, template="signup_sector")
@@ -103,20 +109,18 @@ def _minor(data: dict, now) -> bool:
 def _ask_confirmation(data: dict, language: str, now, reply) -> None:
     """Ask for YES. An adult's YES is their consent, so its exact text is kept; a minor
     only confirms the registration (a parent or guardian consents with staff)."""
-    municipality = _find_municipality(data["municipality"])
+    municipality = by_slug(data["municipality"])
     template = "signup_confirm_minor" if _minor(data, now) else "signup_confirm"
     values = {"name": data["name"], "municipality": municipality.name}
     data["consent_text"] = render_sms(template, language, **values)
     reply(lang=language, template=template, **values)
 
 
-def _find_municipality(text: str):
-    wanted = normalize(text).replace(" ", "")
-    if not wanted:
-        return None
-    for municipality in db.session.scalars(db.select(Municipality)):
-        if wanted in (normalize(municipality.name).replace(" ", ""), municipality.slug):
-            return municipality
+def _picked(data: dict, text: str):
+    """The municipality picked by its number in the list we sent (any script's digits)."""
+    choice, choices = normalize(text), data.get("municipality_choices") or []
+    if choice.isdigit() and 1 <= int(choice) <= len(choices):
+        return by_slug(choices[int(choice) - 1])
     return None
 
 
@@ -130,7 +134,7 @@ def _create_participant(conversation: Conversation, data: dict, now):
         first_name=first,
         last_name=last or None,
         language=conversation.language,
-        municipality=_find_municipality(data["municipality"]),
+        municipality=by_slug(data["municipality"]),
         sectors=data.get("sectors", []),
         programme_consent=True,
         sms_consent=True,

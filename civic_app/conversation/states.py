@@ -15,6 +15,8 @@ class State(enum.StrEnum):
     SIGNUP_CONFIRM = "signup_confirm"
     #: Two questions were open: the answer is kept, the person picks which it is for.
     CHOOSE_QUESTION = "choose_question"
+    #: PROJECTS listed projects: a number asks to join one (conversation/projects.py).
+    PICK_PROJECT = "pick_project"
 
 
 SIGNING_UP = frozenset(

@@ -91,6 +91,7 @@ def offer_freed_place(session: ProjectSession, now: datetime) -> SessionOffer | 
     db.session.flush()
     person = enrolment.participant
     language = person.preferred_language
+    place = session.venue.address if session.venue else session.project.place
     queue_sms(
         phone=person.phone,
         body=render_sms(
@@ -98,6 +99,7 @@ def offer_freed_place(session: ProjectSession, now: datetime) -> SessionOffer | 
             language,
             when=sms_when(session.starts_at, language),
             project=session.project.text(language)[0][:40],
+            place=(place or "-")[:40],
             minutes=int((expires_at - send_at).total_seconds() // 60),
         ),  # fmt: skip
         kind="offer",

@@ -21,7 +21,8 @@ from civic_app.sms.templates import (
 #: Templates allowed one segment more than the others.
 LONGER = frozenset(
     {"help", "signup_birth_year", "signup_confirm", "signup_confirm_minor", "signup_done",
-     "signup_done_minor"}
+     "signup_done_minor", "projects_list", "projects_list_end", "signup_municipality_pick",
+     "next_waiting", "next_waitlisted"}
 )  # fmt: skip
 
 

@@ -66,14 +66,14 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "uk": '{brand}: у "{project}" немає місць. Ви в списку очікування, ми повідомимо.',
     },
     "enrolment_declined": {
-        "it": '{brand}: per "{project}" non c\'è posto per te. Guarda gli altri progetti.',
-        "en": '{brand}: there is no place for you in "{project}". See other projects.',
-        "fr": '{brand}: pas de place pour vous dans "{project}". Voyez les autres projets.',
-        "ar": '{brand}: لا يوجد مكان لك في "{project}". انظر المشاريع الأخرى.',
-        "es": '{brand}: no hay plaza para ti en "{project}". Mira los otros proyectos.',
-        "bn": '{brand}: "{project}"-এ আপনার জন্য জায়গা নেই। অন্য প্রকল্প দেখুন।',
-        "ur": '{brand}: "{project}" میں آپ کے لیے جگہ نہیں۔ دوسرے پروجیکٹ دیکھیں۔',
-        "uk": '{brand}: у "{project}" для вас немає місця. Перегляньте інші проєкти.',
+        "it": '{brand}: per "{project}" non c\'è posto per te. PROGETTI per gli altri progetti.',
+        "en": '{brand}: there is no place for you in "{project}". PROJECTS for other projects.',
+        "fr": '{brand}: pas de place pour vous dans "{project}". PROJETS pour les autres projets.',
+        "ar": '{brand}: لا يوجد مكان لك في "{project}". أرسل مشاريع للمشاريع الأخرى.',
+        "es": '{brand}: no hay plaza para ti en "{project}". PROYECTOS para los otros proyectos.',
+        "bn": '{brand}: "{project}"-এ আপনার জন্য জায়গা নেই। অন্য প্রকল্পের জন্য প্রকল্প লিখুন।',
+        "ur": '{brand}: "{project}" میں آپ کے لیے جگہ نہیں۔ دوسرے پروجیکٹ کے لیے پروجیکٹ بھیجیں۔',
+        "uk": '{brand}: у "{project}" для вас немає місця. ПРОЄКТИ — інші проєкти.',
     },
     "place_available": {
         "it": '{brand}: c\'è un posto libero in "{project}". Il Comune conferma presto.',
@@ -97,20 +97,22 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     # Conversation replies. The keywords they name are in keywords.py, in each language.
     "help": {
-        "it": "{brand}: ISCRIVI per iscriverti, PROSSIMO per il turno, ORE per le ore, "
-        "STOP per non ricevere SMS.",
-        "en": "{brand}: JOIN to sign up, NEXT for your next shift, HOURS for your hours, "
-        "STOP to stop SMS.",
-        "fr": "{brand}: INSCRIRE pour s'inscrire, PROCHAIN pour le prochain créneau, "
-        "HEURES, STOP pour ne plus recevoir de SMS.",
-        "ar": "{brand}: اشترك للتسجيل، التالي للنوبة القادمة، ساعات لساعاتك، STOP للإيقاف.",
-        "es": "{brand}: UNIRME para inscribirte, SIGUIENTE para tu turno, HORAS para tus "
-        "horas, STOP para no recibir SMS.",
-        "bn": "{brand}: যোগ দিতে যোগ, পরের শিফট জানতে পরবর্তী, ঘণ্টা জানতে ঘণ্টা, SMS বন্ধ করতে STOP লিখুন।",
-        "ur": "{brand}: رجسٹریشن کے لیے شامل، اگلی شفٹ کے لیے اگلا، گھنٹوں کے لیے گھنٹے، "
-        "SMS روکنے کے لیے STOP لکھیں۔",
-        "uk": "{brand}: ЗАПИС, щоб записатися; ДАЛІ — наступна зміна; ГОДИНИ — ваші "
-        "години; STOP — без SMS.",
+        "it": "{brand}: ISCRIVI per iscriverti, PROGETTI per i progetti, PROSSIMO per il turno, "
+        "ORE per le ore, STOP per non ricevere SMS.",
+        "en": "{brand}: JOIN to sign up, PROJECTS for projects, NEXT for your next shift, "
+        "HOURS for your hours, STOP to stop SMS.",
+        "fr": "{brand}: INSCRIRE pour s'inscrire, PROJETS pour les projets, PROCHAIN pour le "
+        "prochain créneau, HEURES, STOP pour ne plus recevoir de SMS.",
+        "ar": "{brand}: اشترك للتسجيل، مشاريع للمشاريع، التالي للنوبة القادمة، ساعات لساعاتك، "
+        "STOP للإيقاف.",
+        "es": "{brand}: UNIRME para inscribirte, PROYECTOS para los proyectos, SIGUIENTE para "
+        "tu turno, HORAS para tus horas, STOP para no recibir SMS.",
+        "bn": "{brand}: যোগ দিতে যোগ, প্রকল্পের জন্য প্রকল্প, পরের শিফট জানতে পরবর্তী, ঘণ্টা জানতে "
+        "ঘণ্টা, SMS বন্ধ করতে STOP লিখুন।",
+        "ur": "{brand}: رجسٹریشن کے لیے شامل، پروجیکٹس کے لیے پروجیکٹ، اگلی شفٹ کے لیے اگلا، "
+        "گھنٹوں کے لیے گھنٹے، SMS روکنے کے لیے STOP لکھیں۔",
+        "uk": "{brand}: ЗАПИС, щоб записатися; ПРОЄКТИ — проєкти; ДАЛІ — наступна зміна; "
+        "ГОДИНИ — ваші години; STOP — без SMS.",
     },
     "stop_confirmation": {
         "it": "{brand}: non riceverai altri SMS. Scrivi START per riattivarli.",
@@ -132,10 +134,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "ur": "{brand}: آپ کو ہمارے SMS دوبارہ ملیں گے۔ روکنے کے لیے STOP بھیجیں۔",
         "uk": "{brand}: ви знову отримуватимете наші SMS. STOP, щоб зупинити.",
     },
-    # Sign-up by SMS. Each language's name is written in its own script.
+    # Sign-up by SMS. Each language's name is written in its own script, and the menu ends
+    # with the range to answer in (no sentence: nobody has chosen a language yet).
     "signup_language": {
-        "it": "1 Italiano 2 English 3 Français 4 العربية 5 Español 6 বাংলা 7 اردو "
-        "8 Українська. Rispondi col numero.",
+        "it": "1 Italiano 2 English 3 Français 4 العربية 5 Español 6 বাংলা 7 اردو 8 Українська → 1-8",
     },
     "signup_name": {
         "it": "Come ti chiami? Scrivi nome e cognome.",
@@ -156,16 +158,6 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "bn": "আপনি কোন পৌরসভায় থাকেন? নাম লিখুন, যেমন Roma।",
         "ur": "آپ کس بلدیہ میں رہتے ہیں؟ اس کا نام لکھیں، مثلاً Roma۔",
         "uk": "У якому муніципалітеті ви живете? Напишіть назву, наприклад Roma.",
-    },
-    "signup_municipality_unknown": {
-        "it": "Non conosco questo Comune. Scrivi ad esempio Roma, Milano, Palermo.",
-        "en": "I do not know this municipality. Write for example Roma, Milano, Palermo.",
-        "fr": "Commune inconnue. Écrivez par exemple Roma, Milano, Palermo.",
-        "ar": "لا أعرف هذه البلدية. اكتب مثلاً Roma أو Milano أو Palermo.",
-        "es": "No conozco ese municipio. Escribe por ejemplo Roma, Milano, Palermo.",
-        "bn": "এই পৌরসভা চিনি না। লিখুন যেমন Roma, Milano, Palermo।",
-        "ur": "یہ بلدیہ معلوم نہیں۔ مثلاً Roma، Milano یا Palermo لکھیں۔",
-        "uk": "Не знаю такого муніципалітету. Напишіть, наприклад, Roma, Milano, Palermo.",
     },
     "signup_sector": {
         "it": "Cosa ti interessa? 1 Cura del verde, 2 Cura della persona, 3 Sicurezza.",
@@ -231,18 +223,17 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "у муніципалітеті. Відповідайте ТАК, щоб зареєструватися.",
     },
     "signup_done": {
-        "it": "Ti diamo il benvenuto, {name}! Il Comune ti contatterà. PROSSIMO per i turni, "
-        "STOP per non ricevere SMS.",
-        "en": "Welcome {name}! The municipality will contact you. NEXT for shifts, STOP to "
-        "stop SMS.",
-        "fr": "Bienvenue {name} ! La commune vous contactera. PROCHAIN pour les créneaux.",
-        "ar": "أهلاً {name}! ستتصل بك البلدية. التالي للنوبات، STOP للإيقاف.",
-        "es": "¡Bienvenido/a, {name}! El Ayuntamiento te contacta pronto. SIGUIENTE para "
+        "it": "Ti diamo il benvenuto, {name}! PROGETTI per scegliere un progetto, PROSSIMO per "
+        "i turni, STOP per non ricevere SMS.",
+        "en": "Welcome {name}! PROJECTS to pick a project, NEXT for shifts, STOP to stop SMS.",
+        "fr": "Bienvenue {name} ! PROJETS pour choisir un projet, PROCHAIN pour les créneaux.",
+        "ar": "أهلاً {name}! مشاريع لاختيار مشروع، التالي للنوبات، STOP للإيقاف.",
+        "es": "¡Bienvenido/a, {name}! PROYECTOS para elegir un proyecto, SIGUIENTE para "
         "tus turnos, STOP para no recibir SMS.",
-        "bn": "স্বাগতম {name}! পৌরসভা যোগাযোগ করবে। শিফট জানতে পরবর্তী, SMS বন্ধ করতে STOP।",
-        "ur": "خوش آمدید {name}! بلدیہ آپ سے رابطہ کرے گی۔ شفٹوں کے لیے اگلا، روکنے کے لیے STOP۔",
-        "uk": "Вітаємо, {name}! Муніципалітет зв'яжеться з вами. ДАЛІ — ваші зміни, "
-        "STOP — без SMS.",
+        "bn": "স্বাগতম {name}! প্রকল্প বাছতে প্রকল্প, শিফট জানতে পরবর্তী, SMS বন্ধ করতে STOP।",
+        "ur": "خوش آمدید {name}! پروجیکٹ چننے کے لیے پروجیکٹ، شفٹوں کے لیے اگلا، روکنے کے لیے "
+        "STOP۔",
+        "uk": "Вітаємо, {name}! ПРОЄКТИ — обрати проєкт, ДАЛІ — ваші зміни, STOP — без SMS.",
     },
     "signup_done_minor": {
         "it": "Grazie {name}! Un genitore o tutore deve firmare il modulo di consenso con il "
@@ -303,14 +294,14 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "uk": "Наступна зміна: {when}, {place}. {project}",
     },
     "no_session": {
-        "it": "Nessun turno in programma. Cerca un progetto su {brand}.",
-        "en": "No shift planned. Look for a project on {brand}.",
-        "fr": "Aucun créneau prévu. Cherchez un projet sur {brand}.",
-        "ar": "لا توجد نوبات. ابحث عن مشروع في {brand}.",
-        "es": "No tienes turnos. Busca un proyecto en {brand}.",
-        "bn": "কোনো শিফট নেই। {brand}-এ একটি প্রকল্প খুঁজুন।",
-        "ur": "کوئی شفٹ طے نہیں۔ {brand} پر کوئی پروجیکٹ تلاش کریں۔",
-        "uk": "Змін не заплановано. Знайдіть проєкт на {brand}.",
+        "it": "Nessun turno in programma. Scrivi PROGETTI per scegliere un progetto.",
+        "en": "No shift planned. Send PROJECTS to pick a project.",
+        "fr": "Aucun créneau prévu. Envoyez PROJETS pour choisir un projet.",
+        "ar": "لا توجد نوبات. أرسل مشاريع لتختار مشروعًا.",
+        "es": "No tienes turnos. Escribe PROYECTOS para elegir un proyecto.",
+        "bn": "কোনো শিফট নেই। প্রকল্প বেছে নিতে প্রকল্প লিখুন।",
+        "ur": "کوئی شفٹ طے نہیں۔ پروجیکٹ چننے کے لیے پروجیکٹ بھیجیں۔",
+        "uk": "Змін не заплановано. Надішліть ПРОЄКТИ, щоб обрати проєкт.",
     },
     "hours": {
         "it": "Hai fatto {done} ore su {target}.",
@@ -408,15 +399,15 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     # A place freed at a session, offered to the waitlist: it expires, so it says when.
     "offer": {
-        "it": "{brand}: posto libero {when} {project}. Lo vuoi? Rispondi 1=SI entro {minutes} min.",
-        "en": "{brand}: a place is free {when} {project}. "
-        "Want it? Reply 1=YES within {minutes} min.",
-        "fr": "{brand}: place libre {when} {project}. Vous la voulez? 1=OUI sous {minutes} min.",
-        "ar": "{brand}: مكان شاغر {when} {project}. هل تريده؟ أرسل 1=نعم خلال {minutes} دقيقة.",
-        "es": "{brand}: plaza libre {when} {project}. ¿La quieres? Responde 1=SI en {minutes} min.",
-        "bn": "{brand}: {when} {project}-এ জায়গা খালি। চান? {minutes} মিনিটে 1=হ্যাঁ লিখুন।",
-        "ur": "{brand}: {when} {project} میں جگہ خالی۔ چاہیے؟ {minutes} منٹ میں 1=ہاں بھیجیں۔",
-        "uk": "{brand}: вільне місце {when} {project}. Бажаєте? 1=ТАК за {minutes} хв.",
+        "it": "{brand}: posto libero {when} {project}, {place}. Lo vuoi? 1=SI entro {minutes} min.",
+        "en": "{brand}: free place {when} {project}, {place}. Want it? 1=YES within {minutes} min.",
+        "fr": "{brand}: place libre {when} {project}, {place}. Vous la voulez? 1=OUI sous "
+        "{minutes} min.",
+        "ar": "{brand}: مكان شاغر {when} {project}، {place}. تريده؟ 1=نعم خلال {minutes} دقيقة.",
+        "es": "{brand}: plaza libre {when} {project}, {place}. ¿La quieres? 1=SI en {minutes} min.",
+        "bn": "{brand}: {when} {project}, {place}-এ জায়গা খালি। চান? {minutes} মিনিটে 1=হ্যাঁ।",
+        "ur": "{brand}: {when} {project}، {place} میں جگہ خالی۔ چاہیے؟ {minutes} منٹ میں 1=ہاں۔",
+        "uk": "{brand}: вільне місце {when} {project}, {place}. Бажаєте? 1=ТАК за {minutes} хв.",
     },
     # Taking a freed place makes the person expected at that session: say when and where.
     "offer_taken": {
@@ -626,6 +617,156 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "uk": "{brand}: тепер ви в програмі громадської участі. Увійдіть зі своїм номером "
         "на {site} й оберіть проєкт.",
     },
+    # Joining a project by SMS (PROGETTI): the open projects of the person's Comune with
+    # places left, numbered; a number asks to join, as the web's button does.
+    "projects_list": {
+        "it": "Progetti con posti a {municipality}: {projects}. Rispondi col numero per "
+        "chiedere di entrare, ALTRI per vederne altri.",
+        "en": "Projects with places in {municipality}: {projects}. Reply with the number to "
+        "ask to join, MORE to see more.",
+        "fr": "Projets avec des places à {municipality}: {projects}. Répondez avec le numéro "
+        "pour demander à entrer, SUITE pour en voir d'autres.",
+        "ar": "مشاريع فيها أماكن في {municipality}: {projects}. أرسل الرقم لطلب الانضمام، "
+        "المزيد لرؤية غيرها.",
+        "es": "Proyectos con plazas en {municipality}: {projects}. Responde con el numero "
+        "para pedir entrar, MAS para ver otros.",
+        "bn": "{municipality}-এ জায়গা আছে: {projects}। যোগ দিতে নম্বর লিখুন, আরও দেখতে আরও।",
+        "ur": "{municipality} میں جگہ والے پروجیکٹ: {projects}۔ شامل ہونے کے لیے نمبر "
+        "بھیجیں، مزید کے لیے مزید۔",
+        "uk": "Проєкти з місцями в {municipality}: {projects}. Надішліть номер, щоб "
+        "долучитися, ЩЕ — інші.",
+    },
+    "projects_list_end": {
+        "it": "Progetti con posti a {municipality}: {projects}. Rispondi col numero per "
+        "chiedere di entrare.",
+        "en": "Projects with places in {municipality}: {projects}. Reply with the number to "
+        "ask to join.",
+        "fr": "Projets avec des places à {municipality}: {projects}. Répondez avec le numéro "
+        "pour demander à entrer.",
+        "ar": "مشاريع فيها أماكن في {municipality}: {projects}. أرسل الرقم لطلب الانضمام.",
+        "es": "Proyectos con plazas en {municipality}: {projects}. Responde con el numero "
+        "para pedir entrar.",
+        "bn": "{municipality}-এ জায়গা আছে: {projects}। যোগ দিতে নম্বর লিখুন।",
+        "ur": "{municipality} میں جگہ والے پروجیکٹ: {projects}۔ شامل ہونے کے لیے نمبر بھیجیں۔",
+        "uk": "Проєкти з місцями в {municipality}: {projects}. Надішліть номер, щоб долучитися.",
+    },
+    "projects_none": {
+        "it": "Ora a {municipality} non ci sono progetti con posti liberi. Riprova tra "
+        "qualche giorno scrivendo PROGETTI.",
+        "en": "There are no projects with free places in {municipality} now. Try again in a "
+        "few days: send PROJECTS.",
+        "fr": "Aucun projet avec des places libres à {municipality} pour le moment. "
+        "Réessayez dans quelques jours: PROJETS.",
+        "ar": "لا توجد الآن مشاريع فيها أماكن في {municipality}. أرسل مشاريع بعد أيام.",
+        "es": "Ahora no hay proyectos con plazas en {municipality}. Vuelve a escribir "
+        "PROYECTOS la semana que viene.",
+        "bn": "এখন {municipality}-এ খালি জায়গার কোনো প্রকল্প নেই। কয়েক দিন পরে প্রকল্প লিখুন।",
+        "ur": "ابھی {municipality} میں جگہ والا کوئی پروجیکٹ نہیں۔ چند دن بعد پروجیکٹ بھیجیں۔",
+        "uk": "Зараз у {municipality} немає проєктів з місцями. Надішліть ПРОЄКТИ за кілька днів.",
+    },
+    "projects_pick_range": {
+        "it": "Scegli un numero da 1 a {last}, oppure scrivi PROGETTI per la lista.",
+        "en": "Pick a number from 1 to {last}, or send PROJECTS for the list.",
+        "fr": "Choisissez un numéro de 1 à {last}, ou envoyez PROJETS pour la liste.",
+        "ar": "اختر رقمًا من 1 إلى {last}، أو أرسل مشاريع للقائمة.",
+        "es": "Elige un numero del 1 al {last}, o escribe PROYECTOS para la lista.",
+        "bn": "1 থেকে {last} পর্যন্ত একটি নম্বর বেছে নিন, বা তালিকার জন্য প্রকল্প লিখুন।",
+        "ur": "1 سے {last} تک کوئی نمبر چنیں، یا فہرست کے لیے پروجیکٹ بھیجیں۔",
+        "uk": "Оберіть номер від 1 до {last} або надішліть ПРОЄКТИ для списку.",
+    },
+    # A request waits for staff: it is not a shift yet, and the text says so.
+    "project_applied": {
+        "it": '{brand}: richiesta per "{project}" inviata. Il Comune la esamina e ti scrive. '
+        "Non hai ancora turni.",
+        "en": '{brand}: request for "{project}" sent. The staff will review it and text you. '
+        "No shift yet.",
+        "fr": '{brand}: demande pour "{project}" envoyée. La mairie l\'examine et vous écrit. '
+        "Pas encore de créneau.",
+        "ar": '{brand}: أُرسل طلبك لـ"{project}". ستراجعه البلدية وتراسلك. لا نوبات بعد.',
+        "es": '{brand}: solicitud para "{project}" enviada. El Ayuntamiento la revisa y te '
+        "escribe. Aun no tienes turnos.",
+        "bn": '{brand}: "{project}"-এর অনুরোধ পাঠানো হয়েছে। পৌরসভা দেখে জানাবে। এখনও শিফট নেই।',
+        "ur": '{brand}: "{project}" کی درخواست بھیج دی گئی۔ بلدیہ دیکھ کر بتائے گی۔ ابھی کوئی '
+        "شفٹ نہیں۔",
+        "uk": '{brand}: запит до "{project}" надіслано. Муніципалітет розгляне й напише. '
+        "Змін ще немає.",
+    },
+    "project_already": {
+        "it": 'Hai già chiesto di entrare in "{project}". PROSSIMO per sapere a che punto è.',
+        "en": 'You already asked to join "{project}". NEXT to see where it stands.',
+        "fr": 'Vous avez déjà demandé "{project}". PROCHAIN pour savoir où en est la demande.',
+        "ar": 'طلبت الانضمام إلى "{project}" من قبل. أرسل التالي لتعرف حالته.',
+        "es": 'Ya pediste entrar en "{project}". SIGUIENTE para saber como va.',
+        "bn": '"{project}"-এ যোগ দিতে আগেই চেয়েছেন। অবস্থা জানতে পরবর্তী লিখুন।',
+        "ur": '"{project}" میں شامل ہونے کی درخواست پہلے سے ہے۔ حالت جاننے کے لیے اگلا بھیجیں۔',
+        "uk": 'Ви вже просили долучитися до "{project}". ДАЛІ — стан запиту.',
+    },
+    "project_minor": {
+        "it": "Per chi ha meno di 18 anni serve prima il consenso di un genitore o tutore, "
+        "firmato in Comune.",
+        "en": "If you are under 18, a parent or guardian must first sign the consent at the "
+        "municipality.",
+        "fr": "Avant 18 ans, un parent ou tuteur doit d'abord signer le consentement à la mairie.",
+        "ar": "لمن هم دون 18: يجب أن يوقّع أحد الوالدين أو الوصي الموافقة في البلدية أولاً.",
+        "es": "Si tienes menos de 18 años, tu madre, padre o tutor debe firmar antes el "
+        "consentimiento en el Ayuntamiento.",
+        "bn": "18-এর কম বয়সে আগে বাবা-মা বা অভিভাবককে পৌরসভায় সম্মতিতে সই করতে হবে।",
+        "ur": "18 سے کم عمر کے لیے پہلے والدین یا سرپرست بلدیہ میں رضامندی پر دستخط کریں۔",
+        "uk": "До 18 років спершу батько, мати чи опікун підписує згоду в муніципалітеті.",
+    },
+    "project_closed": {
+        "it": '"{project}" non accetta iscrizioni. Scrivi PROGETTI per la lista.',
+        "en": '"{project}" does not take requests. Send PROJECTS for the list.',
+        "fr": "\"{project}\" n'accepte pas d'inscriptions. Envoyez PROJETS pour la liste.",
+        "ar": '"{project}" لا يقبل طلبات. أرسل مشاريع للقائمة.',
+        "es": '"{project}" no acepta solicitudes. Escribe PROYECTOS para la lista.',
+        "bn": '"{project}" এখন অনুরোধ নেয় না। তালিকার জন্য প্রকল্প লিখুন।',
+        "ur": '"{project}" درخواستیں نہیں لیتا۔ فہرست کے لیے پروجیکٹ بھیجیں۔',
+        "uk": '"{project}" не приймає запитів. Надішліть ПРОЄКТИ для списку.',
+    },
+    # NEXT without a shift, but with a request: never presented as a shift to go to.
+    "next_waiting": {
+        "it": 'La tua richiesta per "{project}" aspetta la risposta del Comune: non hai '
+        "ancora turni. Ti scriviamo noi.",
+        "en": 'Your request for "{project}" is waiting for the staff: you have no shift yet. '
+        "We will text you.",
+        "fr": 'Votre demande pour "{project}" attend la mairie: pas encore de créneau. Nous '
+        "vous écrirons.",
+        "ar": 'طلبك لـ"{project}" ينتظر رد البلدية: لا نوبات لك بعد. سنراسلك.',
+        "es": 'Tu solicitud para "{project}" espera la respuesta del Ayuntamiento: aun no '
+        "tienes turnos. Te escribiremos.",
+        "bn": '"{project}"-এর অনুরোধ পৌরসভার উত্তরের অপেক্ষায়: এখনও শিফট নেই। আমরা জানাব।',
+        "ur": '"{project}" کی درخواست بلدیہ کے جواب کی منتظر ہے: ابھی کوئی شفٹ نہیں۔ ہم بتائیں گے۔',
+        "uk": 'Ваш запит до "{project}" чекає на відповідь муніципалітету: змін ще немає. Ми '
+        "напишемо.",
+    },
+    "next_waitlisted": {
+        "it": 'Sei in lista d\'attesa per "{project}": non hai ancora turni. Ti scriviamo se '
+        "si libera un posto.",
+        "en": 'You are on the waiting list of "{project}": no shift yet. We will text you '
+        "if a place frees up.",
+        "fr": 'Vous avez une place en liste d\'attente pour "{project}": pas encore de '
+        "créneau. Nous vous écrirons si une place se libère.",
+        "ar": 'أنت في قائمة انتظار "{project}": لا نوبات لك بعد. سنراسلك إذا توفر مكان.',
+        "es": 'Te tenemos en lista de espera de "{project}": aun no tienes turnos. Te avisamos si '
+        "queda una plaza.",
+        "bn": '"{project}"-এর অপেক্ষার তালিকায় আছেন: এখনও শিফট নেই। জায়গা খালি হলে জানাব।',
+        "ur": '"{project}" کی انتظار کی فہرست میں ہیں: ابھی کوئی شفٹ نہیں۔ جگہ خالی ہوئی تو '
+        "بتائیں گے۔",
+        "uk": 'Ви в списку очікування "{project}": змін ще немає. Напишемо, якщо звільниться '
+        "місце.",
+    },
+    # A municipality named in a way we do not know, or that fits several: pick by number.
+    "signup_municipality_pick": {
+        "it": "Quale Comune? {choices}. Rispondi col numero o scrivi il nome.",
+        "en": "Which municipality? {choices}. Reply with the number or write the name.",
+        "fr": "Quelle commune? {choices}. Répondez avec le numéro ou écrivez le nom.",
+        "ar": "أي بلدية؟ {choices}. أرسل الرقم أو اكتب الاسم.",
+        "es": "¿Qué municipio? {choices}. Responde con el numero o escribe el nombre.",
+        "bn": "কোন পৌরসভা? {choices}। নম্বর দিন বা নাম লিখুন।",
+        "ur": "کون سی بلدیہ؟ {choices}۔ نمبر بھیجیں یا نام لکھیں۔",
+        "uk": "Який муніципалітет? {choices}. Надішліть номер або напишіть назву.",
+    },
 }
 
 
@@ -704,6 +845,9 @@ TYPICAL_VALUES = {
     "second": "posto libero mer 11/03 09:00",
     "service": "Sportello legale Diritti",
     "site": "civic.comune.roma.it",
+    "projects": "1 Cura del parco; 2 Orto di quartiere; 3 Biblioteca aperta",
+    "choices": "1 Roma; 2 Milano; 3 Napoli",
+    "last": "5",
     "brand": "civic_app",
 }
 

@@ -7,6 +7,7 @@ from civic_app.projects.enrolments import expected_ids, next_expected_session, p
 from civic_app.projects.models import Enrolment, EnrolmentStatus, Rsvp, SessionOffer
 from civic_app.projects.offers import offer_freed_place
 from civic_app.sms.models import Question
+from civic_app.sms.templates import render_sms
 from tests.conversation.conftest import last_reply, replies
 
 
@@ -133,7 +134,10 @@ def test_an_applied_request_is_never_a_shift_and_a_taken_place_is(
     pending = create_participant(phone="+393472000055", preferred_language="en")
     request = enrol(world["project"], pending, EnrolmentStatus.APPLIED)
     text(pending.phone, "NEXT")
-    assert last_reply(db, pending.phone).startswith("No shift planned")
+    # The request waits for staff: NEXT says so, never as a shift to go to.
+    assert last_reply(db, pending.phone) == render_sms(
+        "next_waiting", "en", project="Cura del parco"
+    )
     assert pending.id not in expected_ids(session)
     remind()
     assert not [m for m in replies(db, pending.phone) if m.kind == "reminder"]

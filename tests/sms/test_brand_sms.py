@@ -54,7 +54,7 @@ def test_a_reminder_rendered_in_the_branded_app_carries_the_signature(branded_ap
 def test_the_signature_inside_a_text_is_the_brand_too(branded_app):
     with branded_app.app_context():
         assert render_sms("plan_ready", "it").endswith(f"nella tua pagina {SIGNATURE}.")
-        assert render_sms("no_session", "en").endswith(f"on {SIGNATURE}.")
+        assert f"sign it on {SIGNATURE}, on your page" in render_sms("plan_ready", "en")
 
 
 def test_the_signature_characters_are_plain_gsm7():

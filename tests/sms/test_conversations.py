@@ -30,7 +30,7 @@ def test_sign_up_by_sms_in_french(text, db, municipality, clock):
     text(PHONE, "Amina Diallo")
     assert "quelle commune" in last_reply(db)
     text(PHONE, "Atlantide")
-    assert "Commune inconnue" in last_reply(db)
+    assert "Quelle commune? 1 Roma." in last_reply(db)  # nothing near: a list to pick from
     text(PHONE, "roma")
     assert "1 Espaces verts" in last_reply(db)
     text(PHONE, "1 et 3")
