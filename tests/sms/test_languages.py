@@ -11,6 +11,7 @@ import pytest
 from civic_app.conversation.keywords import KEYWORDS, keyword, normalize
 from civic_app.conversation.signup import LANGUAGE_MENU
 from civic_app.core.accounts import Consent, User
+from civic_app.core.consent import consent_text
 from civic_app.core.permissions import Role
 from civic_app.plans.reminders import sweep
 from civic_app.projects.forms import SPOKEN_LANGUAGES
@@ -247,7 +248,7 @@ def test_a_participant_may_choose_an_sms_language_the_pages_do_not_have(
     assert '<html lang="fr"' in client.get("/me/profile").get_data(as_text=True)
 
 
-def test_a_web_sign_up_in_urdu_keeps_the_consent_text_that_was_shown(client, db, municipality):
+def test_a_web_sign_up_in_urdu_keeps_the_consent_text_that_was_shown(app, client, db, municipality):
     phone = "+393471239999"
     client.post_form("/login/phone", {"phone": phone})
     code = re.search(r"\d{6}", last_out(db, phone).body).group(0)
@@ -266,8 +267,10 @@ def test_a_web_sign_up_in_urdu_keeps_the_consent_text_that_was_shown(client, db,
     programme = db.session.scalar(
         db.select(Consent).where(Consent.user_id == user.id, Consent.purpose == "programme")
     )
-    assert programme.language == "ur" and programme.text.startswith("I agree")  # as shown
-    assert '<html lang="en"' in client.get("/me").get_data(as_text=True)
+    with app.test_request_context():
+        shown = consent_text("programme", "ur")  # the Urdu catalog's text (Italian if empty)
+    assert programme.language == "ur" and programme.text == shown
+    assert '<html lang="ur" dir="rtl"' in client.get("/me").get_data(as_text=True)
 
 
 # "Segment counts shown": the staff page and the command.
