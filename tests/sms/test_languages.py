@@ -226,9 +226,10 @@ def test_a_sign_up_by_sms_in_ukrainian_and_urdu_start_with_their_menu_number(
 # The web: an SMS language the pages do not have.
 
 
-def test_a_participant_may_choose_an_sms_language_the_pages_do_not_have(
+def test_a_participant_choosing_bengali_gets_pages_and_sms_in_bengali(
     client, db, login_as, create_participant
 ):
+    """Since issue 22 the pages speak all eight SMS languages: one language for both."""
     person = login_as(create_participant(preferred_language="en"))
     page = client.get("/me/profile").get_data(as_text=True)
     assert '<option value="bn">বাংলা</option>' in page
@@ -239,12 +240,12 @@ def test_a_participant_may_choose_an_sms_language_the_pages_do_not_have(
     db.session.refresh(person)
     assert person.preferred_language == "bn"
     page = client.get("/me/profile").get_data(as_text=True)
-    assert '<html lang="en"' in page  # the pages stay in the language being read
+    assert '<html lang="bn" dir="ltr"' in page
     assert '<option selected value="bn">' in page
-    # Changing the pages' language leaves the SMS language alone.
+    # The footer's switcher changes the account's language, so the SMS follow.
     client.post_form("/language", {"lang": "fr", "next": "/me/profile"})
     db.session.refresh(person)
-    assert person.preferred_language == "bn"
+    assert person.preferred_language == "fr"
     assert '<html lang="fr"' in client.get("/me/profile").get_data(as_text=True)
 
 
