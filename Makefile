@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
-CATALOGS := $(wildcard civic_app/translations/*/LC_MESSAGES/messages.po)
+# Both gettext domains: messages (the web) and sms (SMS, WhatsApp and voice texts).
+CATALOGS := $(wildcard civic_app/translations/*/LC_MESSAGES/*.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
 NODE_STAMP := node_modules/.installed

@@ -109,8 +109,9 @@ class Config:
     BABEL_DEFAULT_LOCALE = "it"
     BABEL_DEFAULT_TIMEZONE = env_str("TIMEZONE", "Europe/Rome")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "civic_app" / "translations")
-    LANGUAGES = ["it", "en", "fr", "ar"]
-    RTL_LANGUAGES = ["ar"]
+    #: The web speaks the eight SMS languages; Arabic and Urdu right to left.
+    LANGUAGES = ["it", "en", "fr", "ar", "es", "bn", "ur", "uk"]
+    RTL_LANGUAGES = ["ar", "ur"]
     DEFAULT_PHONE_REGION = env_str("DEFAULT_PHONE_REGION", "IT")
 
     LOGIN_CODE_TTL_SECONDS = 600

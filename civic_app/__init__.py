@@ -255,6 +255,15 @@ def register_template_helpers(app: Flask) -> None:
             "spoken_languages": dict(SPOKEN_LANGUAGES),
         }
 
+    from civic_app.projects.models import TRANSLATED_LANGUAGES
+
+    rtl = app.config["RTL_LANGUAGES"]
+    #: The languages staff translate projects and events into: code, own name, direction.
+    app.jinja_env.globals["translation_languages"] = [
+        (code, LANGUAGE_NAMES[code], "rtl" if code in rtl else "ltr")
+        for code in TRANSLATED_LANGUAGES
+    ]
+
     # A phone number on a page is isolated left to right (<bdi dir="ltr">) wherever it is.
     app.jinja_env.filters["phone"] = lambda e164: ltr(display_phone(e164))
     app.jinja_env.filters["ltr"] = ltr

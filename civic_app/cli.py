@@ -13,6 +13,10 @@ from civic_app.extensions import db
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "civic_app" / "translations"
 POT = TRANSLATIONS / "messages.pot"
+#: The SMS/WhatsApp/voice texts: their own domain, `sms` (civic_app/sms/texts.py).
+SMS_POT = TRANSLATIONS / "sms.pot"
+SMS_TEXTS = ROOT / "civic_app" / "sms" / "texts.py"
+DOMAINS = (("messages", POT), ("sms", SMS_POT))
 
 
 def register_cli(app: Flask) -> None:
@@ -251,34 +255,39 @@ def extract_messages(output: Path = POT) -> None:
              "-o", str(output), ".")  # fmt: skip
 
 
-@translate.command("extract", help="Collect the strings into messages.pot.")
+def extract_sms(output: Path = SMS_POT) -> None:
+    """Collect the SMS texts (`sms_text(key, italian)`: msgctxt key, msgid the Italian
+    text, with their TRANSLATORS: budget notes) into `output`, in source order."""
+    _pybabel("-q", "extract", "--no-default-keywords", "-k", "sms_text:1c,2",
+             "-c", "TRANSLATORS:", "--no-location", "--project", "civic_app SMS",
+             "-o", str(output), str(SMS_TEXTS.relative_to(ROOT)))  # fmt: skip
+
+
+@translate.command("extract", help="Collect the strings into messages.pot and sms.pot.")
 def translate_extract():
     extract_messages()
+    extract_sms()
 
 
 @translate.command("update", help="Extract, then merge new strings into every catalog.")
 def translate_update():
     translate_extract.callback()
-    _pybabel(
-        "update",
-        "-i",
-        str(POT),
-        "-d",
-        str(TRANSLATIONS),
-        "--no-fuzzy-matching",
-        "--ignore-obsolete",
-    )
+    for domain, pot in DOMAINS:
+        _pybabel("update", "-D", domain, "-i", str(pot), "-d", str(TRANSLATIONS),
+                 "--no-fuzzy-matching", "--ignore-obsolete")  # fmt: skip
 
 
-@translate.command("init", help="Start a catalog for a new language.")
+@translate.command("init", help="Start a language's catalogs (web and SMS).")
 @click.argument("language")
 def translate_init(language):
-    _pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", language)
+    for domain, pot in DOMAINS:
+        _pybabel("init", "-D", domain, "-i", str(pot), "-d", str(TRANSLATIONS), "-l", language)
 
 
-@translate.command("compile", help="Compile the catalogs (.po -> .mo).")
+@translate.command("compile", help="Compile the catalogs of both domains (.po -> .mo).")
 def translate_compile():
-    _pybabel("compile", "-d", str(TRANSLATIONS))
+    for domain, _pot in DOMAINS:
+        _pybabel("compile", "-D", domain, "-d", str(TRANSLATIONS))
 
 
 @click.group(help="Periodic jobs.")

@@ -11,7 +11,10 @@ from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
 
 #: Names of the interface languages, each written in itself.
-LANGUAGE_NAMES = {"it": "Italiano", "en": "English", "fr": "Français", "ar": "العربية"}
+LANGUAGE_NAMES = {
+    "it": "Italiano", "en": "English", "fr": "Français", "ar": "العربية",
+    "es": "Español", "bn": "বাংলা", "ur": "اردو", "uk": "Українська",
+}  # fmt: skip
 
 
 def select_locale() -> str:

@@ -18,10 +18,10 @@ from civic_app.projects.forms import (
     EVENT_PARTS,
     SPOKEN_LANGUAGES,
     MultiCheckboxField,
+    add_translation_fields,
     fill_translations,
     form_missing_translations,
     read_translations,
-    translated_text_fields,
     weekday_choices,
 )
 
@@ -29,9 +29,6 @@ from civic_app.projects.forms import (
 class EventForm(Form):
     title = StringField(_l("Titolo"), validators=[DataRequired(), Length(max=160)])
     description = TextAreaField(_l("Descrizione"), validators=[Optional(), Length(max=5000)])
-    (title_en, description_en, title_fr, description_fr, title_ar, description_ar) = (
-        translated_text_fields()
-    )
     event_type = SelectField(
         _l("Tipo"), choices=[(k.value, v) for k, v in EVENT_TYPE_LABELS.items()]
     )
@@ -75,6 +72,9 @@ SCOPES = [
     ("one", _l("Solo questo evento")),
     ("following", _l("Questo e i successivi della serie")),
 ]
+
+
+add_translation_fields(EventForm, EVENT_PARTS)
 
 
 class EditEventForm(EventForm):

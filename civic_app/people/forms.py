@@ -45,11 +45,11 @@ class CodeForm(Form):
     submit = SubmitField(_l("Entra"))
 
 
-#: A participant's language, for SMS (all eight) and pages (those the site has).
+#: A participant's language, for SMS and pages (the same eight).
 LANGUAGE_CHOICES = list(SPOKEN_LANGUAGES)
 LANGUAGE_HINT = _l(
-    "Gli SMS ti arrivano in questa lingua. Se il sito non ha questa lingua, le pagine restano "
-    "nella lingua scelta in fondo alla pagina, alla voce «Lingua»."
+    "Le pagine e gli SMS ti arrivano in questa lingua. Puoi cambiare la lingua delle pagine "
+    "anche in fondo alla pagina, alla voce «Lingua»."
 )
 
 

@@ -44,16 +44,32 @@ def weekday_choices():
     ]
 
 
-def translated_text_fields():
-    """A title and a description in English, French and Arabic, optional: called inside a
-    form's class body, so that the fields keep their place among the form's own."""
-    return (
-        StringField(_l("Titolo in inglese"), validators=[Optional(), Length(max=160)]),
-        TextAreaField(_l("Descrizione in inglese"), validators=[Optional(), Length(max=5000)]),
-        StringField(_l("Titolo in francese"), validators=[Optional(), Length(max=160)]),
-        TextAreaField(_l("Descrizione in francese"), validators=[Optional(), Length(max=5000)]),
-        StringField(_l("Titolo in arabo"), validators=[Optional(), Length(max=160)]),
-        TextAreaField(_l("Descrizione in arabo"), validators=[Optional(), Length(max=5000)]),
+def _translation_field(part: str):
+    if part == "title":
+        return StringField(_l("Titolo"), validators=[Optional(), Length(max=160)])
+    if part == "description":
+        return TextAreaField(_l("Descrizione"), validators=[Optional(), Length(max=5000)])
+    return TextAreaField(_l("Cosa portare"), validators=[Optional(), Length(max=2000)])
+
+
+def add_translation_fields(form_class, parts: tuple[str, ...]):
+    """The optional `<part>_<lang>` fields of every TRANSLATED_LANGUAGES language on
+    `form_class` (title, description, what to bring): each language's fields are shown in
+    a <details> of their own named after it (templates/_translations.html)."""
+    for lang in TRANSLATED_LANGUAGES:
+        for part in parts:
+            setattr(form_class, f"{part}_{lang}", _translation_field(part))
+    form_class.translation_parts = parts
+    form_class.translations_written = _translations_written
+    return form_class
+
+
+def _translations_written(form) -> bool:
+    """Whether any translation field has text or an error (the translations stay open)."""
+    return any(
+        (field := getattr(form, f"{part}_{lang}")).data or field.errors
+        for lang in TRANSLATED_LANGUAGES
+        for part in form.translation_parts
     )
 
 
@@ -66,18 +82,6 @@ class ProjectForm(Form):
     title = StringField(_l("Titolo (italiano)"), validators=[DataRequired(), Length(max=160)])
     description = TextAreaField(
         _l("Descrizione (italiano)"), validators=[DataRequired(), Length(max=5000)]
-    )
-    (title_en, description_en, title_fr, description_fr, title_ar, description_ar) = (
-        translated_text_fields()
-    )
-    what_to_bring_en = TextAreaField(
-        _l("Cosa portare, in inglese"), validators=[Optional(), Length(max=2000)]
-    )
-    what_to_bring_fr = TextAreaField(
-        _l("Cosa portare, in francese"), validators=[Optional(), Length(max=2000)]
-    )
-    what_to_bring_ar = TextAreaField(
-        _l("Cosa portare, in arabo"), validators=[Optional(), Length(max=2000)]
     )
     sector = SelectField(_l("Settore"), choices=[(k.value, v) for k, v in SECTOR_LABELS.items()])
     venue_id = SelectField(_l("Luogo"), coerce=int, choices=[])
@@ -130,6 +134,7 @@ class ProjectForm(Form):
 #: The parts of a project, and of an event, that staff may translate (fields `<part>_<lang>`).
 PROJECT_PARTS = ("title", "description", "what_to_bring")
 EVENT_PARTS = ("title", "description")
+add_translation_fields(ProjectForm, PROJECT_PARTS)
 
 
 def read_translations(form, parts: tuple[str, ...]) -> dict:

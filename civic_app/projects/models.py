@@ -67,7 +67,7 @@ class Venue(MunicipalityScoped, TimestampMixin, db.Model):
 
 
 #: The languages staff write translations in, beside the Italian text of record.
-TRANSLATED_LANGUAGES = ("en", "fr", "ar")
+TRANSLATED_LANGUAGES = ("en", "fr", "ar", "es", "bn", "ur", "uk")
 
 
 def translated_part(translations: dict | None, language: str, part: str, italian: str) -> str:

@@ -30,9 +30,10 @@ from civic_app.projects.models import SECTOR_LABELS, Project, Sector
 from civic_app.reports.models import Certificate
 
 FONTS = Path(__file__).parent / "fonts"
-#: Languages a certificate can be printed in; other participants get English beside Italian.
-PRINTABLE = ("it", "en", "fr", "ar")
-RTL = ("ar",)
+#: Languages a certificate can be printed in (the fonts have Latin, Cyrillic, Arabic and
+#: Bengali); other participants get English beside Italian.
+PRINTABLE = ("it", "en", "fr", "ar", "es", "bn", "ur", "uk")
+RTL = ("ar", "ur")
 
 
 def initials(first_name: str, last_name: str | None) -> str:

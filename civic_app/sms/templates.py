@@ -1,8 +1,13 @@
 """SMS texts in every language a participant can choose, kept short.
 
-SMS go to phones, not browsers: the texts live here per language rather than in the
-web catalogs, so that languages the web interface does not have (Spanish, Bengali,
-Urdu, Ukrainian) are texted too. Dates and numbers inside them come from Babel's own
+The texts are gettext catalogs of their own domain, `sms`: the Italian source texts are
+civic_app/sms/texts.py (`sms_text(key, italian)`), the translations
+civic_app/translations/<lang>/LC_MESSAGES/sms.po (msgctxt = the template key, msgid = the
+Italian text), extracted, updated and compiled by `flask translate` like the web's, so a
+translator works on them with Poedit or Weblate. An SMS is written in the *person's*
+language, not the request's: `TEMPLATES` (key -> language -> text) is read once from the
+catalogs (sms.mo, or the sms.po when no up-to-date .mo is compiled), and a text with no
+translation falls back to Italian. Dates and numbers inside them come from Babel's own
 locale data, which has every one of these languages (`sms_when`, `sms_number`).
 
 Budgets (`civic_app/sms/costs.py`, the staff page /staff/sms/templates and
@@ -15,759 +20,70 @@ The Spanish texts avoid á, í, ó, ú (not in GSM-7; é and ñ are) so as to st
 characters at most; every template is tested to keep its budget with one that long).
 """
 
+import gettext
 import unicodedata
 from datetime import datetime
+from pathlib import Path
 
 from babel.dates import format_datetime as babel_format_datetime
+from babel.messages.pofile import read_po
 
 from civic_app.core.brand import current_brand
 from civic_app.sms.segments import is_gsm7
+from civic_app.sms.texts import MULTILINGUAL, SOURCES
 
 #: Every language SMS are written in, the order of the sign-up menu.
 SMS_LANGUAGES = ("it", "en", "fr", "ar", "es", "bn", "ur", "uk")
 #: Languages whose texts stay in GSM-7; the others are UCS-2.
 GSM_LANGUAGES = ("it", "en", "fr", "es")
-#: Written once for everyone: the menu goes out before a language is chosen; staff
-#: replies are staff's own words.
-MULTILINGUAL = frozenset({"signup_language", "staff_reply"})
+#: MULTILINGUAL (texts.py): written once for everyone: the menu goes out before a
+#: language is chosen; staff replies are staff's own words.
+__all__ = ["MULTILINGUAL", "SMS_LANGUAGES", "GSM_LANGUAGES", "TEMPLATES", "render_sms"]
 
-TEMPLATES: dict[str, dict[str, str]] = {
-    "login_code": {
-        "it": "{brand}: il tuo codice è {code}. Scade tra 10 minuti. Non darlo a nessuno.",
-        "en": "{brand}: your code is {code}. It expires in 10 minutes. Do not share it.",
-        "fr": "{brand}: votre code est {code}. Il expire dans 10 minutes. Ne le donnez à personne.",
-        "ar": "{brand}: رمزك هو {code}. ينتهي خلال 10 دقائق. لا تشاركه.",
-        "es": "{brand}: tu clave de acceso es {code}. Caduca en 10 minutos. No la compartas.",
-        "bn": "{brand}: আপনার কোড {code}। মেয়াদ 10 মিনিট। কাউকে জানাবেন না।",
-        "ur": "{brand}: آپ کا کوڈ {code} ہے۔ 10 منٹ میں ختم ہو گا۔ کسی کو نہ بتائیں۔",
-        "uk": "{brand}: ваш код {code}. Діє 10 хвилин. Нікому його не повідомляйте.",
-    },
-    # Enrolments and plans.
-    "enrolment_accepted": {
-        "it": '{brand}: la tua richiesta per "{project}" è stata accettata. Prossimo turno: '
-        "{when}.",
-        "en": '{brand}: you are accepted in "{project}". Next shift: {when}.',
-        "fr": '{brand}: demande pour "{project}" acceptée. Prochain créneau: {when}.',
-        "ar": '{brand}: تم قبولك في "{project}". النوبة القادمة: {when}.',
-        "es": '{brand}: te han aceptado en "{project}". Siguiente turno: {when}.',
-        "bn": '{brand}: আপনাকে "{project}"-এ নেওয়া হয়েছে। পরের শিফট: {when}।',
-        "ur": '{brand}: آپ کو "{project}" میں لے لیا گیا ہے۔ اگلی شفٹ: {when}۔',
-        "uk": '{brand}: вас прийнято до "{project}". Наступна зміна: {when}.',
-    },
-    "enrolment_waitlisted": {
-        "it": '{brand}: "{project}" è pieno. Sei in lista d\'attesa, ti avvisiamo noi.',
-        "en": '{brand}: "{project}" is full. You are on the waiting list; we will text you.',
-        "fr": '{brand}: "{project}" est complet. Vous avez une place en liste d\'attente.',
-        "ar": '{brand}: "{project}" ممتلئ. أنت في قائمة الانتظار وسنخبرك.',
-        "es": '{brand}: "{project}" ya no tiene plazas. Te anotamos en lista de espera '
-        "y te avisaremos.",
-        "bn": '{brand}: "{project}"-এ জায়গা নেই। আপনি অপেক্ষার তালিকায় আছেন, আমরা জানাব।',
-        "ur": '{brand}: "{project}" بھر گیا ہے۔ آپ انتظار کی فہرست میں ہیں، ہم بتائیں گے۔',
-        "uk": '{brand}: у "{project}" немає місць. Ви в списку очікування, ми повідомимо.',
-    },
-    "enrolment_declined": {
-        "it": '{brand}: per "{project}" non c\'è posto per te. PROGETTI per gli altri progetti.',
-        "en": '{brand}: there is no place for you in "{project}". PROJECTS for other projects.',
-        "fr": '{brand}: pas de place pour vous dans "{project}". PROJETS pour les autres projets.',
-        "ar": '{brand}: لا يوجد مكان لك في "{project}". أرسل مشاريع للمشاريع الأخرى.',
-        "es": '{brand}: no hay plaza para ti en "{project}". PROYECTOS para los otros proyectos.',
-        "bn": '{brand}: "{project}"-এ আপনার জন্য জায়গা নেই। অন্য প্রকল্পের জন্য প্রকল্প লিখুন।',
-        "ur": '{brand}: "{project}" میں آپ کے لیے جگہ نہیں۔ دوسرے پروجیکٹ کے لیے پروجیکٹ بھیجیں۔',
-        "uk": '{brand}: у "{project}" для вас немає місця. ПРОЄКТИ — інші проєкти.',
-    },
-    "place_available": {
-        "it": '{brand}: c\'è un posto libero in "{project}". Il Comune conferma presto.',
-        "en": '{brand}: a place is free in "{project}". The municipality will confirm soon.',
-        "fr": '{brand}: une place est libre dans "{project}". La mairie confirmera vite.',
-        "ar": '{brand}: أصبح هناك مكان في "{project}". ستؤكد البلدية قريبًا.',
-        "es": '{brand}: hay una plaza libre en "{project}". El Ayuntamiento te la confirma pronto.',
-        "bn": '{brand}: "{project}"-এ একটি জায়গা খালি। পৌরসভা শিগগির নিশ্চিত করবে।',
-        "ur": '{brand}: "{project}" میں ایک جگہ خالی ہے۔ بلدیہ جلد تصدیق کرے گی۔',
-        "uk": '{brand}: у "{project}" звільнилося місце. Муніципалітет скоро підтвердить.',
-    },
-    "plan_ready": {
-        "it": "{brand}: il tuo piano è pronto. Leggilo e firmalo nella tua pagina {brand}.",
-        "en": "{brand}: your plan is ready. Read and sign it on {brand}, on your page.",
-        "fr": "{brand}: votre plan vous attend. Lisez-le et signez-le sur votre page.",
-        "ar": "{brand}: خطتك جاهزة. اقرأها ووقّعها في صفحتك على {brand}.",
-        "es": "{brand}: ya puedes leer y firmar tu plan en tu perfil de {brand}.",
-        "bn": "{brand}: আপনার পরিকল্পনা তৈরি। {brand}-এ আপনার পাতায় পড়ে সই করুন।",
-        "ur": "{brand}: آپ کا منصوبہ تیار ہے۔ {brand} پر اپنے صفحے پر پڑھ کر دستخط کریں۔",
-        "uk": "{brand}: ваш план готовий. Прочитайте й підпишіть його на своїй сторінці.",
-    },
-    # Conversation replies. The keywords they name are in keywords.py, in each language.
-    "help": {
-        "it": "{brand}: ISCRIVI per iscriverti, PROGETTI per i progetti, PROSSIMO per il turno, "
-        "ORE per le ore, STOP per non ricevere SMS.",
-        "en": "{brand}: JOIN to sign up, PROJECTS for projects, NEXT for your next shift, "
-        "HOURS for your hours, STOP to stop SMS.",
-        "fr": "{brand}: INSCRIRE pour s'inscrire, PROJETS pour les projets, PROCHAIN pour le "
-        "prochain créneau, HEURES, STOP pour ne plus recevoir de SMS.",
-        "ar": "{brand}: اشترك للتسجيل، مشاريع للمشاريع، التالي للنوبة القادمة، ساعات لساعاتك، "
-        "STOP للإيقاف.",
-        "es": "{brand}: UNIRME para inscribirte, PROYECTOS para los proyectos, SIGUIENTE para "
-        "tu turno, HORAS para tus horas, STOP para no recibir SMS.",
-        "bn": "{brand}: যোগ দিতে যোগ, প্রকল্পের জন্য প্রকল্প, পরের শিফট জানতে পরবর্তী, ঘণ্টা জানতে "
-        "ঘণ্টা, SMS বন্ধ করতে STOP লিখুন।",
-        "ur": "{brand}: رجسٹریشن کے لیے شامل، پروجیکٹس کے لیے پروجیکٹ، اگلی شفٹ کے لیے اگلا، "
-        "گھنٹوں کے لیے گھنٹے، SMS روکنے کے لیے STOP لکھیں۔",
-        "uk": "{brand}: ЗАПИС, щоб записатися; ПРОЄКТИ — проєкти; ДАЛІ — наступна зміна; "
-        "ГОДИНИ — ваші години; STOP — без SMS.",
-    },
-    "stop_confirmation": {
-        "it": "{brand}: non riceverai altri SMS. Scrivi START per riattivarli.",
-        "en": "{brand}: you will get no more SMS. Reply START to get them again.",
-        "fr": "{brand}: vous ne recevrez plus de SMS. Envoyez START pour les reprendre.",
-        "ar": "{brand}: لن تصلك رسائل أخرى. أرسل START لإعادتها.",
-        "es": "{brand}: ya no te enviaremos SMS. Escribe START para volver a recibirlos.",
-        "bn": "{brand}: আর কোনো SMS পাবেন না। আবার পেতে START লিখুন।",
-        "ur": "{brand}: آپ کو مزید SMS نہیں آئیں گے۔ دوبارہ کے لیے START بھیجیں۔",
-        "uk": "{brand}: ви більше не отримуватимете SMS. Надішліть START, щоб поновити.",
-    },
-    "start_confirmation": {
-        "it": "{brand}: riceverai di nuovo i nostri SMS. STOP per smettere.",
-        "en": "{brand}: you will get our SMS again. STOP to stop.",
-        "fr": "{brand}: vous recevrez de nouveau nos SMS. STOP pour ne plus les recevoir.",
-        "ar": "{brand}: ستصلك رسائلنا من جديد. أرسل STOP للإيقاف.",
-        "es": "{brand}: te enviaremos SMS de nuevo. STOP para dejar de recibirlos.",
-        "bn": "{brand}: আবার আমাদের SMS পাবেন। বন্ধ করতে STOP লিখুন।",
-        "ur": "{brand}: آپ کو ہمارے SMS دوبارہ ملیں گے۔ روکنے کے لیے STOP بھیجیں۔",
-        "uk": "{brand}: ви знову отримуватимете наші SMS. STOP, щоб зупинити.",
-    },
-    # Sign-up by SMS. Each language's name is written in its own script, and the menu ends
-    # with the range to answer in (no sentence: nobody has chosen a language yet).
-    "signup_language": {
-        "it": "1 Italiano 2 English 3 Français 4 العربية 5 Español 6 বাংলা 7 اردو 8 Українська → 1-8",
-    },
-    "signup_name": {
-        "it": "Come ti chiami? Scrivi nome e cognome.",
-        "en": "What is your name? Write first and last name.",
-        "fr": "Comment vous appelez-vous ? Écrivez prénom et nom.",
-        "ar": "ما اسمك؟ اكتب الاسم واسم العائلة.",
-        "es": "Escribe tu nombre y apellido, por favor.",
-        "bn": "আপনার নাম কী? নাম ও পদবি লিখুন।",
-        "ur": "آپ کا نام کیا ہے؟ پہلا اور آخری نام لکھیں۔",
-        "uk": "Як вас звати? Напишіть ім'я та прізвище.",
-    },
-    "signup_municipality": {
-        "it": "In quale Comune vivi? Scrivi il nome, ad esempio Roma.",
-        "en": "Which municipality do you live in? Write its name, for example Roma.",
-        "fr": "Dans quelle commune vivez-vous ? Écrivez son nom, par exemple Roma.",
-        "ar": "في أي بلدية تسكن؟ اكتب اسمها، مثلاً Roma.",
-        "es": "¿En qué municipio vives? Escribe el nombre, por ejemplo Roma.",
-        "bn": "আপনি কোন পৌরসভায় থাকেন? নাম লিখুন, যেমন Roma।",
-        "ur": "آپ کس بلدیہ میں رہتے ہیں؟ اس کا نام لکھیں، مثلاً Roma۔",
-        "uk": "У якому муніципалітеті ви живете? Напишіть назву, наприклад Roma.",
-    },
-    "signup_sector": {
-        "it": "Cosa ti interessa? 1 Cura del verde, 2 Cura della persona, 3 Sicurezza.",
-        "en": "What interests you? 1 Green spaces, 2 Personal care, 3 Safety.",
-        "fr": "Qu'est-ce qui vous intéresse ? 1 Espaces verts, 2 Aide à la personne, 3 Sécurité.",
-        "ar": "ما الذي يهمك؟ 1 المساحات الخضراء، 2 رعاية الأشخاص، 3 الأمن.",
-        "es": "¿Qué te interesa? 1 Zonas verdes, 2 Cuidado de personas, 3 Seguridad.",
-        "bn": "আপনার আগ্রহ কীসে? 1 সবুজ এলাকা, 2 মানুষের যত্ন, 3 নিরাপত্তা।",
-        "ur": "آپ کی دلچسپی کس میں ہے؟ 1 سبز مقامات، 2 لوگوں کی دیکھ بھال، 3 حفاظت۔",
-        "uk": "Що вас цікавить? 1 Зелені зони, 2 Догляд за людьми, 3 Безпека.",
-    },
-    "signup_birth_year": {
-        "it": "Il tuo anno di nascita? Es. 1990. Serve solo per contare in forma anonima "
-        "le persone raggiunte (fondo UE). Puoi scrivere SALTA.",
-        "en": "What year were you born? E.g. 1990. Used only to count people reached, "
-        "anonymously (EU fund). You can reply SKIP.",
-        "fr": "Votre année de naissance? Ex. 1990. Seulement pour compter les personnes "
-        "anonymement (fonds UE). Vous pouvez écrire PASSER.",
-        "ar": "ما سنة ميلادك؟ مثلاً 1990. فقط لعدّ الأشخاص دون أسماء (صندوق الاتحاد "
-        "الأوروبي). يمكنك كتابة تخطي.",
-        "es": "¿En qué año naciste? Ej. 1990. Solo sirve para contar sin nombres a las "
-        "personas atendidas (fondo UE). Puedes escribir SALTAR.",
-        "bn": "আপনার জন্মসাল? যেমন 1990। শুধু নাম ছাড়া মানুষ গোনার জন্য (ইইউ তহবিল)। বলতে না চাইলে বাদ লিখুন।",
-        "ur": "آپ کس سال پیدا ہوئے؟ مثلاً 1990۔ صرف گمنام گنتی کے لیے (یورپی فنڈ)۔ "
-        "نہ بتانا ہو تو چھوڑیں لکھیں۔",
-        "uk": "Якого року ви народилися? Напр. 1990. Лише для анонімного підрахунку "
-        "(фонд ЄС). Можна написати ПРОПУСТИТИ.",
-    },
-    "signup_confirm": {
-        "it": "{name}, Comune di {municipality}. Rispondi SI per iscriverti: il Comune usa "
-        "nome e numero solo per il programma.",
-        "en": "{name}, {municipality}. Reply YES to sign up: the municipality uses your name "
-        "and number only for the programme.",
-        "fr": "{name}, {municipality}. Répondez OUI pour vous inscrire: la commune utilise "
-        "nom et numéro seulement pour le programme.",
-        "ar": "{name}، {municipality}. أرسل نعم للتسجيل: تستخدم البلدية اسمك ورقمك للبرنامج فقط.",
-        "es": "{name}, {municipality}. Responde SI para inscribirte: el Ayuntamiento usa tu "
-        "nombre y tu teléfono solo para el programa.",
-        "bn": "{name}, {municipality}। নিবন্ধনের জন্য হ্যাঁ লিখুন: পৌরসভা আপনার নাম ও নম্বর "
-        "শুধু এই কর্মসূচিতে ব্যবহার করবে।",
-        "ur": "{name}، {municipality}۔ رجسٹریشن کے لیے ہاں بھیجیں: بلدیہ آپ کا نام اور نمبر "
-        "صرف اس پروگرام کے لیے استعمال کرے گی۔",
-        "uk": "{name}, {municipality}. Відповідайте ТАК, щоб записатися: муніципалітет "
-        "використовує ім'я та номер лише для програми.",
-    },
-    # A minor's consent is signed by a parent or guardian with the municipality's staff.
-    "signup_confirm_minor": {
-        "it": "{name}, Comune di {municipality}. Hai meno di 18 anni: il consenso lo firma "
-        "un genitore o tutore in Comune. Rispondi SI per registrarti.",
-        "en": "{name}, {municipality}. You are under 18: a parent or guardian signs the "
-        "consent at the municipality. Reply YES to register.",
-        "fr": "{name}, {municipality}. Vous avez moins de 18 ans: un parent ou tuteur signe "
-        "le consentement en mairie. Répondez OUI pour vous inscrire.",
-        "ar": "{name}، {municipality}. عمرك أقل من 18: يوقّع أحد الوالدين أو الوصي "
-        "الموافقة في البلدية. أرسل نعم للتسجيل.",
-        "es": "{name}, {municipality}. Tienes menos de 18 años: el consentimiento lo firma "
-        "tu madre, padre o tutor en el Ayuntamiento. Responde SI para registrarte.",
-        "bn": "{name}, {municipality}। আপনার বয়স 18-এর কম: সম্মতিতে পৌরসভায় বাবা-মা বা "
-        "অভিভাবক সই করবেন। নিবন্ধনের জন্য হ্যাঁ লিখুন।",
-        "ur": "{name}، {municipality}۔ آپ کی عمر 18 سے کم ہے: رضامندی پر والدین یا سرپرست "
-        "بلدیہ میں دستخط کریں گے۔ رجسٹریشن کے لیے ہاں بھیجیں۔",
-        "uk": "{name}, {municipality}. Вам менше 18: згоду підписує батько, мати чи опікун "
-        "у муніципалітеті. Відповідайте ТАК, щоб зареєструватися.",
-    },
-    "signup_done": {
-        "it": "Ti diamo il benvenuto, {name}! PROGETTI per scegliere un progetto, PROSSIMO per "
-        "i turni, STOP per non ricevere SMS.",
-        "en": "Welcome {name}! PROJECTS to pick a project, NEXT for shifts, STOP to stop SMS.",
-        "fr": "Bienvenue {name} ! PROJETS pour choisir un projet, PROCHAIN pour les créneaux.",
-        "ar": "أهلاً {name}! مشاريع لاختيار مشروع، التالي للنوبات، STOP للإيقاف.",
-        "es": "¡Bienvenido/a, {name}! PROYECTOS para elegir un proyecto, SIGUIENTE para "
-        "tus turnos, STOP para no recibir SMS.",
-        "bn": "স্বাগতম {name}! প্রকল্প বাছতে প্রকল্প, শিফট জানতে পরবর্তী, SMS বন্ধ করতে STOP।",
-        "ur": "خوش آمدید {name}! پروجیکٹ چننے کے لیے پروجیکٹ، شفٹوں کے لیے اگلا، روکنے کے لیے "
-        "STOP۔",
-        "uk": "Вітаємо, {name}! ПРОЄКТИ — обрати проєкт, ДАЛІ — ваші зміни, STOP — без SMS.",
-    },
-    "signup_done_minor": {
-        "it": "Grazie {name}! Un genitore o tutore deve firmare il modulo di consenso con il "
-        "personale del Comune. Il Comune ti contatterà.",
-        "en": "Thank you {name}! A parent or guardian must sign the consent form with the "
-        "municipality's staff. The municipality will contact you.",
-        "fr": "Merci {name} ! Un parent ou tuteur doit signer le formulaire de consentement "
-        "avec la mairie. La mairie vous contactera.",
-        "ar": "شكرًا {name}! يجب أن يوقّع أحد الوالدين أو الوصي استمارة الموافقة مع "
-        "موظفي البلدية. ستتصل بك البلدية.",
-        "es": "¡Gracias, {name}! Tu madre, padre o tutor debe firmar el consentimiento con "
-        "el personal del Ayuntamiento. Te contactaremos pronto.",
-        "bn": "ধন্যবাদ {name}! বাবা-মা বা অভিভাবককে পৌরসভার কর্মীদের সাথে সম্মতিপত্রে সই "
-        "করতে হবে। পৌরসভা যোগাযোগ করবে।",
-        "ur": "شکریہ {name}! والدین یا سرپرست کو بلدیہ کے عملے کے ساتھ رضامندی فارم پر "
-        "دستخط کرنے ہوں گے۔ بلدیہ رابطہ کرے گی۔",
-        "uk": "Дякуємо, {name}! Батько, мати чи опікун має підписати згоду з працівниками "
-        "муніципалітету. Ми з вами зв'яжемося.",
-    },
-    "signup_cancelled": {
-        "it": "Iscrizione annullata. Scrivi ISCRIVI quando vuoi.",
-        "en": "Sign-up cancelled. Write JOIN whenever you like.",
-        "fr": "Inscription annulée. Écrivez INSCRIRE quand vous voulez.",
-        "ar": "تم إلغاء التسجيل. اكتب اشترك متى شئت.",
-        "es": "Registro cancelado. Escribe UNIRME cuando quieras.",
-        "bn": "নিবন্ধন বাতিল হয়েছে। যখন চান যোগ লিখুন।",
-        "ur": "رجسٹریشن منسوخ ہو گئی۔ جب چاہیں شامل لکھیں۔",
-        "uk": "Запис скасовано. Напишіть ЗАПИС, коли захочете.",
-    },
-    "already_registered": {
-        "it": "Sei già nel programma. PROSSIMO per il prossimo turno, ORE per le tue ore.",
-        "en": "You are already signed up. NEXT for your next shift, HOURS for your hours.",
-        "fr": "Votre inscription est faite. PROCHAIN pour le créneau, HEURES pour vos heures.",
-        "ar": "أنت مسجل بالفعل. التالي للنوبة القادمة، ساعات لساعاتك.",
-        "es": "Ya te has inscrito. SIGUIENTE para tu turno, HORAS para tus horas.",
-        "bn": "আপনি আগেই নিবন্ধিত। পরের শিফটের জন্য পরবর্তী, ঘণ্টার জন্য ঘণ্টা লিখুন।",
-        "ur": "آپ پہلے سے رجسٹرڈ ہیں۔ اگلی شفٹ کے لیے اگلا، گھنٹوں کے لیے گھنٹے لکھیں۔",
-        "uk": "Ви вже зареєстровані. ДАЛІ — наступна зміна, ГОДИНИ — ваші години.",
-    },
-    "not_registered": {
-        "it": "Non sei ancora nel programma. Scrivi ISCRIVI per iscriverti.",
-        "en": "You are not signed up yet. Write JOIN to sign up.",
-        "fr": "Vous n'avez pas encore de compte. Écrivez INSCRIRE.",
-        "ar": "لست مسجلاً بعد. اكتب اشترك للتسجيل.",
-        "es": "No te has inscrito. Escribe UNIRME para inscribirte.",
-        "bn": "আপনি এখনও নিবন্ধিত নন। নিবন্ধনের জন্য যোগ লিখুন।",
-        "ur": "آپ ابھی رجسٹرڈ نہیں ہیں۔ رجسٹریشن کے لیے شامل لکھیں۔",
-        "uk": "Ви ще не зареєстровані. Напишіть ЗАПИС, щоб записатися.",
-    },
-    "next_session": {
-        "it": "Prossimo turno: {when}, {place}. {project}",
-        "en": "Next shift: {when}, {place}. {project}",
-        "fr": "Prochain créneau: {when}, {place}. {project}",
-        "ar": "النوبة القادمة: {when}، {place}. {project}",
-        "es": "Siguiente turno: {when}, {place}. {project}",
-        "bn": "পরের শিফট: {when}, {place}। {project}",
-        "ur": "اگلی شفٹ: {when}، {place}۔ {project}",
-        "uk": "Наступна зміна: {when}, {place}. {project}",
-    },
-    "no_session": {
-        "it": "Nessun turno in programma. Scrivi PROGETTI per scegliere un progetto.",
-        "en": "No shift planned. Send PROJECTS to pick a project.",
-        "fr": "Aucun créneau prévu. Envoyez PROJETS pour choisir un projet.",
-        "ar": "لا توجد نوبات. أرسل مشاريع لتختار مشروعًا.",
-        "es": "No tienes turnos. Escribe PROYECTOS para elegir un proyecto.",
-        "bn": "কোনো শিফট নেই। প্রকল্প বেছে নিতে প্রকল্প লিখুন।",
-        "ur": "کوئی شفٹ طے نہیں۔ پروجیکٹ چننے کے لیے پروجیکٹ بھیجیں۔",
-        "uk": "Змін не заплановано. Надішліть ПРОЄКТИ, щоб обрати проєкт.",
-    },
-    "hours": {
-        "it": "Hai fatto {done} ore su {target}.",
-        "en": "You have done {done} hours of {target}.",
-        "fr": "Vous avez fait {done} heures sur {target}.",
-        "ar": "أنجزت {done} ساعة من {target}.",
-        "es": "Llevas {done} horas de {target}.",
-        "bn": "আপনি {target} ঘণ্টার মধ্যে {done} ঘণ্টা করেছেন।",
-        "ur": "آپ نے {target} میں سے {done} گھنٹے پورے کیے ہیں۔",
-        "uk": "Ви відпрацювали {done} год із {target}.",
-    },
-    "hours_no_plan": {
-        "it": "Hai fatto {done} ore. Il tuo piano non è ancora firmato.",
-        "en": "You have done {done} hours. Your plan is not signed yet.",
-        "fr": "Vous avez fait {done} heures. Votre plan n'est pas encore signé.",
-        "ar": "أنجزت {done} ساعة. خطتك لم تُوقَّع بعد.",
-        "es": "Llevas {done} horas. Tu plan aun no esta firmado.",
-        "bn": "আপনি {done} ঘণ্টা করেছেন। আপনার পরিকল্পনা এখনও স্বাক্ষরিত হয়নি।",
-        "ur": "آپ نے {done} گھنٹے پورے کیے ہیں۔ آپ کا منصوبہ ابھی دستخط شدہ نہیں۔",
-        "uk": "Ви відпрацювали {done} год. Ваш план ще не підписано.",
-    },
-    "rsvp_yes": {
-        "it": "Grazie, ti aspettiamo!",
-        "en": "Thank you, see you there!",
-        "fr": "Merci, nous vous attendons !",
-        "ar": "شكرًا، ننتظرك!",
-        "es": "¡Gracias, te esperamos!",
-        "bn": "ধন্যবাদ, আপনার অপেক্ষায় থাকব!",
-        "ur": "شکریہ، ہم آپ کا انتظار کریں گے!",
-        "uk": "Дякуємо, чекаємо на вас!",
-    },
-    "rsvp_no": {
-        "it": "Grazie per averci avvisato.",
-        "en": "Thank you for letting us know.",
-        "fr": "Merci de nous avoir prévenus.",
-        "ar": "شكرًا لإخبارنا.",
-        "es": "Gracias por avisarnos.",
-        "bn": "জানানোর জন্য ধন্যবাদ।",
-        "ur": "بتانے کا شکریہ۔",
-        "uk": "Дякуємо, що повідомили.",
-    },
-    "staff_reply": {
-        "it": "{text}",
-    },
-    # Reminders and notices: one GSM-7 segment in it/en/fr/es, two UCS-2 at most otherwise.
-    "reminder": {
-        "it": "{brand}: {when} {project}, {place}. Vieni? 1=SI 2=NO",
-        "en": "{brand}: {when} {project}, {place}. Coming? 1=YES 2=NO",
-        "fr": "{brand}: {when} {project}, {place}. Vous venez? 1=OUI 2=NON",
-        "ar": "{brand}: {when} {project}، {place}. هل ستأتي؟ 1=نعم 2=لا",
-        "es": "{brand}: {when} {project}, {place}. ¿Vienes? 1=SI 2=NO",
-        "bn": "{brand}: {when} {project}, {place}। আসবেন? 1=হ্যাঁ 2=না",
-        "ur": "{brand}: {when} {project}، {place}۔ آئیں گے؟ 1=ہاں 2=نہیں",
-        "uk": "{brand}: {when} {project}, {place}. Прийдете? 1=ТАК 2=НІ",
-    },
-    "session_cancelled": {
-        "it": "{brand}: ANNULLATO il turno {when} di {project}. Scusa il disturbo.",
-        "en": "{brand}: CANCELLED the shift {when} of {project}. Sorry.",
-        "fr": "{brand}: ANNULÉ le créneau {when} de {project}. Désolés.",
-        "ar": "{brand}: أُلغيت نوبة {when} في {project}. نعتذر.",
-        "es": "{brand}: CANCELADO el turno {when} de {project}. Lo sentimos.",
-        "bn": "{brand}: {project}-এর {when} শিফট বাতিল। দুঃখিত।",
-        "ur": "{brand}: {project} کی {when} والی شفٹ منسوخ۔ معذرت۔",
-        "uk": "{brand}: СКАСОВАНО зміну {when} у {project}. Вибачте.",
-    },
-    "first_session": {
-        "it": "{brand}: il tuo primo turno è {when}! PROSSIMO per sapere dove.",
-        "en": "{brand}: your first shift is {when}! NEXT to know where. Good luck!",
-        "fr": "{brand}: votre premier créneau: {when} ! PROCHAIN pour savoir où.",
-        "ar": "{brand}: أول نوبة لك {when}! أرسل التالي لتعرف المكان. بالتوفيق!",
-        "es": "{brand}: tu primer turno: {when}. Escribe SIGUIENTE para saber el lugar.",
-        "bn": "{brand}: আপনার প্রথম শিফট {when}! কোথায় জানতে পরবর্তী লিখুন।",
-        "ur": "{brand}: آپ کی پہلی شفٹ {when} ہے! جگہ جاننے کے لیے اگلا بھیجیں۔",
-        "uk": "{brand}: ваша перша зміна {when}! ДАЛІ, щоб дізнатися де.",
-    },
-    "half_target": {
-        "it": "{brand}: hai fatto metà delle ore del piano ({done} su {target}). Ottimo lavoro!",
-        "en": "{brand}: you have done half the hours of your plan ({done} of {target}).",
-        "fr": "{brand}: vous avez fait la moitié des heures ({done} sur {target}). Bravo !",
-        "ar": "{brand}: أنجزت نصف ساعات خطتك ({done} من {target}). أحسنت!",
-        "es": "{brand}: llevas la mitad de las horas de tu plan ({done} de {target}). ¡Muy bien!",
-        "bn": "{brand}: পরিকল্পনার অর্ধেক ঘণ্টা শেষ ({target}-এর মধ্যে {done})। চমৎকার!",
-        "ur": "{brand}: منصوبے کے آدھے گھنٹے پورے ({target} میں سے {done})۔ شاباش!",
-        "uk": "{brand}: ви виконали половину годин плану ({done} із {target}). Чудово!",
-    },
-    "target_reached": {
-        "it": "{brand}: hai raggiunto le {target} ore del tuo piano. Complimenti!",
-        "en": "{brand}: you have reached the {target} hours of your plan. Congratulations!",
-        "fr": "{brand}: vous avez atteint les {target} heures de votre plan. Bravo !",
-        "ar": "{brand}: وصلت إلى {target} ساعة في خطتك. تهانينا!",
-        "es": "{brand}: has llegado a las {target} horas de tu plan. ¡Enhorabuena!",
-        "bn": "{brand}: আপনি পরিকল্পনার {target} ঘণ্টা পূর্ণ করেছেন। অভিনন্দন!",
-        "ur": "{brand}: آپ نے منصوبے کے {target} گھنٹے پورے کر لیے۔ مبارک ہو!",
-        "uk": "{brand}: ви виконали всі {target} год свого плану. Вітаємо!",
-    },
-    # A place freed at a session, offered to the waitlist: it expires, so it says when.
-    "offer": {
-        "it": "{brand}: posto libero {when} {project}, {place}. Lo vuoi? 1=SI entro {minutes} min.",
-        "en": "{brand}: free place {when} {project}, {place}. Want it? 1=YES within {minutes} min.",
-        "fr": "{brand}: place libre {when} {project}, {place}. Vous la voulez? 1=OUI sous "
-        "{minutes} min.",
-        "ar": "{brand}: مكان شاغر {when} {project}، {place}. تريده؟ 1=نعم خلال {minutes} دقيقة.",
-        "es": "{brand}: plaza libre {when} {project}, {place}. ¿La quieres? 1=SI en {minutes} min.",
-        "bn": "{brand}: {when} {project}, {place}-এ জায়গা খালি। চান? {minutes} মিনিটে 1=হ্যাঁ।",
-        "ur": "{brand}: {when} {project}، {place} میں جگہ خالی۔ چاہیے؟ {minutes} منٹ میں 1=ہاں۔",
-        "uk": "{brand}: вільне місце {when} {project}, {place}. Бажаєте? 1=ТАК за {minutes} хв.",
-    },
-    # Taking a freed place makes the person expected at that session: say when and where.
-    "offer_taken": {
-        "it": "Il posto è tuo: {when}, {place}. Ti aspettiamo!",
-        "en": "The place is yours: {when}, {place}. See you there!",
-        "fr": "La place est à vous : {when}, {place}. Nous vous attendons !",
-        "ar": "المكان لك: {when}، {place}. ننتظرك!",
-        "es": "¡La plaza es tuya: {when}, {place}. Te esperamos!",
-        "bn": "জায়গাটি আপনার: {when}, {place}। আপনার অপেক্ষায় থাকব!",
-        "ur": "جگہ آپ کی ہے: {when}، {place}۔ ہم آپ کا انتظار کریں گے!",
-        "uk": "Місце ваше: {when}, {place}. Чекаємо на вас!",
-    },
-    "offer_too_late": {
-        "it": "Peccato, il posto è già stato preso. Ti avvisiamo la prossima volta.",
-        "en": "Sorry, the place has been taken. We will tell you next time.",
-        "fr": "Dommage, la place est déjà prise. Nous vous préviendrons la prochaine fois.",
-        "ar": "للأسف، أُخذ المكان. سنخبرك في المرة القادمة.",
-        "es": "Lo sentimos, la plaza ya se ha ocupado. Te avisaremos otra vez.",
-        "bn": "দুঃখিত, জায়গাটি আর খালি নেই। পরের বার জানাব।",
-        "ur": "افسوس، جگہ لی جا چکی ہے۔ اگلی بار ہم آپ کو بتائیں گے۔",
-        "uk": "На жаль, місце вже зайняте. Повідомимо наступного разу.",
-    },
-    # A YES after a NO, once the freed place went to someone from the waiting list.
-    "place_went": {
-        "it": "Il tuo posto del {when} è andato a un'altra persona. Ti avvisiamo se se ne "
-        "libera uno.",
-        "en": "Your place on {when} went to someone else. We will tell you if one frees up.",
-        "fr": "Votre place du {when} est allée à une autre personne. Nous vous préviendrons "
-        "si une se libère.",
-        "ar": "مكانك في {when} ذهب لشخص آخر. سنخبرك إذا توفر مكان.",
-        "es": "Tu plaza del {when} fue para otra persona. Te avisaremos si queda una libre.",
-        "bn": "{when}-এর আপনার জায়গাটি অন্য কেউ পেয়েছেন। জায়গা খালি হলে জানাব।",
-        "ur": "{when} کی آپ کی جگہ کسی اور کو مل گئی۔ جگہ خالی ہوئی تو بتائیں گے۔",
-        "uk": "Ваше місце на {when} отримала інша людина. Повідомимо, якщо звільниться.",
-    },
-    # Two questions open at once: the 1/2 answer is kept, and this asks which it is for.
-    "which_question": {
-        "it": "Per quale rispondi? 1={first} 2={second}",
-        "en": "Which one is your answer for? 1={first} 2={second}",
-        "fr": "Pour laquelle répondez-vous ? 1={first} 2={second}",
-        "ar": "لأي سؤال ردك؟ 1={first} 2={second}",
-        "es": "¿Para cual es tu respuesta? 1={first} 2={second}",
-        "bn": "কোনটির উত্তর? 1={first} 2={second}",
-        "ur": "جواب کس کے لیے ہے؟ 1={first} 2={second}",
-        "uk": "На яке питання відповідь? 1={first} 2={second}",
-    },
-    "question_session": {
-        "it": "turno {when}",
-        "en": "shift {when}",
-        "fr": "créneau {when}",
-        "ar": "نوبة {when}",
-        "es": "el turno {when}",
-        "bn": "শিফট {when}",
-        "ur": "شفٹ {when}",
-        "uk": "зміна {when}",
-    },
-    "question_offer": {
-        "it": "posto libero {when}",
-        "en": "free place {when}",
-        "fr": "place libre {when}",
-        "ar": "مكان شاغر {when}",
-        "es": "plaza libre {when}",
-        "bn": "খালি জায়গা {when}",
-        "ur": "خالی جگہ {when}",
-        "uk": "вільне місце {when}",
-    },
-    "question_event": {
-        "it": "incontro {when}",
-        "en": "event {when}",
-        "fr": "rencontre {when}",
-        "ar": "لقاء {when}",
-        "es": "encuentro {when}",
-        "bn": "অনুষ্ঠান {when}",
-        "ur": "تقریب {when}",
-        "uk": "зустріч {when}",
-    },
-    # A text that is not a keyword nor an answer to an open question: staff read it.
-    "passed_to_staff": {
-        "it": "{brand}: abbiamo passato il tuo messaggio al Comune. Per non ricevere più "
-        "SMS scrivi STOP.",
-        "en": "{brand}: we passed your message to the staff. To stop all SMS send STOP.",
-        "fr": "{brand}: nous avons transmis votre message à la mairie. Pour ne plus "
-        "recevoir de SMS, envoyez STOP.",
-        "ar": "{brand}: أرسلنا رسالتك إلى البلدية. لإيقاف كل الرسائل أرسل STOP.",
-        "es": "{brand}: pasamos tu mensaje al Ayuntamiento. Para no recibir SMS envia STOP.",
-        "bn": "{brand}: আপনার বার্তা কর্মীদের পাঠিয়েছি। সব SMS বন্ধ করতে STOP লিখুন।",
-        "ur": "{brand}: آپ کا پیغام عملے کو بھیج دیا۔ تمام SMS بند کرنے کے لیے STOP بھیجیں۔",
-        "uk": "{brand}: ми передали ваше повідомлення. Щоб не отримувати SMS, надішліть STOP.",
-    },
-    # The first message from a number after STOP: how to come back (then silence).
-    "stopped_info": {
-        "it": "{brand}: non ricevi più SMS da noi. Per riceverli di nuovo scrivi START.",
-        "en": "{brand}: you get no more SMS from us. To get them again send START.",
-        "fr": "{brand}: vous ne recevez plus nos SMS. Pour les recevoir à nouveau, envoyez START.",
-        "ar": "{brand}: لن تصلك رسائلنا بعد الآن. لاستلامها من جديد أرسل START.",
-        "es": "{brand}: ya no recibes nuestros SMS. Para recibirlos otra vez envia START.",
-        "bn": "{brand}: আপনি আর আমাদের SMS পাবেন না। আবার পেতে START লিখুন।",
-        "ur": "{brand}: اب آپ کو ہمارے SMS نہیں ملیں گے۔ دوبارہ پانے کے لیے START بھیجیں۔",
-        "uk": "{brand}: ви більше не отримуєте наших SMS. Щоб відновити, надішліть START.",
-    },
-    # Community events.
-    "event_invite": {
-        "it": "{brand}: {when} {title}, {place}. Vieni? 1=SI 2=NO",
-        "en": "{brand}: {when} {title}, {place}. Coming? 1=YES 2=NO",
-        "fr": "{brand}: {when} {title}, {place}. Vous venez? 1=OUI 2=NON",
-        "ar": "{brand}: {when} {title}، {place}. هل ستأتي؟ 1=نعم 2=لا",
-        "es": "{brand}: {when} {title}, {place}. ¿Vienes? 1=SI 2=NO",
-        "bn": "{brand}: {when} {title}, {place}। আসবেন? 1=হ্যাঁ 2=না",
-        "ur": "{brand}: {when} {title}، {place}۔ آئیں گے؟ 1=ہاں 2=نہیں",
-        "uk": "{brand}: {when} {title}, {place}. Прийдете? 1=ТАК 2=НІ",
-    },
-    "event_reminder": {
-        "it": "{brand}: domani {when} {title}, {place}. Ti aspettiamo!",
-        "en": "{brand}: tomorrow {when} {title}, {place}. See you there!",
-        "fr": "{brand}: demain {when} {title}, {place}. Nous vous attendons !",
-        "ar": "{brand}: غدًا {when} {title}، {place}. ننتظرك!",
-        "es": "{brand}: mañana {when} {title}, {place}. ¡Te esperamos!",
-        "bn": "{brand}: আগামীকাল {when} {title}, {place}। আপনার অপেক্ষায় থাকব!",
-        "ur": "{brand}: کل {when} {title}، {place}۔ ہم آپ کے منتظر ہیں!",
-        "uk": "{brand}: завтра {when} {title}, {place}. Чекаємо на вас!",
-    },
-    "event_cancelled": {
-        "it": "{brand}: ANNULLATO {title} di {when}. Ci scusiamo.",
-        "en": "{brand}: CANCELLED {title} on {when}. Sorry.",
-        "fr": "{brand}: ANNULÉ {title} du {when}. Désolés.",
-        "ar": "{brand}: أُلغي {title} يوم {when}. نعتذر.",
-        "es": "{brand}: CANCELADO {title} del {when}. Lo sentimos.",
-        "bn": "{brand}: {when}-এর {title} বাতিল। দুঃখিত।",
-        "ur": "{brand}: {when} کا {title} منسوخ۔ معذرت۔",
-        "uk": "{brand}: СКАСОВАНО {title} {when}. Вибачте.",
-    },
-    "event_changed": {
-        "it": "{brand}: CAMBIO {title}: ora {when}, {place}. Vieni? 1=SI 2=NO",
-        "en": "{brand}: CHANGED {title}: now {when}, {place}. Coming? 1=YES 2=NO",
-        "fr": "{brand}: MODIFIÉ {title}: désormais {when}, {place}. Vous venez? 1=OUI 2=NON",
-        "ar": "{brand}: تغيير {title}: الموعد الجديد {when}، {place}. هل ستأتي؟ 1=نعم 2=لا",
-        "es": "{brand}: CAMBIO {title}: ahora {when}, {place}. ¿Vienes? 1=SI 2=NO",
-        "bn": "{brand}: পরিবর্তন {title}: এখন {when}, {place}। আসবেন? 1=হ্যাঁ 2=না",
-        "ur": "{brand}: تبدیلی {title}: اب {when}، {place}۔ آئیں گے؟ 1=ہاں 2=نہیں",
-        "uk": "{brand}: ЗМІНА {title}: тепер {when}, {place}. Прийдете? 1=ТАК 2=НІ",
-    },
-    "event_series_changed": {
-        "it": "{brand}: CAMBIO {title}: da {when} in poi, {place}.",
-        "en": "{brand}: CHANGED {title}: from {when} on, {place}.",
-        "fr": "{brand}: MODIFIÉ {title}: à partir du {when}, {place}.",
-        "ar": "{brand}: تغيير {title}: ابتداءً من {when}، {place}.",
-        "es": "{brand}: CAMBIO {title}: desde el {when}, {place}.",
-        "bn": "{brand}: পরিবর্তন {title}: {when} থেকে, {place}।",
-        "ur": "{brand}: تبدیلی {title}: {when} سے، {place}۔",
-        "uk": "{brand}: ЗМІНА {title}: з {when}, {place}.",
-    },
-    # Casework referrals (casework.reminders). A health or mental-health service is never
-    # named: the *_private texts give only the time and the place (a phone is not private).
-    "referral_appointment": {
-        "it": "{brand}: hai un appuntamento {when} con {service}, {place}.",
-        "en": "{brand}: you have an appointment {when} with {service}, {place}.",
-        "fr": "{brand}: vous avez rendez-vous {when} avec {service}, {place}.",
-        "ar": "{brand}: لديك موعد {when} مع {service}، {place}.",
-        "es": "{brand}: tienes una cita {when} con {service}, {place}.",
-        "bn": "{brand}: {service}-এর সাথে আপনার সাক্ষাৎ {when}, {place}।",
-        "ur": "{brand}: {service} کے ساتھ آپ کی ملاقات {when}، {place}۔",
-        "uk": "{brand}: ваш прийом {when}: {service}, {place}.",
-    },
-    "referral_appointment_private": {
-        "it": "{brand}: hai un appuntamento {when}, {place}.",
-        "en": "{brand}: you have an appointment {when}, {place}.",
-        "fr": "{brand}: vous avez rendez-vous {when}, {place}.",
-        "ar": "{brand}: لديك موعد {when}، {place}.",
-        "es": "{brand}: tienes una cita {when}, {place}.",
-        "bn": "{brand}: আপনার সাক্ষাৎ {when}, {place}।",
-        "ur": "{brand}: آپ کی ملاقات {when}، {place}۔",
-        "uk": "{brand}: ваш прийом {when}, {place}.",
-    },
-    "referral_reminder": {
-        "it": "{brand}: promemoria, appuntamento {when} con {service}, {place}.",
-        "en": "{brand}: reminder, appointment {when} with {service}, {place}.",
-        "fr": "{brand}: rappel, rendez-vous {when} avec {service}, {place}.",
-        "ar": "{brand}: تذكير: موعدك {when} مع {service}، {place}.",
-        "es": "{brand}: recordatorio, cita {when} con {service}, {place}.",
-        "bn": "{brand}: মনে রাখবেন: {service}-এর সাথে সাক্ষাৎ {when}, {place}।",
-        "ur": "{brand}: یاد دہانی: {service} کے ساتھ ملاقات {when}، {place}۔",
-        "uk": "{brand}: нагадування: прийом {when}: {service}, {place}.",
-    },
-    "referral_reminder_private": {
-        "it": "{brand}: promemoria, appuntamento {when}, {place}.",
-        "en": "{brand}: reminder, appointment {when}, {place}.",
-        "fr": "{brand}: rappel, rendez-vous {when}, {place}.",
-        "ar": "{brand}: تذكير: موعدك {when}، {place}.",
-        "es": "{brand}: recordatorio, cita {when}, {place}.",
-        "bn": "{brand}: মনে রাখবেন: সাক্ষাৎ {when}, {place}।",
-        "ur": "{brand}: یاد دہانی: ملاقات {when}، {place}۔",
-        "uk": "{brand}: нагадування: прийом {when}, {place}.",
-    },
-    "referral_civic_welcome": {
-        "it": "{brand}: ora fai parte del programma di impegno civico. Entra col tuo numero "
-        "su {site} e scegli un progetto.",
-        "en": "{brand}: you are now in the civic engagement programme. Log in with your "
-        "number at {site} and pick a project.",
-        "fr": "{brand}: vous participez au programme d'engagement civique. Entrez votre "
-        "numéro sur {site} et choisissez un projet.",
-        "ar": "{brand}: أنت الآن في برنامج المشاركة المدنية. ادخل برقمك على {site} واختر مشروعًا.",
-        "es": "{brand}: ahora formas parte del programa de compromiso ciudadano. Entra con "
-        "tu teléfono en {site} y elige un proyecto.",
-        "bn": "{brand}: আপনি এখন নাগরিক অংশগ্রহণ কর্মসূচিতে। {site}-এ নম্বর দিয়ে ঢুকে প্রকল্প বেছে নিন।",
-        "ur": "{brand}: اب آپ شہری شمولیت کے پروگرام میں ہیں۔ {site} پر اپنے نمبر سے داخل ہو کر "
-        "پروجیکٹ چنیں۔",
-        "uk": "{brand}: тепер ви в програмі громадської участі. Увійдіть зі своїм номером "
-        "на {site} й оберіть проєкт.",
-    },
-    # Joining a project by SMS (PROGETTI): the open projects of the person's Comune with
-    # places left, numbered; a number asks to join, as the web's button does.
-    "projects_list": {
-        "it": "Progetti con posti a {municipality}: {projects}. Rispondi col numero per "
-        "chiedere di entrare, ALTRI per vederne altri.",
-        "en": "Projects with places in {municipality}: {projects}. Reply with the number to "
-        "ask to join, MORE to see more.",
-        "fr": "Projets avec des places à {municipality}: {projects}. Répondez avec le numéro "
-        "pour demander à entrer, SUITE pour en voir d'autres.",
-        "ar": "مشاريع فيها أماكن في {municipality}: {projects}. أرسل الرقم لطلب الانضمام، "
-        "المزيد لرؤية غيرها.",
-        "es": "Proyectos con plazas en {municipality}: {projects}. Responde con el numero "
-        "para pedir entrar, MAS para ver otros.",
-        "bn": "{municipality}-এ জায়গা আছে: {projects}। যোগ দিতে নম্বর লিখুন, আরও দেখতে আরও।",
-        "ur": "{municipality} میں جگہ والے پروجیکٹ: {projects}۔ شامل ہونے کے لیے نمبر "
-        "بھیجیں، مزید کے لیے مزید۔",
-        "uk": "Проєкти з місцями в {municipality}: {projects}. Надішліть номер, щоб "
-        "долучитися, ЩЕ — інші.",
-    },
-    "projects_list_end": {
-        "it": "Progetti con posti a {municipality}: {projects}. Rispondi col numero per "
-        "chiedere di entrare.",
-        "en": "Projects with places in {municipality}: {projects}. Reply with the number to "
-        "ask to join.",
-        "fr": "Projets avec des places à {municipality}: {projects}. Répondez avec le numéro "
-        "pour demander à entrer.",
-        "ar": "مشاريع فيها أماكن في {municipality}: {projects}. أرسل الرقم لطلب الانضمام.",
-        "es": "Proyectos con plazas en {municipality}: {projects}. Responde con el numero "
-        "para pedir entrar.",
-        "bn": "{municipality}-এ জায়গা আছে: {projects}। যোগ দিতে নম্বর লিখুন।",
-        "ur": "{municipality} میں جگہ والے پروجیکٹ: {projects}۔ شامل ہونے کے لیے نمبر بھیجیں۔",
-        "uk": "Проєкти з місцями в {municipality}: {projects}. Надішліть номер, щоб долучитися.",
-    },
-    "projects_none": {
-        "it": "Ora a {municipality} non ci sono progetti con posti liberi. Riprova tra "
-        "qualche giorno scrivendo PROGETTI.",
-        "en": "There are no projects with free places in {municipality} now. Try again in a "
-        "few days: send PROJECTS.",
-        "fr": "Aucun projet avec des places libres à {municipality} pour le moment. "
-        "Réessayez dans quelques jours: PROJETS.",
-        "ar": "لا توجد الآن مشاريع فيها أماكن في {municipality}. أرسل مشاريع بعد أيام.",
-        "es": "Ahora no hay proyectos con plazas en {municipality}. Vuelve a escribir "
-        "PROYECTOS la semana que viene.",
-        "bn": "এখন {municipality}-এ খালি জায়গার কোনো প্রকল্প নেই। কয়েক দিন পরে প্রকল্প লিখুন।",
-        "ur": "ابھی {municipality} میں جگہ والا کوئی پروجیکٹ نہیں۔ چند دن بعد پروجیکٹ بھیجیں۔",
-        "uk": "Зараз у {municipality} немає проєктів з місцями. Надішліть ПРОЄКТИ за кілька днів.",
-    },
-    "projects_pick_range": {
-        "it": "Scegli un numero da 1 a {last}, oppure scrivi PROGETTI per la lista.",
-        "en": "Pick a number from 1 to {last}, or send PROJECTS for the list.",
-        "fr": "Choisissez un numéro de 1 à {last}, ou envoyez PROJETS pour la liste.",
-        "ar": "اختر رقمًا من 1 إلى {last}، أو أرسل مشاريع للقائمة.",
-        "es": "Elige un numero del 1 al {last}, o escribe PROYECTOS para la lista.",
-        "bn": "1 থেকে {last} পর্যন্ত একটি নম্বর বেছে নিন, বা তালিকার জন্য প্রকল্প লিখুন।",
-        "ur": "1 سے {last} تک کوئی نمبر چنیں، یا فہرست کے لیے پروجیکٹ بھیجیں۔",
-        "uk": "Оберіть номер від 1 до {last} або надішліть ПРОЄКТИ для списку.",
-    },
-    # A request waits for staff: it is not a shift yet, and the text says so.
-    "project_applied": {
-        "it": '{brand}: richiesta per "{project}" inviata. Il Comune la esamina e ti scrive. '
-        "Non hai ancora turni.",
-        "en": '{brand}: request for "{project}" sent. The staff will review it and text you. '
-        "No shift yet.",
-        "fr": '{brand}: demande pour "{project}" envoyée. La mairie l\'examine et vous écrit. '
-        "Pas encore de créneau.",
-        "ar": '{brand}: أُرسل طلبك لـ"{project}". ستراجعه البلدية وتراسلك. لا نوبات بعد.',
-        "es": '{brand}: solicitud para "{project}" enviada. El Ayuntamiento la revisa y te '
-        "escribe. Aun no tienes turnos.",
-        "bn": '{brand}: "{project}"-এর অনুরোধ পাঠানো হয়েছে। পৌরসভা দেখে জানাবে। এখনও শিফট নেই।',
-        "ur": '{brand}: "{project}" کی درخواست بھیج دی گئی۔ بلدیہ دیکھ کر بتائے گی۔ ابھی کوئی '
-        "شفٹ نہیں۔",
-        "uk": '{brand}: запит до "{project}" надіслано. Муніципалітет розгляне й напише. '
-        "Змін ще немає.",
-    },
-    "project_already": {
-        "it": 'Hai già chiesto di entrare in "{project}". PROSSIMO per sapere a che punto è.',
-        "en": 'You already asked to join "{project}". NEXT to see where it stands.',
-        "fr": 'Vous avez déjà demandé "{project}". PROCHAIN pour savoir où en est la demande.',
-        "ar": 'طلبت الانضمام إلى "{project}" من قبل. أرسل التالي لتعرف حالته.',
-        "es": 'Ya pediste entrar en "{project}". SIGUIENTE para saber como va.',
-        "bn": '"{project}"-এ যোগ দিতে আগেই চেয়েছেন। অবস্থা জানতে পরবর্তী লিখুন।',
-        "ur": '"{project}" میں شامل ہونے کی درخواست پہلے سے ہے۔ حالت جاننے کے لیے اگلا بھیجیں۔',
-        "uk": 'Ви вже просили долучитися до "{project}". ДАЛІ — стан запиту.',
-    },
-    "project_minor": {
-        "it": "Per chi ha meno di 18 anni serve prima il consenso di un genitore o tutore, "
-        "firmato in Comune.",
-        "en": "If you are under 18, a parent or guardian must first sign the consent at the "
-        "municipality.",
-        "fr": "Avant 18 ans, un parent ou tuteur doit d'abord signer le consentement à la mairie.",
-        "ar": "لمن هم دون 18: يجب أن يوقّع أحد الوالدين أو الوصي الموافقة في البلدية أولاً.",
-        "es": "Si tienes menos de 18 años, tu madre, padre o tutor debe firmar antes el "
-        "consentimiento en el Ayuntamiento.",
-        "bn": "18-এর কম বয়সে আগে বাবা-মা বা অভিভাবককে পৌরসভায় সম্মতিতে সই করতে হবে।",
-        "ur": "18 سے کم عمر کے لیے پہلے والدین یا سرپرست بلدیہ میں رضامندی پر دستخط کریں۔",
-        "uk": "До 18 років спершу батько, мати чи опікун підписує згоду в муніципалітеті.",
-    },
-    "project_closed": {
-        "it": '"{project}" non accetta iscrizioni. Scrivi PROGETTI per la lista.',
-        "en": '"{project}" does not take requests. Send PROJECTS for the list.',
-        "fr": "\"{project}\" n'accepte pas d'inscriptions. Envoyez PROJETS pour la liste.",
-        "ar": '"{project}" لا يقبل طلبات. أرسل مشاريع للقائمة.',
-        "es": '"{project}" no acepta solicitudes. Escribe PROYECTOS para la lista.',
-        "bn": '"{project}" এখন অনুরোধ নেয় না। তালিকার জন্য প্রকল্প লিখুন।',
-        "ur": '"{project}" درخواستیں نہیں لیتا۔ فہرست کے لیے پروجیکٹ بھیجیں۔',
-        "uk": '"{project}" не приймає запитів. Надішліть ПРОЄКТИ для списку.',
-    },
-    # NEXT without a shift, but with a request: never presented as a shift to go to.
-    "next_waiting": {
-        "it": 'La tua richiesta per "{project}" aspetta la risposta del Comune: non hai '
-        "ancora turni. Ti scriviamo noi.",
-        "en": 'Your request for "{project}" is waiting for the staff: you have no shift yet. '
-        "We will text you.",
-        "fr": 'Votre demande pour "{project}" attend la mairie: pas encore de créneau. Nous '
-        "vous écrirons.",
-        "ar": 'طلبك لـ"{project}" ينتظر رد البلدية: لا نوبات لك بعد. سنراسلك.',
-        "es": 'Tu solicitud para "{project}" espera la respuesta del Ayuntamiento: aun no '
-        "tienes turnos. Te escribiremos.",
-        "bn": '"{project}"-এর অনুরোধ পৌরসভার উত্তরের অপেক্ষায়: এখনও শিফট নেই। আমরা জানাব।',
-        "ur": '"{project}" کی درخواست بلدیہ کے جواب کی منتظر ہے: ابھی کوئی شفٹ نہیں۔ ہم بتائیں گے۔',
-        "uk": 'Ваш запит до "{project}" чекає на відповідь муніципалітету: змін ще немає. Ми '
-        "напишемо.",
-    },
-    "next_waitlisted": {
-        "it": 'Sei in lista d\'attesa per "{project}": non hai ancora turni. Ti scriviamo se '
-        "si libera un posto.",
-        "en": 'You are on the waiting list of "{project}": no shift yet. We will text you '
-        "if a place frees up.",
-        "fr": 'Vous avez une place en liste d\'attente pour "{project}": pas encore de '
-        "créneau. Nous vous écrirons si une place se libère.",
-        "ar": 'أنت في قائمة انتظار "{project}": لا نوبات لك بعد. سنراسلك إذا توفر مكان.',
-        "es": 'Te tenemos en lista de espera de "{project}": aun no tienes turnos. Te avisamos si '
-        "queda una plaza.",
-        "bn": '"{project}"-এর অপেক্ষার তালিকায় আছেন: এখনও শিফট নেই। জায়গা খালি হলে জানাব।',
-        "ur": '"{project}" کی انتظار کی فہرست میں ہیں: ابھی کوئی شفٹ نہیں۔ جگہ خالی ہوئی تو '
-        "بتائیں گے۔",
-        "uk": 'Ви в списку очікування "{project}": змін ще немає. Напишемо, якщо звільниться '
-        "місце.",
-    },
-    # A municipality named in a way we do not know, or that fits several: pick by number.
-    "signup_municipality_pick": {
-        "it": "Quale Comune? {choices}. Rispondi col numero o scrivi il nome.",
-        "en": "Which municipality? {choices}. Reply with the number or write the name.",
-        "fr": "Quelle commune? {choices}. Répondez avec le numéro ou écrivez le nom.",
-        "ar": "أي بلدية؟ {choices}. أرسل الرقم أو اكتب الاسم.",
-        "es": "¿Qué municipio? {choices}. Responde con el numero o escribe el nombre.",
-        "bn": "কোন পৌরসভা? {choices}। নম্বর দিন বা নাম লিখুন।",
-        "ur": "کون سی بلدیہ؟ {choices}۔ نمبر بھیجیں یا نام لکھیں۔",
-        "uk": "Який муніципалітет? {choices}. Надішліть номер або напишіть назву.",
-    },
-}
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+DOMAIN = "sms"
+
+
+def catalog_texts(language: str, folder: Path = TRANSLATIONS) -> dict[tuple[str, str], str]:
+    """(key, Italian text) -> the translation, for every translated, non-fuzzy entry of
+    `language`'s sms catalog: its compiled sms.mo when not older than the sms.po, else
+    the sms.po itself (a fresh checkout has no .mo)."""
+    po = folder / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo = po.with_suffix(".mo")
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with open(mo, "rb") as compiled:
+            catalog = gettext.GNUTranslations(compiled)._catalog
+        return {
+            tuple(key.split("\x04", 1)): text
+            for key, text in catalog.items()
+            if isinstance(key, str) and "\x04" in key and text
+        }
+    if not po.exists():
+        return {}
+    with open(po, "rb") as source:
+        catalog = read_po(source, locale=language, domain=DOMAIN)
+    return {
+        (message.context, message.id): message.string
+        for message in catalog
+        if message.id and message.context and message.string and not message.fuzzy
+    }
+
+
+def load_templates(folder: Path = TRANSLATIONS) -> dict[str, dict[str, str]]:
+    """Every template key -> language -> text: Italian from texts.py, the others from
+    their catalogs (a missing translation is left out: render_sms falls back to Italian;
+    the MULTILINGUAL texts are the Italian entry alone)."""
+    templates = {key: {"it": italian} for key, italian in SOURCES.items()}
+    for language in SMS_LANGUAGES[1:]:
+        texts = catalog_texts(language, folder)
+        for key, italian in SOURCES.items():
+            if key not in MULTILINGUAL and (text := texts.get((key, italian))):
+                templates[key][language] = text
+    return templates
+
+
+#: key -> language -> text, as the catalogs have them (read at import).
+TEMPLATES: dict[str, dict[str, str]] = load_templates()
 
 
 def sms_language(language: str | None) -> str:

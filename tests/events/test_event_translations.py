@@ -56,10 +56,14 @@ def test_the_form_says_which_translations_are_missing(client, login_as, staff, v
         )
     )  # an error keeps the translations typed, and the hint names what is missing
     assert 'value="Neighbourhood party"' in refused
-    assert "Mancano: Francese, Arabo" in refused
+    assert "Mancano: Francese, Arabo, Spagnolo, Bengalese, Urdu, Ucraino" in refused
     everything = ENGLISH | {
         "title_fr": "Fête de quartier", "description_fr": "Musique.",
         "title_ar": "حفلة الحي", "description_ar": "موسيقى.",
+        "title_es": "Fiesta del barrio", "description_es": "Música.",
+        "title_bn": "পাড়ার উৎসব", "description_bn": "গান।",
+        "title_ur": "محلے کا جشن", "description_ur": "موسیقی۔",
+        "title_uk": "Свято району", "description_uk": "Музика.",
     }  # fmt: skip
     complete = unescape(
         client.post_form(

@@ -40,13 +40,14 @@ def test_the_welcome_is_in_the_language_chosen_on_the_form(client, db, municipal
     assert sms.user_id == user.id and sms.municipality_id == municipality.id
 
 
-def test_a_language_only_sms_speak_gets_its_sms_and_the_page_stays(client, db, municipality):
+def test_bengali_chosen_at_sign_up_is_the_pages_language_and_the_sms(client, db, municipality):
+    """The web speaks all eight SMS languages (issue 22): Bengali is no longer SMS only."""
     client.post_form("/language", {"lang": "fr"})
     prove_number(client, db)
     body = client.post_form(
         "/signup", signup_form(language="bn", first_name="Rahim"), follow_redirects=True
     ).get_data(as_text=True)
-    assert WELCOME["fr"] in body and 'lang="fr"' in body
+    assert '<html lang="bn" dir="ltr"' in body
     assert welcome_sms(db, "+393471230000").body == render_sms("signup_done", "bn", name="Rahim")
 
 

@@ -55,5 +55,5 @@ def test_the_project_form_shows_and_keeps_the_translations_and_what_is_missing(
     project = db.session.scalar(db.select(Project))
     edit = text(client.get(f"/staff/projects/{project.id}/edit"))
     assert "Comfortable shoes" in edit and 'id="what_to_bring_ar"' in edit
-    assert "Mancano: Francese, Arabo" in edit
+    assert "Mancano: Francese, Arabo, Spagnolo, Bengalese, Urdu, Ucraino" in edit
     assert "Inglese" not in edit[edit.index("Mancano:") : edit.index("</summary>")]

@@ -11,6 +11,7 @@ import pytest
 from civic_app.conversation.keywords import KEYWORDS, keyword, normalize
 from civic_app.conversation.signup import LANGUAGE_MENU
 from civic_app.core.accounts import Consent, User
+from civic_app.core.consent import consent_text
 from civic_app.core.permissions import Role
 from civic_app.plans.reminders import sweep
 from civic_app.projects.forms import SPOKEN_LANGUAGES
@@ -225,9 +226,10 @@ def test_a_sign_up_by_sms_in_ukrainian_and_urdu_start_with_their_menu_number(
 # The web: an SMS language the pages do not have.
 
 
-def test_a_participant_may_choose_an_sms_language_the_pages_do_not_have(
+def test_a_participant_choosing_bengali_gets_pages_and_sms_in_bengali(
     client, db, login_as, create_participant
 ):
+    """Since issue 22 the pages speak all eight SMS languages: one language for both."""
     person = login_as(create_participant(preferred_language="en"))
     page = client.get("/me/profile").get_data(as_text=True)
     assert '<option value="bn">বাংলা</option>' in page
@@ -238,16 +240,16 @@ def test_a_participant_may_choose_an_sms_language_the_pages_do_not_have(
     db.session.refresh(person)
     assert person.preferred_language == "bn"
     page = client.get("/me/profile").get_data(as_text=True)
-    assert '<html lang="en"' in page  # the pages stay in the language being read
+    assert '<html lang="bn" dir="ltr"' in page
     assert '<option selected value="bn">' in page
-    # Changing the pages' language leaves the SMS language alone.
+    # The footer's switcher changes the account's language, so the SMS follow.
     client.post_form("/language", {"lang": "fr", "next": "/me/profile"})
     db.session.refresh(person)
-    assert person.preferred_language == "bn"
+    assert person.preferred_language == "fr"
     assert '<html lang="fr"' in client.get("/me/profile").get_data(as_text=True)
 
 
-def test_a_web_sign_up_in_urdu_keeps_the_consent_text_that_was_shown(client, db, municipality):
+def test_a_web_sign_up_in_urdu_keeps_the_consent_text_that_was_shown(app, client, db, municipality):
     phone = "+393471239999"
     client.post_form("/login/phone", {"phone": phone})
     code = re.search(r"\d{6}", last_out(db, phone).body).group(0)
@@ -266,8 +268,10 @@ def test_a_web_sign_up_in_urdu_keeps_the_consent_text_that_was_shown(client, db,
     programme = db.session.scalar(
         db.select(Consent).where(Consent.user_id == user.id, Consent.purpose == "programme")
     )
-    assert programme.language == "ur" and programme.text.startswith("I agree")  # as shown
-    assert '<html lang="en"' in client.get("/me").get_data(as_text=True)
+    with app.test_request_context():
+        shown = consent_text("programme", "ur")  # the Urdu catalog's text (Italian if empty)
+    assert programme.language == "ur" and programme.text == shown
+    assert '<html lang="ur" dir="rtl"' in client.get("/me").get_data(as_text=True)
 
 
 # "Segment counts shown": the staff page and the command.
