@@ -70,6 +70,8 @@ def answer(inbound: Message, user, now) -> list[Message]:
                 now=now,
                 user=user,
                 idempotency_key=f"reply:{inbound.id}:{len(replies)}",
+                # Back by the channel it came by (a WhatsApp answered on WhatsApp).
+                channel=inbound.channel if inbound.channel in ("sms", "whatsapp") else None,
             )
         )
 
