@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from civic_app.conversation.answers import answer_question, chosen, to_staff
+from civic_app.conversation.channels import CHANNEL_KEYWORDS, choose_by_keyword
 from civic_app.conversation.keywords import keyword, keyword_language
 from civic_app.conversation.signup import sign_up_step
 from civic_app.conversation.states import SIGNING_UP, State
@@ -89,6 +90,8 @@ def answer(inbound: Message, user, now) -> list[Message]:
             reply("stopped_info", kind="stopped_info")
     elif word == "help":
         reply("help")
+    elif word in CHANNEL_KEYWORDS:
+        choose_by_keyword(user, word, now, reply)
     elif word == "join":  # also starts a sign-up left half-way over again
         if user is not None:
             reply("already_registered")

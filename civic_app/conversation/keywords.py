@@ -64,6 +64,17 @@ KEYWORDS = {
         "نہیں", "nahi", "nahin",
         "ні",
     },
+    # The channel a person wants texts by (WhatsApp, SMS, a call): conversation/channels.py.
+    "whatsapp": {
+        "whatsapp", "واتساب", "واتس اب", "হোয়াটসঅ্যাপ", "واٹس ایپ", "واٹس اپ", "вотсап",
+        "ватсап",
+    },
+    "sms": {"sms", "texto", "رسائل", "এসএমএস", "ایس ایم ایس", "смс"},
+    "call": {
+        "chiamata", "chiamami", "telefonata", "call", "call me", "appel", "appelez moi",
+        "llamada", "llamame", "اتصال", "مكالمة", "কল", "ফোন কল", "کال", "فون کال", "дзвінок",
+        "дзвоніть",
+    },
     "skip": {
         "salta", "skip", "passer", "passe", "تخطي", "تخطى",
         "saltar", "omitir",
@@ -128,22 +139,27 @@ def keyword(text: str) -> str | None:
 #: from a number we do not know yet is answered in the language it was written in.
 KEYWORD_LANGUAGES = {
     "it": {"annulla", "riprendi", "inizia", "aiuto", "iscrivi", "iscrivimi", "iscrizione",
-           "prossimo", "ore", "salta"},
+           "prossimo", "ore", "salta", "chiamata", "chiamami", "telefonata"},
     "en": {"unsubscribe", "cancel", "end", "quit", "unstop", "help", "join", "signup",
-           "next", "hours", "yes", "skip"},
+           "next", "hours", "yes", "skip", "call", "call me"},
     "fr": {"arret", "arreter", "demarrer", "reprendre", "aide", "inscrire", "inscription",
-           "prochain", "heures", "oui", "non", "passer", "passe"},
+           "prochain", "heures", "oui", "non", "passer", "passe", "appel", "appelez moi"},
     "ar": {"توقف", "الغاء", "الغاء الاشتراك", "ابدا", "مساعده", "مساعدة", "اشترك", "تسجيل",
-           "التالي", "ساعات", "نعم", "لا", "تخطي", "تخطى"},
+           "التالي", "ساعات", "نعم", "لا", "تخطي", "تخطى", "واتساب", "واتس اب", "رسائل", "اتصال",
+           "مكالمة"},
     "es": {"baja", "parar", "empezar", "reanudar", "ayuda", "unirme", "inscribir",
-           "inscribirme", "apuntarme", "siguiente", "próximo", "horas", "saltar", "omitir"},
+           "inscribirme", "apuntarme", "siguiente", "próximo", "horas", "saltar", "omitir",
+           "texto", "llamada", "llamame"},
     "bn": {"বন্ধ", "থামুন", "শুরু", "চালু", "সাহায্য", "সহায়তা", "যোগ", "যোগদান", "নিবন্ধন",
-           "পরবর্তী", "পরের", "ঘণ্টা", "ঘন্টা", "হ্যাঁ", "হ্যা", "হাঁ", "জি", "না", "বাদ"},
+           "পরবর্তী", "পরের", "ঘণ্টা", "ঘন্টা", "হ্যাঁ", "হ্যা", "হাঁ", "জি", "না", "বাদ",
+           "হোয়াটসঅ্যাপ", "এসএমএস", "কল", "ফোন কল"},
     "ur": {"بند", "رکو", "روکیں", "شروع", "مدد", "شامل", "رجسٹر", "اگلا", "اگلی", "گھنٹے",
-           "ہاں", "جی", "جی ہاں", "haan", "نہیں", "nahi", "nahin", "چھوڑیں", "چھوڑ"},
+           "ہاں", "جی", "جی ہاں", "haan", "نہیں", "nahi", "nahin", "چھوڑیں", "چھوڑ", "واٹس ایپ",
+           "واٹس اپ", "ایس ایم ایس", "کال", "فون کال"},
     "uk": {"стоп", "відписатися", "старт", "почати", "допомога", "довідка", "запис",
            "записатися", "приєднатися", "далі", "наступна", "наступний", "години", "годин",
-           "так", "ні", "пропустити", "пропуск"},
+           "так", "ні", "пропустити", "пропуск", "вотсап", "ватсап", "смс", "дзвінок",
+           "дзвоніть"},
 }  # fmt: skip
 
 _LANGUAGE_OF = {

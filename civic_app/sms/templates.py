@@ -507,6 +507,42 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "uk": "{brand}: ми передали ваше повідомлення. Щоб не отримувати SMS, надішліть STOP.",
     },
     # The first message from a number after STOP: how to come back (then silence).
+    # The channel a person chose by keyword (WHATSAPP, SMS, CHIAMATA).
+    "channel_whatsapp": {
+        "it": "{brand}: d'ora in poi ti scriviamo su WhatsApp. Per tornare agli SMS scrivi SMS.",
+        "en": "{brand}: from now on we write to you on WhatsApp. To go back to SMS, text SMS.",
+        "fr": "{brand}: désormais nous vous écrivons sur WhatsApp. Pour revenir aux SMS, "
+        "écrivez SMS.",
+        "ar": "{brand}: من الآن نراسلك على واتساب. للعودة إلى الرسائل القصيرة أرسل SMS.",
+        "es": "{brand}: desde ahora te escribimos por WhatsApp. Para volver a los SMS escribe SMS.",
+        "bn": "{brand}: এখন থেকে আমরা WhatsApp-এ লিখব। SMS-এ ফিরতে SMS লিখুন।",
+        "ur": "{brand}: اب سے ہم آپ کو واٹس ایپ پر لکھیں گے۔ SMS پر واپس آنے کے لیے SMS لکھیں۔",
+        "uk": "{brand}: відтепер ми пишемо вам у WhatsApp. Щоб повернутися до SMS, напишіть SMS.",
+    },
+    "channel_sms": {
+        "it": "{brand}: d'ora in poi ti scriviamo per SMS.",
+        "en": "{brand}: from now on we text you by SMS.",
+        "fr": "{brand}: désormais nous vous écrivons par SMS.",
+        "ar": "{brand}: من الآن نراسلك برسائل SMS.",
+        "es": "{brand}: desde ahora te escribimos por SMS.",
+        "bn": "{brand}: এখন থেকে আমরা SMS-এ লিখব।",
+        "ur": "{brand}: اب سے ہم آپ کو SMS بھیجیں گے۔",
+        "uk": "{brand}: відтепер ми пишемо вам SMS.",
+    },
+    "channel_voice": {
+        "it": "{brand}: d'ora in poi i promemoria arrivano con una chiamata. Per tornare agli "
+        "SMS scrivi SMS.",
+        "en": "{brand}: from now on reminders come as a phone call. To go back to SMS, text SMS.",
+        "fr": "{brand}: désormais les rappels arrivent par appel. Pour revenir aux SMS, "
+        "écrivez SMS.",
+        "ar": "{brand}: من الآن تصلك التذكيرات بمكالمة. للعودة إلى الرسائل القصيرة أرسل SMS.",
+        "es": "{brand}: desde ahora los avisos llegan con una llamada. Para volver a los SMS "
+        "escribe SMS.",
+        "bn": "{brand}: এখন থেকে মনে করিয়ে দেওয়া হবে ফোন কলে। SMS-এ ফিরতে SMS লিখুন।",
+        "ur": "{brand}: اب سے یاد دہانی فون کال سے آئے گی۔ SMS پر واپس آنے کے لیے SMS لکھیں۔",
+        "uk": "{brand}: відтепер нагадування надходять дзвінком. Щоб повернутися до SMS, "
+        "напишіть SMS.",
+    },
     "stopped_info": {
         "it": "{brand}: non ricevi più SMS da noi. Per riceverli di nuovo scrivi START.",
         "en": "{brand}: you get no more SMS from us. To get them again send START.",
