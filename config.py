@@ -6,6 +6,7 @@ unset, so that a server started without it refuses a default secret key).
 
 import json
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -316,6 +317,21 @@ class ProductionConfig(Config):
             problems.append(
                 "SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "
                 "TWILIO_MESSAGING_SERVICE_SID (or TWILIO_FROM_NUMBER)."
+            )
+        for key in ("PRICE_SMS_SEGMENT", "PRICE_WHATSAPP_TEMPLATE", "PRICE_WHATSAPP_SESSION",
+                    "PRICE_VOICE_CALL"):  # fmt: skip
+            if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", getattr(cls, key) or ""):
+                problems.append(f"{key} must be a price in euro such as 0.05.")
+        templates = cls.WHATSAPP_TEMPLATES
+        if not isinstance(templates, dict) or not all(
+            isinstance(by_language, dict)
+            and all(isinstance(sid, str) and re.fullmatch(r"HX[0-9a-fA-F]{32}", sid)
+                    for sid in by_language.values())
+            for by_language in templates.values()
+        ):  # fmt: skip
+            problems.append(
+                'WHATSAPP_TEMPLATES must be JSON such as {"reminder": {"it": "HX…"}} '
+                "(content template SIDs: HX and 32 hex digits)."
             )
         if cls.TWILIO_API_BASE_URL and not cls.TWILIO_API_BASE_URL.startswith(
             ("http://", "https://")
