@@ -182,3 +182,19 @@ def test_not_a_whatsapp_number_falls_back_to_exactly_one_sms(
     assert [(m.channel, m.status, m.error_code) for m in rows] == [
         ("whatsapp", Status.FAILED, "63003"), ("sms", Status.SENT, None)
     ]  # fmt: skip
+
+
+def test_a_whatsapp_sender_number_and_free_text_conform_too(app, prism, twilio_app):
+    client = Recording(prism)
+    config = {
+        **app.config,
+        "TWILIO_ACCOUNT_SID": "AC" + "a" * 32,
+        "TWILIO_MESSAGING_SERVICE_SID": None,
+        "TWILIO_WHATSAPP_FROM": "+15005550006",
+    }
+    gateway = TwilioGateway(config, http_client=client)
+    assert gateway.send("+393471234567", "Ciao", ref=7, channel="whatsapp").sid
+    (form,) = client.taken
+    assert (form["From"], form["To"], form["Body"]) == (
+        "whatsapp:+15005550006", "whatsapp:+393471234567", "Ciao"
+    )  # fmt: skip

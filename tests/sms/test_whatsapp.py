@@ -310,3 +310,20 @@ def test_read_counts_as_delivered(twilio_post, db, clock, deliver, on_whatsapp, 
     assert message.status == Status.DELIVERED
     assert outbound(db, channel="sms") == []
     assert clock.now() - message.sent_at < timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("settings", "complaint"),
+    [({"WHATSAPP_TEMPLATES": {"reminder": {"it": "HXnot-a-sid"}}}, "WHATSAPP_TEMPLATES"),
+     ({"WHATSAPP_TEMPLATES": ["HX" + "a" * 32]}, "WHATSAPP_TEMPLATES"),
+     ({"PRICE_WHATSAPP_TEMPLATE": "cinque"}, "PRICE_WHATSAPP_TEMPLATE")],
+)  # fmt: skip
+def test_production_refuses_bad_whatsapp_settings(settings, complaint):
+    from config import ProductionConfig
+
+    problems = type("Prod", (ProductionConfig,), settings).check()
+    assert any(complaint in problem for problem in problems)
+    good = {"WHATSAPP_TEMPLATES": {"reminder": {"it": TEMPLATE}}, "PRICE_VOICE_CALL": "0.2"}
+    assert not any(
+        "WHATSAPP" in p or "PRICE" in p for p in type("Prod", (ProductionConfig,), good).check()
+    )
