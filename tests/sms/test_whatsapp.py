@@ -327,3 +327,12 @@ def test_production_refuses_bad_whatsapp_settings(settings, complaint):
     assert not any(
         "WHATSAPP" in p or "PRICE" in p for p in type("Prod", (ProductionConfig,), good).check()
     )
+
+
+def test_the_staff_thread_says_which_messages_came_by_whatsapp(
+    twilio_post, client, login_as, staff, db, on_whatsapp
+):
+    whatsapp_text(twilio_post, "ciao, arrivo tardi")
+    login_as(staff)
+    page = client.get(f"/staff/inbox/{on_whatsapp.id}").get_data(as_text=True)
+    assert page.count("· WhatsApp") >= 1
