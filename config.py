@@ -4,7 +4,9 @@
 unset, so that a server started without it refuses a default secret key).
 """
 
+import json
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,6 +34,17 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError as exc:
         raise ValueError(f"{name} must be a whole number, got {value!r}") from exc
+
+
+def env_json(name: str, default):
+    """A JSON value (e.g. WHATSAPP_TEMPLATES); `default` when unset."""
+    value = env_str(name)
+    if value is None:
+        return default
+    try:
+        return json.loads(value)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be JSON, got {value!r}") from exc
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -83,6 +96,19 @@ class Config:
     TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
     TWILIO_MESSAGING_SERVICE_SID = env_str("TWILIO_MESSAGING_SERVICE_SID")
     TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
+    #: The WhatsApp sender ("+14155238886"); unset: the Messaging Service's WhatsApp sender.
+    TWILIO_WHATSAPP_FROM = env_str("TWILIO_WHATSAPP_FROM")
+    #: Content templates for business-initiated WhatsApp messages outside the 24-hour
+    #: window, per kind and language: {"reminder": {"it": "HX…", "en": "HX…"}, …}.
+    #: Each has one variable, {{1}}: the text as the SMS says it (sms/window.py).
+    WHATSAPP_TEMPLATES = env_json("WHATSAPP_TEMPLATES", {})
+    #: Estimated prices (euro) for the costs by channel on the dashboard: an SMS segment,
+    #: a WhatsApp template message (it opens a paid conversation), a WhatsApp message
+    #: inside the window, a call.
+    PRICE_SMS_SEGMENT = env_str("PRICE_SMS_SEGMENT", "0.075")
+    PRICE_WHATSAPP_TEMPLATE = env_str("PRICE_WHATSAPP_TEMPLATE", "0.05")
+    PRICE_WHATSAPP_SESSION = env_str("PRICE_WHATSAPP_SESSION", "0.005")
+    PRICE_VOICE_CALL = env_str("PRICE_VOICE_CALL", "0.10")
     #: Where the twilio gateway sends what it would send to https://api.twilio.com, e.g. a
     #: staging mock of Twilio's API ("http://twilio-mock:4010"); unset: Twilio itself.
     TWILIO_API_BASE_URL = env_str("TWILIO_API_BASE_URL")
@@ -292,6 +318,21 @@ class ProductionConfig(Config):
             problems.append(
                 "SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "
                 "TWILIO_MESSAGING_SERVICE_SID (or TWILIO_FROM_NUMBER)."
+            )
+        for key in ("PRICE_SMS_SEGMENT", "PRICE_WHATSAPP_TEMPLATE", "PRICE_WHATSAPP_SESSION",
+                    "PRICE_VOICE_CALL"):  # fmt: skip
+            if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", getattr(cls, key) or ""):
+                problems.append(f"{key} must be a price in euro such as 0.05.")
+        templates = cls.WHATSAPP_TEMPLATES
+        if not isinstance(templates, dict) or not all(
+            isinstance(by_language, dict)
+            and all(isinstance(sid, str) and re.fullmatch(r"HX[0-9a-fA-F]{32}", sid)
+                    for sid in by_language.values())
+            for by_language in templates.values()
+        ):  # fmt: skip
+            problems.append(
+                'WHATSAPP_TEMPLATES must be JSON such as {"reminder": {"it": "HX…"}} '
+                "(content template SIDs: HX and 32 hex digits)."
             )
         if cls.TWILIO_API_BASE_URL and not cls.TWILIO_API_BASE_URL.startswith(
             ("http://", "https://")

@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from civic_app.conversation.answers import answer_question, chosen, to_staff
+from civic_app.conversation.channels import CHANNEL_KEYWORDS, choose_by_keyword
 from civic_app.conversation.keywords import keyword, keyword_language
 from civic_app.conversation.projects import list_projects, pick, waiting_request
 from civic_app.conversation.signup import sign_up_step
@@ -74,6 +75,8 @@ def answer(inbound: Message, user, now) -> list[Message]:
                 now=now,
                 user=user,
                 idempotency_key=f"reply:{inbound.id}:{len(replies)}",
+                # Back by the channel it came by (a WhatsApp answered on WhatsApp).
+                channel=inbound.channel if inbound.channel in ("sms", "whatsapp") else None,
             )
         )
 
@@ -91,6 +94,8 @@ def answer(inbound: Message, user, now) -> list[Message]:
             reply("stopped_info", kind="stopped_info")
     elif word == "help":
         reply("help")
+    elif word in CHANNEL_KEYWORDS:
+        choose_by_keyword(user, word, now, reply)
     elif word == "join":  # also starts a sign-up left half-way over again
         if user is not None:
             reply("already_registered")

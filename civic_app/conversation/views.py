@@ -2,7 +2,6 @@
 
 import logging
 
-import phonenumbers
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
@@ -18,6 +17,7 @@ from civic_app.sms.dispatcher import deliver_after_response
 from civic_app.sms.models import STATUS_LABELS, Message
 from civic_app.sms.views import dev_tools_only
 from civic_app.sms.webhooks import EMPTY_TWIML, check_signature, message_sid, webhook_limit
+from civic_app.sms.whatsapp import sender
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +31,17 @@ def inbound():
     raw_from = request.form.get("From", "")
     # No phone sends a NUL (GSM's 0x00 arrives as "@"), and PostgreSQL text refuses it.
     body = without_nul(request.form.get("Body", ""))
-    try:
-        number = phonenumbers.parse(raw_from, None)
-        phone = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    except phonenumbers.NumberParseException:
+    try:  # "+39…" by SMS, "whatsapp:+39…" by WhatsApp: the same number either way
+        phone, channel = sender(raw_from)
+    except ValueError:
         abort(400)
     if not sid:
         abort(400)
-    _inbound, replies = receive_sms(phone=phone, body=body, now=now(), provider_sid=sid)
+    _inbound, replies = receive_sms(
+        phone=phone, body=body, now=now(), provider_sid=sid, channel=channel
+    )
     db.session.commit()
-    log.info("inbound SMS from %s (%s)", mask_phone(phone), sid)
+    log.info("inbound %s from %s (%s)", channel, mask_phone(phone), sid)
     for reply in replies:
         deliver_after_response(reply)
     return Response(EMPTY_TWIML, mimetype="text/xml")

@@ -16,6 +16,7 @@ from civic_app.core.forms import Form
 from civic_app.core.i18n import current_language
 from civic_app.core.timeutil import to_local
 from civic_app.projects.forms import SPOKEN_LANGUAGES, MultiCheckboxField
+from civic_app.sms.choice import CHANNEL_CHOICES
 
 
 class PasswordLoginForm(Form):
@@ -161,6 +162,15 @@ class ProfileForm(OptionalFactsForm):
     """A participant's own profile: their language and the optional facts."""
 
     language = SelectField(_l("La tua lingua"), choices=LANGUAGE_CHOICES, description=LANGUAGE_HINT)
+    channel = SelectField(
+        _l("Come ricevi i messaggi"),
+        choices=CHANNEL_CHOICES,
+        validators=[Optional()],  # not sent: unchanged
+        description=_l(
+            "WhatsApp arriva allo stesso numero. Con la chiamata vocale i promemoria arrivano "
+            "come telefonata, per chi preferisce ascoltare; il resto arriva per SMS."
+        ),
+    )
     submit = SubmitField(_l("Salva"))
 
 
@@ -171,6 +181,9 @@ class StaffFactsForm(OptionalFactsForm):
         _l("Situazioni di vulnerabilità"),
         choices=[],
         invalid_choice_message=_l("Scegli una voce dell'elenco."),
+    )
+    channel = SelectField(
+        _l("Come riceve i messaggi"), choices=CHANNEL_CHOICES, validators=[Optional()]
     )
     submit = SubmitField(_l("Salva"))
 

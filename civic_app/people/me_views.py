@@ -43,6 +43,7 @@ from civic_app.projects.models import (
     ProjectSession,
 )
 from civic_app.projects.operations import MAX_SESSION_HOURS
+from civic_app.sms.choice import choose_channel
 from civic_app.sms.models import Message
 
 participant_only = roles_required(Role.PARTICIPANT)
@@ -109,12 +110,15 @@ def my_profile():
     form = ProfileForm()
     if request.method == "GET":
         form.language.data = user.preferred_language
+        form.channel.data = user.channel
         form.fill_facts(user)
     if form.validate_on_submit():
         try:
             changed = update_own_profile(
                 user, language=form.language.data, now=now(), **form.facts()
             )
+            if form.channel.data:  # audited there
+                choose_channel(user, form.channel.data, via="web", now=now())
         except DomainError as exc:
             db.session.rollback()
             put_on_form(form, exc)

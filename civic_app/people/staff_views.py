@@ -57,6 +57,7 @@ from civic_app.projects.models import (
     EnrolmentStatus,
     Project,
 )
+from civic_app.sms.choice import choose_channel
 from civic_app.sms.codes import TooManyCodes, check_code, issue_code, send_code
 from civic_app.sms.dispatcher import deliver_after_response
 from civic_app.sms.forms import ConfirmCodeForm
@@ -165,6 +166,7 @@ def _profile_page(person: User, facts_form=None, guardian_form=None):
         facts_form = StaffFactsForm(formdata=None)
         facts_form.fill_facts(person)
         facts_form.vulnerabilities.data = vulnerability_codes(person.vulnerabilities)
+        facts_form.channel.data = person.channel
     record("participant.viewed", person)
     db.session.commit()
     language = current_language()
@@ -216,6 +218,8 @@ def edit_facts(user_id: int):
             changed = set_facts(person, now=now(), **form.facts())
             if set_vulnerabilities(person, form.vulnerabilities.data):
                 changed.append("vulnerabilities")
+            if form.channel.data:  # audited there
+                choose_channel(person, form.channel.data, via="desk", now=now())
         except DomainError as exc:
             db.session.rollback()
             put_on_form(form, exc)

@@ -19,6 +19,7 @@ from civic_app.projects.models import SECTOR_LABELS, Sector
 from civic_app.reports.indicators import Figures
 from civic_app.reports.labels import language_label
 from civic_app.reports.queries import ZERO
+from civic_app.sms.costs import channel_costs
 from civic_app.sms.models import Direction, Status
 
 #: SMS statuses counted as failed on the dashboard.
@@ -200,6 +201,18 @@ class Dashboard:
             elif status == Status.CANCELLED:
                 out["not_sent"] += count
         return out
+
+    def channel_costs(self, config) -> list:
+        """What went by SMS, WhatsApp and calls, with its estimated cost (sms/costs.py)."""
+        counts: dict[str, list[int]] = {}
+        for _m, channel, count, segments, templates in self.figures.rows.get("sms_channels", []):
+            total = counts.setdefault(channel, [0, 0, 0])
+            total[0], total[1], total[2] = (
+                total[0] + count,
+                total[1] + segments,
+                total[2] + templates,
+            )
+        return channel_costs({k: tuple(v) for k, v in counts.items()}, config)
 
     # Network only ------------------------------------------------------------------
     @property

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import distinct, func, literal, select, union
+from sqlalchemy import case, distinct, func, literal, select, union
 
 from civic_app.attendance.models import WAS_THERE, Attendance
 from civic_app.core.accounts import User
@@ -36,7 +36,7 @@ from civic_app.projects.models import Enrolment, Project
 from civic_app.reports.period import Period
 from civic_app.reports.programme import programme_rows
 from civic_app.reports.queries import decimal_of, signed_plans
-from civic_app.sms.models import Message
+from civic_app.sms.models import Direction, Message
 
 
 @dataclass
@@ -277,6 +277,27 @@ def collect(
             *where_municipality(Message.municipality_id),
         )
         .group_by(Message.municipality_id, Message.direction, Message.status)
+    ).all()
+
+    # Messages that went (the provider took them), by channel: how many, their SMS
+    # segments and the WhatsApp content templates among them (priced apart).
+    template = case((Message.meta["content_sid"].as_string().is_not(None), 1), else_=0)
+    rows["sms_channels"] = run(
+        select(
+            Message.municipality_id,
+            Message.channel,
+            func.count(),
+            func.coalesce(func.sum(Message.segments), 0),
+            func.coalesce(func.sum(template), 0),
+        )
+        .where(
+            period.contains(Message.created_at),
+            Message.direction == Direction.OUT,
+            Message.provider_sid.is_not(None),
+            Message.municipality_id.is_not(None),
+            *where_municipality(Message.municipality_id),
+        )
+        .group_by(Message.municipality_id, Message.channel)
     ).all()
 
     if network:

@@ -3,6 +3,7 @@
 from flask import abort, current_app, render_template, request
 
 from civic_app.core.audit import record
+from civic_app.core.channels import CHANNEL_LABELS
 from civic_app.core.clock import now
 from civic_app.core.i18n import text_direction
 from civic_app.core.models import Municipality
@@ -84,6 +85,7 @@ def municipal():
         targets=targets(),
         euro=euro_text,
         percent=percent_text,
+        channel_labels=CHANNEL_LABELS,
     )
 
 

@@ -1,4 +1,5 @@
-"""What each SMS template costs, per language, against its budget.
+"""What each SMS template costs, per language, against its budget; what each channel
+cost in a period (`channel_costs`, on the dashboard's SMS section).
 
 Measured with typical values (`templates.typical_values`: the date on the language's
 longest weekday). Budgets: one GSM-7 segment in it/en/fr/es and two UCS-2 segments in
@@ -8,7 +9,9 @@ stray character) is over budget too: it would cost double.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from civic_app.core.channels import Channel
 from civic_app.sms.segments import count_segments
 from civic_app.sms.templates import (
     GSM_LANGUAGES,
@@ -76,3 +79,56 @@ def template_costs(brand: str | None = None) -> list[TemplateCost]:
                 )
             )  # fmt: skip
     return rows
+
+
+@dataclass(frozen=True)
+class ChannelCost:
+    """What went by one channel in a period, and its estimated price in euro."""
+
+    channel: str
+    messages: int
+    segments: int  #: SMS segments (SMS rows only count)
+    templates: int  #: WhatsApp content templates among the messages
+    cost: Decimal
+
+
+def channel_costs(counts: dict[str, tuple[int, int, int]], config) -> list[ChannelCost]:
+    """`counts`: channel -> (messages, segments, templates). Priced with PRICE_SMS_SEGMENT
+    (per segment), PRICE_WHATSAPP_TEMPLATE (per template message: it opens a paid
+    conversation), PRICE_WHATSAPP_SESSION (per free-text message inside the window) and
+    PRICE_VOICE_CALL (per call). Every channel listed, in the order of Channel."""
+    price = {key: price_of(config.get(key)) for key in PRICES}
+    rows = []
+    for channel in Channel:
+        messages, segments, templates = counts.get(channel.value, (0, 0, 0))
+        if channel == Channel.SMS:
+            cost = segments * price["PRICE_SMS_SEGMENT"]
+        elif channel == Channel.WHATSAPP:
+            cost = (
+                templates * price["PRICE_WHATSAPP_TEMPLATE"]
+                + (messages - templates) * price["PRICE_WHATSAPP_SESSION"]
+            )
+        else:
+            cost = messages * price["PRICE_VOICE_CALL"]
+        segments = segments if channel == Channel.SMS else 0
+        rows.append(ChannelCost(channel.value, messages, segments, templates, cost.quantize(CENT)))
+    return rows
+
+
+PRICES = (
+    "PRICE_SMS_SEGMENT",
+    "PRICE_WHATSAPP_TEMPLATE",
+    "PRICE_WHATSAPP_SESSION",
+    "PRICE_VOICE_CALL",
+)
+CENT = Decimal("0.01")
+
+
+def price_of(value) -> Decimal:
+    """A configured price as a Decimal; 0 when unset or not a non-negative number (the
+    production configuration refuses such a value at start-up)."""
+    try:
+        price = Decimal(str(value or "0").strip())
+    except ArithmeticError:
+        return Decimal(0)
+    return price if price.is_finite() and price >= 0 else Decimal(0)

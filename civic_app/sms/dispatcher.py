@@ -27,10 +27,12 @@ from sqlalchemy import Engine, and_, bindparam, case, literal, literal_column, o
 from civic_app.core.models import _now
 from civic_app.extensions import db
 from civic_app.sms.claims import CLAIM_SECONDS, BatchClaim, claim_batch
+from civic_app.sms.fallback import fall_back_to_sms
 from civic_app.sms.gateways import OPTED_OUT_CODES, GatewayError
 from civic_app.sms.models import ESSENTIAL_KINDS, Message, OptOut, Status
 from civic_app.sms.optout import opt_out
 from civic_app.sms.quiet import not_before
+from civic_app.sms.window import route_whatsapp
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +107,8 @@ def _take_statement(now: datetime):
             _OUTBOX.c.municipality_id,
             _OUTBOX.c.channel,
             _OUTBOX.c.meta,
+            _OUTBOX.c.kind,
+            _OUTBOX.c.user_id,
         )
     )
 
@@ -148,10 +152,15 @@ def _record_sent(sent: list[dict]) -> None:
 def _hand_over(row, gateway, now: datetime, max_attempts: int, sent: list[dict]) -> Status:
     """Call the gateway for a taken row. A success is appended to `sent` (written with
     the next statement); a gateway error is written at once. Returns the new status."""
+    channel, meta = row.channel, row.meta
+    if channel == "whatsapp":  # free text or a template, decided now (sms/window.py)
+        channel, meta = route_whatsapp(row, now)
     try:
-        result = gateway.send(row.phone, row.body, ref=row.id, channel=row.channel, meta=row.meta)
+        result = gateway.send(row.phone, row.body, ref=row.id, channel=channel, meta=meta)
     except GatewayError as exc:
         status = _record_error(row, exc, now, max_attempts)
+        if status == Status.FAILED and channel == "whatsapp":
+            fall_back_to_sms(row.id, exc.code, now)  # once, by SMS (sms/fallback.py)
         db.session.commit()
         return status
     sent.append({"b_id": row.id, "b_sid": result.sid, "b_sent_at": now, "b_updated_at": _now()})

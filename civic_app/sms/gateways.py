@@ -149,6 +149,7 @@ class TwilioGateway:
             http_client = base_url_http_client(base_url)
         self.messaging_service_sid = config.get("TWILIO_MESSAGING_SERVICE_SID")
         self.from_number = config.get("TWILIO_FROM_NUMBER")
+        self.whatsapp_from = config.get("TWILIO_WHATSAPP_FROM")
         base = config.get("PUBLIC_BASE_URL")
         self.status_callback = f"{base.rstrip('/')}/sms/status" if base else None
         self.client = Client(

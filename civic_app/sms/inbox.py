@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length
 
 from civic_app.core.accounts import User
 from civic_app.core.audit import record
+from civic_app.core.channels import CHANNEL_LABELS
 from civic_app.core.clock import now
 from civic_app.core.forms import Form
 from civic_app.core.paging import paginate
@@ -114,4 +115,5 @@ def thread(user_id: int):
         messages=messages,
         form=form,
         status_labels=STATUS_LABELS,
+        channel_labels=CHANNEL_LABELS,
     )

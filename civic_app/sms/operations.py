@@ -82,8 +82,18 @@ def queue_sms(
     return message
 
 
-def record_inbound(*, phone: str, body: str, now: datetime, provider_sid: str | None = None):
+def record_inbound(
+    *,
+    phone: str,
+    body: str,
+    now: datetime,
+    provider_sid: str | None = None,
+    channel: str = "sms",
+):
     """Record an inbound message; returns (inbound, user, new). Flushes.
+
+    `phone` is the plain E.164 number whatever the `channel` it came by (a WhatsApp
+    `whatsapp:+39…` sender is +39…): accounts, opt-outs and conversations are per number.
 
     A MessageSid seen before is applied once: the second call returns the first row with
     `new` False, and nothing is recorded. Answering it is the conversation engine's work.
@@ -98,6 +108,7 @@ def record_inbound(*, phone: str, body: str, now: datetime, provider_sid: str | 
         phone=phone,
         body=body[:1600],
         kind="inbound",
+        channel=channel,
         status=Status.RECEIVED,
         provider_sid=provider_sid,
         user_id=getattr(user, "id", None),

@@ -353,5 +353,23 @@ SOURCES: dict[str, str] = dict(
             "signup_municipality_pick",
             "Quale Comune? {choices}. Rispondi col numero o scrivi il nome.",
         ),
+        # The first message from a number after STOP: how to come back (then silence).
+        # The channel a person chose by keyword (WHATSAPP, SMS, CHIAMATA).
+        # TRANSLATORS: 1 GSM-7 segment(s) in it/en/fr/es (no á í ó ú), 2 UCS-2 in ar/bn/ur/uk
+        # with the values filled in and {brand} up to 16 characters; keep each {field}.
+        sms_text(
+            "channel_whatsapp",
+            "{brand}: d'ora in poi ti scriviamo su WhatsApp. Per tornare agli SMS scrivi SMS.",
+        ),
+        # TRANSLATORS: 1 GSM-7 segment(s) in it/en/fr/es (no á í ó ú), 2 UCS-2 in ar/bn/ur/uk
+        # with the values filled in and {brand} up to 16 characters; keep each {field}.
+        sms_text("channel_sms", "{brand}: d'ora in poi ti scriviamo per SMS."),
+        # TRANSLATORS: 1 GSM-7 segment(s) in it/en/fr/es (no á í ó ú), 2 UCS-2 in ar/bn/ur/uk
+        # with the values filled in and {brand} up to 16 characters; keep each {field}.
+        sms_text(
+            "channel_voice",
+            "{brand}: d'ora in poi i promemoria arrivano con una chiamata. Per tornare agli "
+            "SMS scrivi SMS.",
+        ),
     ]
 )

@@ -16,6 +16,7 @@ from civic_app.core.clock import now
 from civic_app.core.inputs import MAX_ID
 from civic_app.extensions import csrf, db, limiter
 from civic_app.sms import bp
+from civic_app.sms.fallback import fall_back_to_sms
 from civic_app.sms.gateways import OPTED_OUT_CODES
 from civic_app.sms.models import Message, Status
 from civic_app.sms.optout import opt_out
@@ -38,6 +39,7 @@ TWILIO_STATUSES = {
     "sending": Status.SENDING,
     "sent": Status.SENT,
     "delivered": Status.DELIVERED,
+    "read": Status.DELIVERED,  # WhatsApp: read on the phone
     "undelivered": Status.UNDELIVERED,
     "failed": Status.FAILED,
 }
@@ -93,6 +95,9 @@ def status_callback():
             message.error_code = error[:20]
             if error in OPTED_OUT_CODES:
                 opt_out(message.phone, "twilio_" + error, now())
+        if new_status in (Status.FAILED, Status.UNDELIVERED) and message.channel == "whatsapp":
+            # Once: the status moves forward only, and the SMS twin has its own key.
+            fall_back_to_sms(message.id, message.error_code, now())
     db.session.commit()
     return Response(status=204)
 
