@@ -626,6 +626,101 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "uk": "{brand}: тепер ви в програмі громадської участі. Увійдіть зі своїм номером "
         "на {site} й оберіть проєкт.",
     },
+    # Said on a call (sms/voice.py, conversation/voice.py), written for listening: no
+    # signature prefix, no keywords to type, the date said in full.
+    "voice_reminder": {
+        "it": "Ciao, ti chiama {brand}. Ti ricordiamo il turno di {project}, {when}, in {place}.",
+        "en": "Hello, this is {brand}. A reminder of your shift at {project}, {when}, at {place}.",
+        "fr": "Bonjour, ici {brand}. Rappel de votre créneau à {project}, {when}, à {place}.",
+        "ar": "مرحبًا، معك {brand}. نذكّرك بنوبتك في {project}، {when}، في {place}.",
+        "es": "Hola, te llama {brand}. Te recordamos tu turno en {project}, {when}, en {place}.",
+        "bn": "নমস্কার, {brand} থেকে বলছি। মনে করিয়ে দিচ্ছি: {project}-এ আপনার শিফট {when}, {place}-এ।",
+        "ur": "السلام علیکم، یہ {brand} ہے۔ یاد دہانی: {project} میں آپ کی شفٹ {when}، {place} "
+        "میں۔",
+        "uk": "Добрий день, це {brand}. Нагадуємо про вашу зміну в {project}, {when}, {place}.",
+    },
+    "voice_offer": {
+        "it": "Ciao, ti chiama {brand}. Si è liberato un posto per {project}, {when}. Puoi "
+        "prenderlo entro {minutes} minuti.",
+        "en": "Hello, this is {brand}. A place is free at {project}, {when}. You can take it "
+        "within {minutes} minutes.",
+        "fr": "Bonjour, ici {brand}. Une place est libre à {project}, {when}. Vous pouvez la "
+        "prendre sous {minutes} minutes.",
+        "ar": "مرحبًا، معك {brand}. يوجد مكان شاغر في {project}، {when}. يمكنك أخذه خلال "
+        "{minutes} دقيقة.",
+        "es": "Hola, te llama {brand}. Hay una plaza libre en {project}, {when}. Puedes tomarla "
+        "en {minutes} minutos.",
+        "bn": "নমস্কার, {brand} থেকে বলছি। {project}-এ {when} একটি জায়গা খালি। {minutes} মিনিটের "
+        "মধ্যে নিতে পারেন।",
+        "ur": "السلام علیکم، یہ {brand} ہے۔ {project} میں {when} ایک جگہ خالی ہے۔ {minutes} منٹ "
+        "میں لے سکتے ہیں۔",
+        "uk": "Добрий день, це {brand}. Є вільне місце в {project}, {when}. Можете його взяти "
+        "протягом {minutes} хв.",
+    },
+    "voice_event_reminder": {
+        "it": "Ciao, ti chiama {brand}. Ti ricordiamo {title}, {when}, in {place}. Ti aspettiamo!",
+        "en": "Hello, this is {brand}. A reminder: {title}, {when}, at {place}. See you there!",
+        "fr": "Bonjour, ici {brand}. Rappel : {title}, {when}, à {place}. Nous vous attendons !",
+        "ar": "مرحبًا، معك {brand}. تذكير: {title}، {when}، في {place}. ننتظرك!",
+        "es": "Hola, te llama {brand}. Te recordamos: {title}, {when}, en {place}. ¡Te esperamos!",
+        "bn": "নমস্কার, {brand} থেকে বলছি। মনে করিয়ে দিচ্ছি: {title}, {when}, {place}। আপনার "
+        "অপেক্ষায় থাকব!",
+        "ur": "السلام علیکم، یہ {brand} ہے۔ یاد دہانی: {title}، {when}، {place}۔ ہم آپ کے منتظر "
+        "ہیں!",
+        "uk": "Добрий день, це {brand}. Нагадуємо: {title}, {when}, {place}. Чекаємо на вас!",
+    },
+    # A call may be heard by others: it names no service.
+    "voice_appointment": {
+        "it": "Ciao, ti chiama {brand}. Hai un appuntamento {when}, in {place}.",
+        "en": "Hello, this is {brand}. You have an appointment {when}, at {place}.",
+        "fr": "Bonjour, ici {brand}. Vous avez rendez-vous {when}, à {place}.",
+        "ar": "مرحبًا، معك {brand}. لديك موعد {when}، في {place}.",
+        "es": "Hola, te llama {brand}. Tienes una cita {when}, en {place}.",
+        "bn": "নমস্কার, {brand} থেকে বলছি। আপনার সাক্ষাৎ {when}, {place}-এ।",
+        "ur": "السلام علیکم، یہ {brand} ہے۔ آپ کی ملاقات {when}، {place} میں ہے۔",
+        "uk": "Добрий день, це {brand}. У вас прийом {when}, {place}.",
+    },
+    "voice_press": {
+        "it": "Premi 1 per confermare, 2 per rifiutare.",
+        "en": "Press 1 to confirm, 2 to decline.",
+        "fr": "Appuyez sur 1 pour confirmer, sur 2 pour refuser.",
+        "ar": "اضغط 1 للتأكيد، أو 2 للرفض.",
+        "es": "Pulsa 1 para confirmar, 2 para rechazar.",
+        "bn": "নিশ্চিত করতে 1 চাপুন, না করতে 2 চাপুন।",
+        "ur": "تصدیق کے لیے 1 دبائیں، انکار کے لیے 2 دبائیں۔",
+        "uk": "Натисніть 1, щоб підтвердити, або 2, щоб відмовитися.",
+    },
+    "voice_sorry": {
+        "it": "Scusa, non ho capito.",
+        "en": "Sorry, I did not understand.",
+        "fr": "Pardon, je n'ai pas compris.",
+        "ar": "عذرًا، لم أفهم.",
+        "es": "Perdona, no te he entendido.",
+        "bn": "দুঃখিত, বুঝতে পারিনি।",
+        "ur": "معاف کیجیے، سمجھ نہیں آیا۔",
+        "uk": "Вибачте, не вдалося розпізнати.",
+    },
+    "voice_goodbye": {
+        "it": "Grazie, arrivederci.",
+        "en": "Thank you, goodbye.",
+        "fr": "Merci, au revoir.",
+        "ar": "شكرًا، مع السلامة.",
+        "es": "Gracias, hasta pronto.",
+        "bn": "ধন্যবাদ, বিদায়।",
+        "ur": "شکریہ، خدا حافظ۔",
+        "uk": "Дякуємо, до побачення.",
+    },
+    # A key pressed for a question that has closed (the session began, the offer lapsed).
+    "voice_closed": {
+        "it": "Questa domanda non è più aperta. Arrivederci.",
+        "en": "This question is no longer open. Goodbye.",
+        "fr": "Cette question n'est plus ouverte. Au revoir.",
+        "ar": "هذا السؤال لم يعد مفتوحًا. مع السلامة.",
+        "es": "Esta pregunta ya se ha cerrado. Hasta pronto.",
+        "bn": "এই প্রশ্নটি আর খোলা নেই। বিদায়।",
+        "ur": "یہ سوال اب کھلا نہیں ہے۔ خدا حافظ۔",
+        "uk": "Це питання вже закрите. До побачення.",
+    },
 }
 
 
