@@ -198,3 +198,30 @@ def test_an_offer_by_call_taken_with_1(db, voice_world, remind, twilio_post, del
     root = parse(press(twilio_post, offer_call, "1"))
     assert root.find("Say").text.startswith("The place is yours: ")
     assert waiting.id in expected_ids(session)
+
+
+def test_a_call_that_asks_nothing_says_its_text_twice_and_hangs_up(
+    db, voice_world, create_venue, twilio_post, clock
+):
+    from datetime import timedelta
+
+    from civic_app.events.models import CommunityEvent
+    from civic_app.sms.operations import queue_sms
+
+    caller = voice_world["caller"]
+    venue = create_venue(name="Casa di quartiere", address="Via Pigneto 1")
+    event = CommunityEvent(
+        municipality_id=venue.municipality_id, venue_id=venue.id, title="Laboratorio di cucina",
+        event_type="workshop", capacity=20, audience="all", status="scheduled",
+        starts_at=clock.now() + timedelta(days=1), ends_at=clock.now() + timedelta(days=1, hours=2),
+    )  # fmt: skip
+    db.session.add(event)
+    db.session.flush()
+    call = queue_sms(phone=caller.phone, body="civic_app: domani ...", kind="event_reminder",
+                     now=clock.now(), user=caller, subject=("event", event.id))  # fmt: skip
+    db.session.commit()
+    assert call.channel == "voice"
+    root = parse(twilio_post(voice_path("/voice/call", call), {"CallSid": CALL_SID}))
+    assert root.find("Gather") is None and root.find("Hangup") is not None
+    first, second = (s.text for s in root.findall("Say"))
+    assert first == second and "Laboratorio di cucina" in first and "Via Pigneto 1" in first
