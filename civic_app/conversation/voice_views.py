@@ -11,7 +11,7 @@ from civic_app.conversation.voice import answer_key, call_twiml, closed
 from civic_app.core.clock import now
 from civic_app.extensions import csrf, db, limiter
 from civic_app.sms.models import Message
-from civic_app.sms.voice import GATHER_TRIES, call_sid, pressed, signed_call
+from civic_app.sms.voice import GATHER_TRIES, call_sid, is_call_of, pressed, signed_call
 from civic_app.sms.webhooks import check_signature, webhook_limit
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def twiml(text: str) -> Response:
 def voice_call():
     check_signature()
     message = signed_call()
-    if message is None:
+    if message is None or not is_call_of(message, call_sid()):
         return twiml(closed())
     return twiml(call_twiml(message, now()))
 
@@ -39,7 +39,7 @@ def voice_gather():
     check_signature()
     message = signed_call()
     sid = call_sid()
-    if message is None or not sid:
+    if message is None or not sid or not is_call_of(message, sid):
         return twiml(closed())
     # One key at a time per call's message: the same key twice is applied once.
     message = db.session.scalar(

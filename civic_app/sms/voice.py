@@ -84,6 +84,12 @@ def signed_call() -> Message | None:
     return message
 
 
+def is_call_of(message: Message, sid: str) -> bool:
+    """Whether `sid` is a call placed for `message`: its latest (or one whose SID the
+    dispatcher has not written yet), or an earlier one."""
+    return message.provider_sid in (None, sid) or sid in ((message.meta or {}).get("calls") or {})
+
+
 def call_sid() -> str:
     """The CallSid Twilio sent ("" when missing or not printable ASCII, as none is)."""
     sid = request.form.get("CallSid", "")[:64]

@@ -40,7 +40,8 @@ def call_of(db, person) -> Message:
     )
 
 
-def press(twilio_post, message, digits, sid=CALL_SID, n=1):
+def press(twilio_post, message, digits, sid=None, n=1):
+    sid = sid or message.provider_sid
     return twilio_post(voice_path("/voice/gather", message, n=n), {"CallSid": sid,
                        "Digits": digits})  # fmt: skip
 
@@ -54,7 +55,7 @@ def test_a_reminder_to_someone_who_chose_calls_is_a_call_that_says_it_in_italian
     assert [c[0] for c in gateway.sent_by_channel].count("voice") == 1
     # Everyone else still gets an SMS.
     assert call_of(db, voice_world["holders"][1]) is None
-    root = parse(twilio_post(voice_path("/voice/call", call), {"CallSid": CALL_SID}))
+    root = parse(twilio_post(voice_path("/voice/call", call), {"CallSid": call.provider_sid}))
     [gather] = root.findall("Gather")
     assert gather.get("numDigits") == "1" and gather.get("method") == "POST"
     action = urlsplit(gather.get("action"))
@@ -148,9 +149,13 @@ def test_unknown_calls_and_keys_for_nothing_get_a_clear_spoken_answer(
         root = parse(twilio_post(path, {"CallSid": CALL_SID, "Digits": "2"}))
         assert root.find("Say").text == "Questa domanda non è più aperta. Arrivederci.", path
     assert rsvp_of(db, voice_world["session"], voice_world["caller"]) is None
-    # Without a CallSid: the same.
-    root = parse(twilio_post(voice_path("/voice/gather", call), {"Digits": "2"}))
+    # Without a CallSid, or another call's: the same.
+    for params in ({"Digits": "2"}, {"CallSid": CALL_SID, "Digits": "2"}):
+        root = parse(twilio_post(voice_path("/voice/gather", call), params))
+        assert root.find("Gather") is None and root.find("Hangup") is not None
+    root = parse(twilio_post(voice_path("/voice/call", call), {"CallSid": CALL_SID}))
     assert root.find("Gather") is None
+    assert rsvp_of(db, voice_world["session"], voice_world["caller"]) is None
 
 
 def test_a_key_after_the_question_closed_is_told_so(db, voice_world, remind, twilio_post, clock):
@@ -177,7 +182,8 @@ def test_the_call_speaks_the_persons_language_with_its_voice(db, voice_world, re
     caller.preferred_language = "ar"
     db.session.commit()
     remind()
-    root = parse(twilio_post(voice_path("/voice/call", call_of(db, caller)), {"CallSid": CALL_SID}))
+    call = call_of(db, caller)
+    root = parse(twilio_post(voice_path("/voice/call", call), {"CallSid": call.provider_sid}))
     text, prompt = root.find("Gather").findall("Say")
     assert (text.get("language"), text.get("voice")) == ("arb", "Polly.Zeina")
     assert text.text.startswith("مرحبًا") and prompt.text == "اضغط 1 للتأكيد، أو 2 للرفض."
@@ -192,7 +198,9 @@ def test_an_offer_by_call_taken_with_1(db, voice_world, remind, twilio_post, del
     deliver()
     offer_call = call_of(db, waiting)
     assert offer_call.kind == "offer"
-    root = parse(twilio_post(voice_path("/voice/call", offer_call), {"CallSid": CALL_SID}))
+    root = parse(
+        twilio_post(voice_path("/voice/call", offer_call), {"CallSid": offer_call.provider_sid})
+    )
     said = root.find("Gather").find("Say")
     assert said.get("language") == "en-GB" and "A place is free at Cura del parco" in said.text
     root = parse(press(twilio_post, offer_call, "1"))
@@ -221,6 +229,7 @@ def test_a_call_that_asks_nothing_says_its_text_twice_and_hangs_up(
                      now=clock.now(), user=caller, subject=("event", event.id))  # fmt: skip
     db.session.commit()
     assert call.channel == "voice"
+    # Not sent yet here: a call whose SID is not recorded yet is still answered.
     root = parse(twilio_post(voice_path("/voice/call", call), {"CallSid": CALL_SID}))
     assert root.find("Gather") is None and root.find("Hangup") is not None
     first, second = (s.text for s in root.findall("Say"))
