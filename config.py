@@ -52,6 +52,17 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_json(name: str, default):
+    """A JSON value (a dict of voices, of recordings ...), or `default` when unset."""
+    value = env_str(name)
+    if value is None:
+        return default
+    try:
+        return json.loads(value)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be JSON, got {value!r}") from exc
+
+
 def with_driver(url: str) -> str:
     """`url`, with plain `postgres://` or `postgresql://` mapped to the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -190,6 +201,32 @@ class Config:
 
     #: Minutes a person on the waitlist has to take a place freed by a NO.
     OFFER_MINUTES = env_int("OFFER_MINUTES", 120)
+    #: Calls (sms/voice.py): per language, the <Say> language and voice of Twilio's
+    #: text-to-speech; a language without one is called only where VOICE_RECORDINGS has
+    #: its recording, and otherwise gets SMS. JSON in the environment.
+    VOICE_LANGUAGES = env_json(
+        "VOICE_LANGUAGES",
+        {
+            "it": ["it-IT", "Polly.Bianca"],
+            "en": ["en-GB", "Polly.Amy"],
+            "fr": ["fr-FR", "Polly.Lea"],
+            "ar": ["arb", "Polly.Zeina"],
+            "es": ["es-ES", "Polly.Lucia"],
+            "bn": ["bn-IN", "Google.bn-IN-Standard-A"],
+            "ur": ["ur-IN", "Google.ur-IN-Standard-A"],
+            "uk": ["uk-UA", "Google.uk-UA-Standard-A"],
+        },
+    )
+    #: Recorded audio played instead of the spoken text: {what: {language: URL}}, `what`
+    #: a kind of call (reminder, offer ...) or a voice text (voice_press, voice_sorry ...).
+    VOICE_RECORDINGS = env_json("VOICE_RECORDINGS", {})
+    #: How many times a call nobody answered (no-answer, busy) is tried again, and after
+    #: how many minutes (never in the quiet hours); then one SMS, with VOICE_FALLBACK_SMS.
+    VOICE_MAX_ATTEMPTS = env_int("VOICE_MAX_ATTEMPTS", 2)
+    VOICE_RETRY_MINUTES = env_int("VOICE_RETRY_MINUTES", 30)
+    VOICE_FALLBACK_SMS = env_bool("VOICE_FALLBACK_SMS", True)
+    #: The number calls come from (a Messaging Service cannot call); default the SMS one.
+    VOICE_FROM_NUMBER = env_str("VOICE_FROM_NUMBER")
     #: Days an SMS body is kept (the row, its status and cost stay).
     SMS_BODY_RETENTION_DAYS = env_int("SMS_BODY_RETENTION_DAYS", 180)
     #: Months after a plan ends before its participant is pseudonymised; for a participant

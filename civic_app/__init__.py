@@ -189,6 +189,7 @@ def register_blueprints(app: Flask) -> None:
     from civic_app.casework import referral_views as _referral_views  # noqa: F401
     from civic_app.casework import team_views as _team_views  # noqa: F401
     from civic_app.conversation import views as _conversation_views  # noqa: F401
+    from civic_app.conversation import voice_views as _voice_views  # noqa: F401
     from civic_app.core import views as _core_views  # noqa: F401
     from civic_app.events import edit_views as _event_edit_views  # noqa: F401
     from civic_app.events import views as _event_views  # noqa: F401
@@ -208,6 +209,7 @@ def register_blueprints(app: Flask) -> None:
     from civic_app.scheduler import views as _scheduler_views  # noqa: F401
     from civic_app.sms import inbox as _sms_inbox  # noqa: F401
     from civic_app.sms import views as _sms_views  # noqa: F401
+    from civic_app.sms import voice_status as _voice_status  # noqa: F401
     from civic_app.sms import webhooks as _sms_webhooks  # noqa: F401
 
     app.register_blueprint(attendance.bp)

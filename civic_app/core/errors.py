@@ -63,7 +63,10 @@ def render_error(code: int):
         g._login_user = login_manager.anonymous_user()
     # A database outage is usually short: say when to try again.
     headers = {"Retry-After": "60"} if code == 503 else {}
-    if request.path.startswith("/sms/") or request.accept_mimetypes.best == "application/json":
+    if (
+        request.path.startswith(("/sms/", "/voice/"))
+        or request.accept_mimetypes.best == "application/json"
+    ):
         return jsonify(error=code), code, headers
     try:
         page = render_template("errors/error.html", code=code, title=title, text=text)

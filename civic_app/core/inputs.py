@@ -20,7 +20,10 @@ from werkzeug.routing import IntegerConverter
 MAX_ID = 2**31 - 1
 NUL = "\x00"
 #: Routes that read their input only after a signature check (a 403 comes first).
-SIGNED_ENDPOINTS = frozenset({"conversation.inbound", "sms.status_callback"})
+SIGNED_ENDPOINTS = frozenset(
+    {"conversation.inbound", "sms.status_callback", "conversation.voice_call",
+     "conversation.voice_gather", "sms.call_status"}
+)  # fmt: skip
 
 
 class IdConverter(IntegerConverter):

@@ -51,7 +51,10 @@ def queue_sms(
         phone=phone,
         body=body,
         kind=kind,
-        channel=channel or channel_for(getattr(user, "channel", None), kind),
+        channel=channel
+        or channel_for(
+            getattr(user, "channel", None), kind, getattr(user, "preferred_language", None)
+        ),
         urgent=urgent,
         status=Status.CANCELLED if too_late else Status.QUEUED,
         error_code="expired" if too_late else None,
@@ -173,8 +176,7 @@ def queue_many(rows: list[dict], now: datetime) -> int:
                 "phone": row["phone"],
                 "body": row["body"],
                 "kind": row["kind"],
-                "channel": row.get("channel")
-                or channel_for(chosen.get(row.get("user_id")), row["kind"]),
+                "channel": row.get("channel") or _channel(chosen, row),
                 "urgent": urgent,
                 "idempotency_key": key,
                 "user_id": row.get("user_id"),
@@ -213,16 +215,21 @@ def cancel_queued(subject: tuple[str, int], kinds: tuple[str, ...], reason: str,
     return result.rowcount
 
 
-def _chosen_channels(user_ids: set[int]) -> dict[int, str]:
-    """The channel of each of these people who chose another than SMS (few do)."""
-    chosen: dict[int, str] = {}
+def _channel(chosen: dict[int, tuple[str, str]], row: dict) -> str:
+    preferred, language = chosen.get(row.get("user_id"), (None, None))
+    return channel_for(preferred, row["kind"], language)
+
+
+def _chosen_channels(user_ids: set[int]) -> dict[int, tuple[str, str]]:
+    """The channel and language of each of these people who chose another channel than
+    SMS (few do)."""
+    chosen: dict[int, tuple[str, str]] = {}
     ids = sorted(user_ids)
     for start in range(0, len(ids), 1000):
-        chosen.update(
-            db.session.execute(
-                db.select(User.id, User.channel).where(
-                    User.id.in_(ids[start : start + 1000]), User.channel != "sms"
-                )
-            ).all()
-        )
+        for user_id, channel, language in db.session.execute(
+            db.select(User.id, User.channel, User.preferred_language).where(
+                User.id.in_(ids[start : start + 1000]), User.channel != "sms"
+            )
+        ):
+            chosen[user_id] = (channel, language)
     return chosen

@@ -371,5 +371,45 @@ SOURCES: dict[str, str] = dict(
             "{brand}: d'ora in poi i promemoria arrivano con una chiamata. Per tornare agli "
             "SMS scrivi SMS.",
         ),
+        # Said on a call (sms/voice.py, conversation/voice.py), written for listening: no
+        # signature prefix, no keywords to type, the date said in full.
+        # TRANSLATORS: 1 GSM-7 segment(s) in it/en/fr/es (no á í ó ú), 2 UCS-2 in ar/bn/ur/uk
+        # with the values filled in and {brand} up to 16 characters; keep each {field}.
+        sms_text(
+            "voice_reminder",
+            "Ciao, ti chiama {brand}. Ti ricordiamo il turno di {project}, {when}, in {place}.",
+        ),
+        # TRANSLATORS: 1 GSM-7 segment(s) in it/en/fr/es (no á í ó ú), 2 UCS-2 in ar/bn/ur/uk
+        # with the values filled in and {brand} up to 16 characters; keep each {field}.
+        sms_text(
+            "voice_offer",
+            "Ciao, ti chiama {brand}. Si è liberato un posto per {project}, {when}. Puoi "
+            "prenderlo entro {minutes} minuti.",
+        ),
+        # TRANSLATORS: 1 GSM-7 segment(s) in it/en/fr/es (no á í ó ú), 2 UCS-2 in ar/bn/ur/uk
+        # with the values filled in and {brand} up to 16 characters; keep each {field}.
+        sms_text(
+            "voice_event_reminder",
+            "Ciao, ti chiama {brand}. Ti ricordiamo {title}, {when}, in {place}. Ti aspettiamo!",
+        ),
+        # A call may be heard by others: it names no service.
+        # TRANSLATORS: 1 GSM-7 segment(s) in it/en/fr/es (no á í ó ú), 2 UCS-2 in ar/bn/ur/uk
+        # with the values filled in and {brand} up to 16 characters; keep each {field}.
+        sms_text(
+            "voice_appointment", "Ciao, ti chiama {brand}. Hai un appuntamento {when}, in {place}."
+        ),
+        # TRANSLATORS: 1 GSM-7 segment(s) in it/en/fr/es (no á í ó ú), 2 UCS-2 in ar/bn/ur/uk
+        # with the values filled in and {brand} up to 16 characters; keep each {field}.
+        sms_text("voice_press", "Premi 1 per confermare, 2 per rifiutare."),
+        # TRANSLATORS: 1 GSM-7 segment(s) in it/en/fr/es (no á í ó ú), 2 UCS-2 in ar/bn/ur/uk
+        # with the values filled in and {brand} up to 16 characters; keep each {field}.
+        sms_text("voice_sorry", "Scusa, non ho capito."),
+        # TRANSLATORS: 1 GSM-7 segment(s) in it/en/fr/es (no á í ó ú), 2 UCS-2 in ar/bn/ur/uk
+        # with the values filled in and {brand} up to 16 characters; keep each {field}.
+        sms_text("voice_goodbye", "Grazie, arrivederci."),
+        # A key pressed for a question that has closed (the session began, the offer lapsed).
+        # TRANSLATORS: 1 GSM-7 segment(s) in it/en/fr/es (no á í ó ú), 2 UCS-2 in ar/bn/ur/uk
+        # with the values filled in and {brand} up to 16 characters; keep each {field}.
+        sms_text("voice_closed", "Questa domanda non è più aperta. Arrivederci."),
     ]
 )

@@ -66,7 +66,8 @@ def fuzz(examples: int):
 
 BLUEPRINTS = ["attendance", "casework", "conversation", "core", "events", "housing", "people",
               "plans", "projects", "reports", "scheduler", "sms"]  # fmt: skip
-WEBHOOKS = {"conversation.inbound", "sms.status_callback"}
+WEBHOOKS = {"conversation.inbound", "sms.status_callback", "conversation.voice_call",
+            "conversation.voice_gather", "sms.call_status"}  # fmt: skip
 #: Posting these with valid data ends the persona's session or account.
 SELF_ENDING = {
     "people.logout", "people.ask_erasure", "people.process_erasure", "people.login",
@@ -530,7 +531,50 @@ def test_signed_webhooks_with_hostile_fields_never_break(site, app, twilio_post,
     run()
 
 
-@pytest.mark.parametrize("path", ["/sms/inbound", "/sms/status"])
+voice_fields = st.fixed_dictionaries(
+    {
+        "CallSid": st.one_of(st.just("CAfuzzworld"), hostile_text),
+        "CallStatus": st.one_of(
+            st.sampled_from(["completed", "no-answer", "busy", "failed", "ringing"]), hostile_text
+        ),
+        "Digits": st.one_of(st.sampled_from(["1", "2", "", "9", "\u0662", "\u09e9"]), hostile_text),
+    },
+)
+
+
+@pytest.mark.parametrize("path", ["/voice/call", "/voice/gather", "/voice/status"])
+def test_signed_voice_webhooks_with_hostile_fields_never_break(site, app, db, twilio_post, path):
+    from civic_app.core.clock import now
+    from civic_app.sms.operations import queue_sms
+    from civic_app.sms.voice import call_token
+
+    call = queue_sms(phone="+393470000001", body="x", kind="reminder", now=now(), channel="voice")
+    db.session.commit()
+    real = {"m": call.id, "t": call_token(call.id)}
+    queries = st.one_of(
+        st.just(real),
+        st.fixed_dictionaries({"m": st.one_of(HUGE_IDS.map(str), hostile_text),
+                               "t": st.one_of(st.just(real["t"]), hostile_text)}),
+        st.fixed_dictionaries({"m": st.just(call.id), "t": st.just(real["t"]),
+                               "n": st.one_of(HUGE_IDS.map(str), hostile_text)}),
+    )  # fmt: skip
+
+    @fuzz(20)
+    @given(params=voice_fields, extra=st.dictionaries(param_names, hostile_text, max_size=2),
+           query=queries)  # fmt: skip
+    def run(params, extra, query):
+        reset_limits(app)
+        url = f"{path}?{urlencode(query)}"
+        response = twilio_post(url, {**extra, **params})
+        check(response, f"POST {url}")
+        assert response.status_code != 403  # the signature was right
+
+    run()
+
+
+@pytest.mark.parametrize(
+    "path", ["/sms/inbound", "/sms/status", "/voice/call", "/voice/gather", "/voice/status"]
+)
 def test_unsigned_or_badly_signed_webhooks_are_refused(site, app, twilio_post, client, path):
     @fuzz(10)
     @given(params=sms_fields, signature=st.one_of(st.none(), hostile_text))

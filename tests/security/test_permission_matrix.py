@@ -176,6 +176,9 @@ ROUTES: dict[str, Route] = {
     "GET /tutor/offline": Route(PUBLIC, why="the offline page: nothing personal in it"),
     "POST /sms/inbound": Route(everyone(DENIED), why="Twilio's signature, nobody's login"),
     "POST /sms/status": Route(everyone(DENIED), why="Twilio's signature, nobody's login"),
+    "POST /voice/call": Route(everyone(DENIED), why="Twilio's signature, nobody's login"),
+    "POST /voice/gather": Route(everyone(DENIED), why="Twilio's signature, nobody's login"),
+    "POST /voice/status": Route(everyone(DENIED), why="Twilio's signature, nobody's login"),
     # Developer tools --------------------------------------------------------------------
     "GET /dev/outbox": Route(STAFF_PAGE, dev=True),
     "GET /dev/phone": Route(PUBLIC, dev=True),
