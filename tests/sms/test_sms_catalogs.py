@@ -3,7 +3,6 @@ template key, msgid = the Italian text of civic_app/sms/texts.py. Every entry of
 sms catalog keeps its budget, its placeholders and the brand; sms.pot is what extraction
 gives; a text is read from the person's language catalog and falls back to Italian."""
 
-import importlib.util
 import shutil
 import string
 from pathlib import Path
@@ -130,39 +129,3 @@ def test_rendering_uses_the_persons_language_not_the_pages(app):
     assert text.endswith(TEMPLATES["stop_confirmation"]["uk"].split("}", 1)[1])
     assert text != render_sms("stop_confirmation", "fr")
     assert render_sms("stop_confirmation", "xx") == render_sms("stop_confirmation", "it")
-
-
-def load_tool():
-    spec = importlib.util.spec_from_file_location(
-        "sms_dict_to_catalogs", ROOT / "tools" / "sms_dict_to_catalogs.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_the_conversion_script_merges_each_sources_own_changes():
-    tool = load_tool()
-    base = {"a": {"it": "A", "en": "A-en"}, "b": {"it": "B"}, "c": {"it": "C"}}
-    one = {"a": {"it": "A2", "en": "A-en"}, "b": {"it": "B"}, "c": {"it": "C"},
-           "new": {"it": "N", "fr": "N-fr"}}  # fmt: skip
-    two = {"a": {"it": "A", "en": "A-en"}, "b": {"it": "B", "uk": "B-uk"}}  # drops c
-    assert tool.merge(base, [one, two]) == {
-        "a": {"it": "A2", "en": "A-en"},
-        "b": {"it": "B", "uk": "B-uk"},
-        "new": {"it": "N", "fr": "N-fr"},
-    }
-    with pytest.raises(SystemExit):
-        tool.merge(base, [one, {**base, "a": {"it": "A3", "en": "A-en"}}])
-
-
-def test_the_saved_dict_gives_todays_catalogs():
-    """Re-running the script with no other source changes nothing: the catalogs are the
-    saved dict's texts (until translators edit the catalogs, then this test goes)."""
-    tool = load_tool()
-    base, _comments, multilingual = tool.parse(tool.BASE.read_text(encoding="utf-8"))
-    assert multilingual == set(MULTILINGUAL)
-    assert {key: texts["it"] for key, texts in base.items()} == SOURCES
-    for key, texts in base.items():
-        if key not in MULTILINGUAL:
-            assert texts == TEMPLATES[key], key
