@@ -96,7 +96,10 @@ def answer(inbound: Message, user, now) -> list[Message]:
         reply("help")
     elif word in CHANNEL_KEYWORDS:
         choose_by_keyword(user, word, now, reply)
-    elif word == "join":  # also starts a sign-up left half-way over again
+    elif word == "join" or (word is None and user is None and state not in SIGNING_UP):
+        # JOIN also starts a sign-up left half-way over again; so does any text we do not
+        # understand from a number we do not know: the language menu reads in every
+        # language, where a help text would be in one the person may not read.
         if user is not None:
             reply("already_registered")
         elif not spend_join(phone):

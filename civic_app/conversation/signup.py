@@ -111,7 +111,7 @@ def _ask_confirmation(data: dict, language: str, now, reply) -> None:
     only confirms the registration (a parent or guardian consents with staff)."""
     municipality = by_slug(data["municipality"])
     template = "signup_confirm_minor" if _minor(data, now) else "signup_confirm"
-    values = {"name": data["name"], "municipality": municipality.name}
+    values = {"name": data["name"], "municipality": municipality.name_in(language)}
     data["consent_text"] = render_sms(template, language, **values)
     reply(lang=language, template=template, **values)
 

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 #: Modules allowed past the size limit: none (the SMS texts, the one exception, are
 #: gettext catalogs now: civic_app/sms/texts.py and the sms.po files).
-LONG_MODULES: set[str] = set()
+#: Data, not code: the Italian source of every SMS text, one entry after another.
+LONG_MODULES: set[str] = {"civic_app/sms/texts.py"}
 MAX_LINES = 400
 
 

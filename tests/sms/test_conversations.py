@@ -10,6 +10,7 @@ from civic_app.projects.models import EnrolmentStatus, ProjectSession, Rsvp
 from civic_app.sms.dispatcher import dispatch_due
 from civic_app.sms.models import Direction, Message, OptOut, Question, Status
 from civic_app.sms.operations import queue_sms
+from civic_app.sms.templates import render_sms
 
 PHONE = "+33612345678"
 
@@ -64,8 +65,9 @@ def test_a_sign_up_can_be_cancelled_and_times_out(text, db, municipality, clock)
     text(PHONE, "iscrivi")
     text(PHONE, "1")
     clock.advance(hours=25)
-    text(PHONE, "Mario Rossi")  # too late: not taken as a name
-    assert "ISCRIVI per iscriverti" in last_reply(db)
+    text(PHONE, "Mario Rossi")  # too late: not taken as a name, the menu comes again
+    assert last_reply(db) == render_sms("signup_language", "it")
+    assert db.session.scalar(db.select(User).where(User.phone == PHONE)) is None
     text(PHONE, "ISCRIVI")
     text(PHONE, "1")
     text(PHONE, "Mario")
