@@ -49,7 +49,7 @@ def test_staff_see_every_event_page_by_page(client, login_as, staff, add_events)
 def test_a_participant_sees_every_event_for_them_page_by_page(
     client, login_as, create_participant, add_events, project, enrol
 ):
-    person = create_participant(preferred_language="uk")  # pages in Italian, SMS in Ukrainian
+    person = create_participant(preferred_language="uk")  # pages and SMS in Ukrainian
     enrol(project, person, EnrolmentStatus.ACCEPTED)
     count = 2 * MY_EVENTS_PER_PAGE + 1  # more than the 30 the page used to stop at
     add_events(count)
@@ -60,7 +60,7 @@ def test_a_participant_sees_every_event_for_them_page_by_page(
     login_as(person)
     pages = [client.get(f"/events?page={n}").get_data(as_text=True) for n in (1, 2, 3)]
     for number, page in enumerate(pages, start=1):
-        assert f"Pagina {number} di 3" in page
+        assert f"Сторінка {number} з 3" in page
     everything = "".join(pages)
     assert sorted(titles(everything)) == [f"{n:03d}" for n in range(count)]
     assert "Mio progetto" in everything and "Gruppo ucraino" in everything

@@ -55,7 +55,7 @@ def test_a_no_frees_the_place_and_the_first_yes_on_the_waitlist_takes_it(
     deliver()
     offer = db.session.scalar(db.select(SessionOffer))
     assert offer.participant_id == first.id and offer.status == "open"
-    assert "Want it? Reply 1=YES within 120 min" in replies_to(db, first)[-1]
+    assert "Want it? 1=YES within 120 min" in replies_to(db, first)[-1]
     assert replies_to(db, second) == []
     text(first.phone, "yes")
     assert db.session.get(SessionOffer, offer.id).status == "accepted"
