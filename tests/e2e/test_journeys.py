@@ -233,6 +233,7 @@ def staff_publishes_a_project(page, app) -> int:
     page.select_option("#sector", Sector.GREEN.value)
     page.locator("main details summary").first.click()
     for language in ("en", "fr", "ar"):
+        page.locator(f"#translation-{language} > summary").click()  # one section each
         page.fill(f"#title_{language}", PROJECT[language][0])
         page.fill(f"#description_{language}", PROJECT[language][1])
     page.fill("#start_date", "2026-03-01")
