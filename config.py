@@ -37,7 +37,7 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_json(name: str, default):
-    """A JSON value (e.g. WHATSAPP_TEMPLATES); `default` when unset."""
+    """A JSON value (WHATSAPP_TEMPLATES, VOICE_LANGUAGES ...); `default` when unset."""
     value = env_str(name)
     if value is None:
         return default
@@ -50,17 +50,6 @@ def env_json(name: str, default):
 def env_list(name: str, default: str = "") -> list[str]:
     value = env_str(name, default) or ""
     return [item.strip() for item in value.split(",") if item.strip()]
-
-
-def env_json(name: str, default):
-    """A JSON value (a dict of voices, of recordings ...), or `default` when unset."""
-    value = env_str(name)
-    if value is None:
-        return default
-    try:
-        return json.loads(value)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be JSON, got {value!r}") from exc
 
 
 def with_driver(url: str) -> str:
