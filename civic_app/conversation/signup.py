@@ -80,7 +80,7 @@ def sign_up_step(conversation: Conversation, inbound: Message, now, reply) -> No
     elif state == State.SIGNUP_CONFIRM:
         word = keyword(text)
         if word == "yes":
-            user = _create_participant(conversation, data, now)
+            user = _create_participant(conversation, data, now, inbound.channel)
             template = "signup_done_minor" if _minor(data, now) else "signup_done"
             conversation.state, data = State.IDLE, {}
             reply(lang=language, template=template, name=user.first_name)
@@ -124,7 +124,7 @@ def _picked(data: dict, text: str):
     return None
 
 
-def _create_participant(conversation: Conversation, data: dict, now):
+def _create_participant(conversation: Conversation, data: dict, now, channel: str = "sms"):
     from civic_app.core.audit import record
     from civic_app.people.operations import sign_up_participant
 
@@ -144,11 +144,13 @@ def _create_participant(conversation: Conversation, data: dict, now):
         birth_year=data.get("birth_year"),
     )
     user.pending_review = True
+    if channel == "whatsapp":  # signed up on WhatsApp: their texts come back there
+        user.channel = "whatsapp"
     # The consent is the exact SMS they answered YES to.
     from civic_app.core.accounts import Consent
 
     for consent in db.session.scalars(db.select(Consent).where(Consent.user_id == user.id)):
         if consent.purpose == "programme":
             consent.text = data.get("consent_text", consent.text)
-    record("participant.signed_up", user, actor=user, details={"via": "sms"})
+    record("participant.signed_up", user, actor=user, details={"via": "sms", "channel": channel})
     return user
