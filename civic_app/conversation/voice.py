@@ -116,7 +116,10 @@ def answer_key(message: Message, sid: str, digits: str | None, tries: int, now) 
     try:
         with db.session.begin_nested():
             inbound, user, new = record_inbound(
-                phone=message.phone, body=digits, now=now, provider_sid=f"{sid}:{digits}"
+                phone=message.phone,
+                body=digits,
+                now=now,
+                provider_sid=f"{sid[:60]}:{digits}",  # fits the column (64)
             )
     except IntegrityError:  # the same key, at the same moment
         new = False
