@@ -9,10 +9,6 @@ Twilio's "not a WhatsApp number") falls back to exactly one SMS.
 """
 
 import json
-import shutil
-import socket
-import subprocess
-import time
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -24,7 +20,7 @@ from civic_app.projects.models import Rsvp
 from civic_app.sms.dispatcher import dispatch_due
 from civic_app.sms.gateways import TWILIO_API, TwilioGateway
 from civic_app.sms.models import Direction, Message, Status
-from tests.conftest import IN_CI
+from tests.sms.test_twilio_contract import run_prism
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT.parent / "shared" / "twilio" / "twilio_api_v2010.json"
@@ -35,35 +31,7 @@ TEMPLATE = "HX" + "0123456789abcdef" * 2
 @pytest.fixture(scope="module")
 def prism():
     """Prism with dynamic answers: every message gets a SID of its own."""
-    missing = [str(p) for p in (SPEC, PRISM) if not p.exists()]
-    if missing or not shutil.which("node"):
-        message = f"Prism or Twilio's description is missing: {missing or 'node'}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [str(PRISM), "mock", "--dynamic", "--host", "127.0.0.1", "--port", str(port),
-         "--errors", str(SPEC)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"Prism stopped: {process.stdout.read()}")
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("Prism did not start within 90 s")
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    yield from run_prism("--dynamic")
 
 
 class Recording(TwilioHttpClient):

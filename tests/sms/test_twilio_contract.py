@@ -28,8 +28,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def prism():
+def run_prism(*options: str):
+    """Prism on a free loopback port, serving Twilio's description (`--errors`: a request
+    that breaks it gets 422); yields its base URL. `options`: e.g. "--dynamic"."""
     missing = [str(p) for p in (SPEC, PRISM) if not p.exists()]
     if missing or not shutil.which("node"):
         message = f"Prism or Twilio's description is missing: {missing or 'node'} (run npm install)"
@@ -38,11 +39,12 @@ def prism():
         pytest.skip(message)
     port = _free_port()
     process = subprocess.Popen(
-        [str(PRISM), "mock", "--host", "127.0.0.1", "--port", str(port), "--errors", str(SPEC)],
+        [str(PRISM), "mock", *options, "--host", "127.0.0.1", "--port", str(port), "--errors",
+         str(SPEC)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-    )
+    )  # fmt: skip
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
@@ -58,6 +60,11 @@ def prism():
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def prism():
+    yield from run_prism()
 
 
 def gateway_for(app, base_url, **overrides):
