@@ -158,6 +158,8 @@ def seed(db: str, name: str, factor: int, *, reseed: bool = False) -> tuple[str,
     env = app_env(url)
     what = f"scale {factor}" if has_scale_seed(env) else "demo"
     if not reseed and seeded_as(db, name) == what:
+        # A reused database follows the code: its schema is brought up to the head.
+        flask(env, "db", "upgrade", quiet=True)
         print(f"[bench] {name}: already seeded ({what}), reused", flush=True)
         return url, what
     url = recreate_database(db, name)
@@ -212,6 +214,8 @@ def start_gunicorn(
         "warning",
         app,
     ]
+    if log:
+        Path(log).parent.mkdir(parents=True, exist_ok=True)
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(  # noqa: S603
         command, env=env, cwd=ROOT, stdout=out, stderr=out, start_new_session=True
