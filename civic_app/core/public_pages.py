@@ -39,8 +39,10 @@ from civic_app.core.clock import now
 #: language (part of the key), a CSRF token (never rendered into a shared page), and
 #: Flask-Login's "not fresh" mark, which it adds to any session with something in it.
 SHAREABLE_SESSION_KEYS = frozenset({"lang", "csrf_token", "_fresh"})
-#: Pages kept at most (paths and query strings are the visitors' to choose).
-MAX_ENTRIES = 512
+#: Pages kept at most (paths and query strings are the visitors' to choose): every project
+#: page of a large network (~1100 at ten times the programme) and the common searches,
+#: some 20-40 MB of HTML per process at most.
+MAX_ENTRIES = 2048
 VARY = "Cookie, Accept-Language"
 
 
