@@ -250,6 +250,9 @@ class Config:
     SUPPRESS_BELOW = env_int("SUPPRESS_BELOW", 5)
     #: Seconds the coordinator's national figures are reused (reports/cache.py); 0: off.
     NATIONAL_CACHE_SECONDS = env_int("NATIONAL_CACHE_SECONDS", 300)
+    #: Seconds the marketplace and project pages anonymous visitors see are reused, by
+    #: this process and by a proxy (core/public_pages.py): how stale they may be; 0: off.
+    PUBLIC_PAGE_SECONDS = env_int("PUBLIC_PAGE_SECONDS", 30)
     #: Casework worklist: a referral still proposed, sent or accepted with no news for
     #: this many days is listed as "no news".
     CASEWORK_STALE_DAYS = env_int("CASEWORK_STALE_DAYS", 14)
@@ -297,6 +300,7 @@ class TestingConfig(Config):
     DEV_TOOLS = True
     RATELIMIT_STORAGE_URI = "memory://"
     NATIONAL_CACHE_SECONDS = 0  # every test sees the figures of its own data
+    PUBLIC_PAGE_SECONDS = 0  # likewise its pages; the cache's own tests turn it on
     DEMO_PASSWORD = "demo-password"  # noqa: S105
     # Tests see today's look whatever the shell exports; a test configures its brand.
     BRAND_NAME, BRAND_NETWORK, SMS_BRAND, BRAND_LOGO = "civic_app", None, None, None

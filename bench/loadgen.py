@@ -11,6 +11,10 @@ reconnect is part of the next request's latency, as it would be for a client.
 Requests are raw bytes made by a function of the request number, so each one may differ
 (a new CSRF-protected form key, a new Twilio MessageSid and signature).
 
+With `revalidate`, each connection remembers the ETag of the last 200 it got for each
+path and sends it back as `If-None-Match`, as a browser revalidating its copy does (a
+304 is then the usual answer).
+
 With `rate`, the connections pace themselves instead (a steady load, bench/soak.py):
 each starts a request every `connections / rate` seconds, or at once when the previous
 answer came later (missed turns are not made up in a burst).
@@ -88,8 +92,25 @@ def post(path: str, host: str, body: bytes, headers: dict[str, str] | None = Non
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
-    """Read one whole response; returns (status, server closes the connection)."""
+def with_etag(raw: bytes, etags: dict[bytes, bytes]) -> bytes:
+    """`raw` with `If-None-Match` set to the ETag last seen for its path, if any."""
+    head, _, body = raw.partition(b"\r\n\r\n")
+    etag = etags.get(_path(head))
+    if etag is None:
+        return raw
+    return head + b"\r\nIf-None-Match: " + etag + b"\r\n\r\n" + body
+
+
+def _path(head: bytes) -> bytes:
+    return head.split(b"\r\n", 1)[0].split(b" ")[1]
+
+
+async def _read_response(
+    reader: asyncio.StreamReader, seen: dict | None = None
+) -> tuple[int, bool]:
+    """Read one whole response; returns (status, server closes the connection).
+
+    `seen` gets the response's ETag under "etag", when it has one."""
     head = await reader.readuntil(b"\r\n\r\n")
     status_line, _, raw_headers = head.partition(b"\r\n")
     status = int(status_line.split(b" ", 2)[1])
@@ -97,13 +118,19 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     for line in raw_headers.split(b"\r\n"):
         name, _, value = line.partition(b":")
         name = name.strip().lower()
+        if name == b"etag" and seen is not None:
+            seen["etag"] = value.strip()
+        if status == 304 and name == b"content-length":
+            continue  # a 304 has no body, whatever length it states
         if name == b"content-length":
             length = int(value)
         elif name == b"transfer-encoding" and b"chunked" in value.lower():
             chunked = True
         elif name == b"connection" and b"close" in value.lower():
             close = True
-    if chunked:
+    if status == 304:
+        pass
+    elif chunked:
         while True:
             size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
             await reader.readexactly(size + 2)
@@ -127,9 +154,11 @@ async def _connection(
     stop_at: float,
     result: Result,
     interval: float = 0.0,
+    revalidate: bool = False,
 ) -> None:
     reader = writer = None
     sent = 0
+    etags: dict[bytes, bytes] = {}
     next_at = time.perf_counter() + interval * number / max(1, result.connections)
     while True:
         if interval:
@@ -142,9 +171,15 @@ async def _connection(
         try:
             if writer is None:
                 reader, writer = await asyncio.open_connection(host, port)
-            writer.write(make(number, sent))
+            raw = make(number, sent)
+            if revalidate:
+                raw = with_etag(raw, etags)
+            writer.write(raw)
             sent += 1
-            status, close = await _read_response(reader)
+            seen: dict = {}
+            status, close = await _read_response(reader, seen)
+            if revalidate and status == 200 and "etag" in seen:
+                etags[_path(raw)] = seen["etag"]
         except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
             if began >= start_at:
                 result.errors[type(exc).__name__] += 1
@@ -169,14 +204,18 @@ async def _connection(
         writer.close()
 
 
-async def _drive(name, host, port, make, connections, duration, warmup, expect, rate) -> Result:
+async def _drive(
+    name, host, port, make, connections, duration, warmup, expect, rate, revalidate
+) -> Result:
     now = time.perf_counter()
     start_at, stop_at = now + warmup, now + warmup + duration
     result = Result(name=name, seconds=duration, connections=connections)
     interval = connections / rate if rate else 0.0
     await asyncio.gather(
         *(
-            _connection(n, host, port, make, expect, start_at, stop_at, result, interval)
+            _connection(
+                n, host, port, make, expect, start_at, stop_at, result, interval, revalidate
+            )
             for n in range(connections)
         )
     )
@@ -197,8 +236,12 @@ def drive(
     warmup: float = 2,
     expect: frozenset[int] = frozenset({200}),
     rate: float | None = None,
+    revalidate: bool = False,
 ) -> Result:
     """Drive `make`'s requests for `warmup` + `duration` seconds; measure the last part.
 
-    Closed loop (as fast as the answers come), or `rate` requests per second in all."""
-    return asyncio.run(_drive(name, host, port, make, connections, duration, warmup, expect, rate))
+    Closed loop (as fast as the answers come), or `rate` requests per second in all;
+    `revalidate`: send back the last ETag of each path (If-None-Match)."""
+    return asyncio.run(
+        _drive(name, host, port, make, connections, duration, warmup, expect, rate, revalidate)
+    )

@@ -8,6 +8,13 @@ and each page: a warm-up, then `--duration` seconds of `--connections` closed-lo
 clients (bench/loadgen.py). The ceiling is measured first and last; each page's ratio
 is its requests per second over the mean of the two. Prints a table and writes JSON to
 bench/results/<timestamp>-<db>-f<factor>.json. See docs/benchmarks.md.
+
+The public pages (marketplace, project) are driven anonymously, so they are what every
+anonymous visitor gets: served from the process's cache (core/public_pages.py) once a
+worker has rendered them; PUBLIC_PAGE_SECONDS=0 in the environment measures them
+rendered each time. With `--revalidate` each of them is measured a second time
+(`marketplace_304`, `project_304`) by clients that send back the last ETag they got for
+the page (If-None-Match), as browsers revalidating their copy do: mostly 304s.
 """
 
 import argparse
@@ -27,6 +34,9 @@ import loadgen  # noqa: E402
 #: Targets of issue #10: every page at least this share of the ceiling, p95 under this.
 MIN_RATIO = 0.30
 MAX_P95_MS = 100.0
+#: The pages a browser revalidates (--revalidate), each measured again as "<page>_304".
+REVALIDATED = ("marketplace", "project")
+SUFFIX_304 = "_304"
 #: Pages whose first requests compute what later ones reuse: the national figures are
 #: computed once per worker (or once in Redis) and then cached, as the scheduler keeps them
 #: in production; their warm-up lasts until that is done, whatever --warmup says.
@@ -189,6 +199,11 @@ def main(argv=None) -> int:
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--pages", default=",".join(PAGES), help="comma list of pages")
     parser.add_argument("--reseed", action="store_true", help="seed again even if cached")
+    parser.add_argument(
+        "--revalidate",
+        action="store_true",
+        help="measure the public pages again with If-None-Match (the last ETag)",
+    )
     args = parser.parse_args(argv)
 
     name = f"bench_f{args.factor}"
@@ -213,9 +228,18 @@ def main(argv=None) -> int:
         if "roster_post" in makers:
             prime_rosters(targets, port)
         wanted = [p for p in args.pages.split(",") if p]
-        order = ["hello", *[p for p in wanted if p in makers], "hello_end"]
+        measured = []
+        for page in (p for p in wanted if p in makers):
+            measured.append(page)
+            if args.revalidate and page in REVALIDATED:
+                measured.append(page + SUFFIX_304)
+        order = ["hello", *measured, "hello_end"]
         for page in order:
-            make, expect = makers["hello" if page == "hello_end" else page]
+            revalidate = page.endswith(SUFFIX_304)
+            base = page.removesuffix(SUFFIX_304)
+            make, expect = makers["hello" if page == "hello_end" else base]
+            if revalidate:
+                expect = expect | {304}
             result = loadgen.drive(
                 page,
                 make,
@@ -224,6 +248,7 @@ def main(argv=None) -> int:
                 duration=args.duration,
                 warmup=max(args.warmup, WARMUP_AT_LEAST.get(page, 0)),
                 expect=expect,
+                revalidate=revalidate,
             )
             results[page] = result.summary()
             print(f"  {page:<20} {result.rps:8.1f} req/s  p95 {result.ms(95):7.1f} ms", flush=True)
@@ -257,6 +282,8 @@ def main(argv=None) -> int:
             "workers": args.workers,
             "threads": args.threads,
             "worker_class": args.worker_class,
+            "revalidate": args.revalidate,
+            "public_page_seconds": os.environ.get("PUBLIC_PAGE_SECONDS", "30 (default)"),
         },
         "machine": common.machine(),
         "ceiling_rps": round(ceiling, 1),

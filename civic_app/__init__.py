@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +94,7 @@ class DropQueryStrings(logging.Filter):
 def init_extensions(app: Flask) -> None:
     from civic_app.core.clock import SystemClock
     from civic_app.core.i18n import select_locale, select_timezone
+    from civic_app.core.sqlite import sqlite_transactions
     from civic_app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from civic_app.jobs import JOBS
     from civic_app.sms.gateways import build_gateway
@@ -102,7 +102,7 @@ def init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            _sqlite_transactions(db.engine)
+            sqlite_transactions(db.engine)  # readers in parallel (core/sqlite.py)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
@@ -128,37 +128,6 @@ def init_extensions(app: Flask) -> None:
     app.extensions["civic_clock"] = SystemClock()
     app.extensions["civic_jobs"] = JOBS
     app.extensions["civic_sms_gateway"] = build_gateway(app.config)
-
-
-def _sqlite_transactions(engine) -> None:
-    """Let SQLite run real transactions and savepoints, and enforce foreign keys.
-
-    pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; the
-    SQLAlchemy recipe is to turn it off and emit BEGIN ourselves. It is BEGIN IMMEDIATE:
-    a deferred transaction that read first and writes later fails at once ("database is
-    locked", no busy wait) when another connection is writing, which the threaded
-    embedded server does all the time (e.g. a login code sent after the response while
-    the next page writes its audit row). Taking the write lock up front makes them wait.
-
-    The journal is a write-ahead log with `synchronous=NORMAL`: a commit appends to the
-    log instead of rewriting the database and its rollback journal with two fsyncs, and
-    a reader never waits for the writer. A commit survives the process being killed; only
-    a power cut can lose the last commits before a checkpoint (never corrupt the file).
-    """
-
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.execute("PRAGMA journal_mode=WAL")  # kept in the file; "memory" in memory
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -194,6 +194,7 @@ def _fresh_state(app):
     limiter.reset()
     redis_health.reset()
     app.extensions.pop("civic_sms_limits", None)
+    app.extensions.pop("civic_public_pages", None)
     gateway = app.extensions["civic_sms_gateway"]
     gateway.reset()
     yield

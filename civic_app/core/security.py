@@ -11,6 +11,7 @@ import secrets
 from flask import Flask, g, request
 
 from civic_app.core.brand import current_brand
+from civic_app.core.public_pages import is_shared
 
 #: Responses that may carry personal data although they are not HTML.
 PRIVATE_MIMETYPES = frozenset(
@@ -53,6 +54,8 @@ def _logged_in() -> bool:
 
 def _is_private(response) -> bool:
     if request.endpoint == "static":
+        return False
+    if is_shared(response) and not _logged_in():  # the same for every anonymous visitor
         return False
     return (
         response.mimetype == "text/html"

@@ -7,7 +7,7 @@ from civic_app.core import bp, redis_health
 from civic_app.core.forms import LanguageForm
 from civic_app.core.permissions import Role
 from civic_app.core.redirects import safe_next
-from civic_app.extensions import db, limiter
+from civic_app.extensions import csrf, db, limiter
 
 #: Where each role lands: the page of what needs them first (endpoints named, not imported:
 #: core knows no feature).
@@ -49,8 +49,15 @@ def healthz():
 
 
 @bp.route("/language", methods=["POST"])
+@csrf.exempt
 def set_language():
-    form = LanguageForm()
+    # An anonymous visitor's switch carries no CSRF token (the public pages it sits on are
+    # shared by every visitor, core/public_pages.py): it only sets this browser's page
+    # language and redirects on this site, which a forged request gains nothing from.
+    # Logged in, it also changes the account's SMS language, so the token is checked.
+    if current_user.is_authenticated:
+        csrf.protect()
+    form = LanguageForm(meta={"csrf": False})
     if form.validate_on_submit():
         session["lang"] = form.lang.data
         # The account's language is also its SMS language: one the pages do not have

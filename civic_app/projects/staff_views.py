@@ -21,6 +21,7 @@ from civic_app.core.permissions import (
     roles_required,
     scoped_select,
 )
+from civic_app.core.public_pages import forget_public_pages
 from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
 from civic_app.projects import bp
@@ -117,6 +118,7 @@ def edit_project(project_id: int | None = None):
         else:
             record("project.created" if project is None else "project.updated", saved)
             db.session.commit()
+            forget_public_pages()  # this process's public pages show it at once
             flash(_("Progetto salvato."), "success")
             return redirect(url_for("projects.staff_project", project_id=saved.id))
     return render_template("projects/staff_form.html", form=form, project=project)
@@ -163,6 +165,7 @@ def set_project_status(project_id: int, status: str):
     else:
         record("project.status_changed", project, details={"status": status})
         db.session.commit()
+        forget_public_pages()
         flash(
             _("Stato del progetto: %(status)s.", status=PROJECT_STATUS_LABELS[new_status]),
             "success",
@@ -225,6 +228,7 @@ def schedule(project_id: int):
                 details={"sessions": len(sessions), "holidays_skipped": skipped},
             )
             db.session.commit()
+            forget_public_pages()
             message = _("Creati %(n)s turni.", n=len(sessions))
             if skipped:
                 message += " " + ngettext(
@@ -267,6 +271,7 @@ def edit_session(project_id: int | None = None, session_id: int | None = None):
         else:
             record(action, session)
             db.session.commit()
+            forget_public_pages()
             flash(_("Turno salvato."), "success")
             return redirect(url_for("projects.staff_project", project_id=project.id))
     return render_template(
@@ -288,6 +293,7 @@ def cancel_session_view(session_id: int):
     else:
         record("session.cancelled", session)
         db.session.commit()
+        forget_public_pages()
         flash(_("Turno annullato."), "success")
     return redirect(url_for("projects.staff_project", project_id=session.project_id))
 

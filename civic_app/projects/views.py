@@ -20,6 +20,7 @@ from civic_app.core.holidays import holiday_names
 from civic_app.core.i18n import current_language
 from civic_app.core.models import Municipality
 from civic_app.core.permissions import Role, roles_required
+from civic_app.core.public_pages import public_page
 from civic_app.core.timeutil import to_local
 from civic_app.extensions import db
 from civic_app.projects import bp
@@ -82,6 +83,7 @@ def _filters_html(form: MarketplaceForm, query, opened: bool, choices: tuple) ->
 
 
 @bp.route("/projects")
+@public_page
 def marketplace():
     language = current_language()
     municipalities = tuple(
@@ -142,6 +144,7 @@ def _public_project(project_id: int) -> Project:
 
 
 @bp.route("/projects/<int:project_id>")
+@public_page
 def detail(project_id: int):
     project = _public_project(project_id)
     moment = now()
@@ -154,7 +157,8 @@ def detail(project_id: int):
     ).all()
     left = max(project.capacity - places_taken([project.id]).get(project.id, 0), 0)
     enrolment = None
-    if current_user.is_authenticated and current_user.role == Role.PARTICIPANT:
+    participant = current_user.is_authenticated and current_user.role == Role.PARTICIPANT
+    if participant:
         enrolment = db.session.scalar(
             db.select(Enrolment).where(
                 Enrolment.project_id == project.id, Enrolment.participant_id == current_user.id
@@ -169,7 +173,9 @@ def detail(project_id: int):
         enrolment_labels=ENROLMENT_STATUS_LABELS,
         sector_labels=SECTOR_LABELS,
         language=current_language(),
-        join_form=ActionForm(),
+        # Only a participant's page gets the form (its CSRF token): the anonymous page
+        # is shared (core/public_pages.py).
+        join_form=ActionForm() if participant else None,
         SessionStatus=SessionStatus,
     )
 

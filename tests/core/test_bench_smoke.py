@@ -39,3 +39,27 @@ def test_reads_a_whole_response_whatever_its_framing():
     assert _read(chunked) == ((302, True), b"NEXT")
     unsized = b"HTTP/1.0 503 Service Unavailable\r\n\r\nbody until the end"
     assert _read(unsized) == ((503, True), b"")
+
+
+def test_a_304_is_read_without_a_body_and_its_etag_kept():
+    async def go():
+        reader = asyncio.StreamReader()
+        reader.feed_data(
+            b'HTTP/1.1 304 NOT MODIFIED\r\nETag: "abc"\r\nContent-Length: 900\r\n\r\nNEXT'
+        )
+        reader.feed_eof()
+        seen = {}
+        first = await _read_response(reader, seen)
+        return first, seen, await reader.read()
+
+    assert asyncio.run(go()) == ((304, False), {"etag": b'"abc"'}, b"NEXT")
+
+
+def test_revalidating_clients_send_back_the_etag_of_the_same_path():
+    from bench.loadgen import get, with_etag
+
+    request = get("/projects/7", "127.0.0.1:1")
+    assert with_etag(request, {}) == request
+    sent = with_etag(request, {b"/projects/7": b'"abc"', b"/projects/8": b'"def"'})
+    assert b'If-None-Match: "abc"\r\n\r\n' in sent and b'"def"' not in sent
+    assert sent.startswith(b"GET /projects/7 HTTP/1.1\r\n") and sent.endswith(b"\r\n\r\n")

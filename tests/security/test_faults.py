@@ -422,6 +422,11 @@ def test_a_dispatcher_killed_mid_batch_loses_nothing_and_doubles_nothing(real_da
     with app.app_context():
         statuses = dict(_db.session.execute(db_select_statuses(ids)).all())
         assert set(statuses.values()) == {Status.SENT}
+        # Each message has its own provider id: one hand-over each, none sent twice.
+        sids = list(
+            _db.session.scalars(_db.select(Message.provider_sid).where(Message.id.in_(ids)))
+        )
+        assert None not in sids and len(set(sids)) == len(ids)
         _db.session.remove()
         _db.engine.dispose()
 
