@@ -129,13 +129,25 @@ class Suppression:
         total = self._total_bounds(line)
         if total is None:
             return False
-        bounds = [self._bounds(p, line.people) for p in line.parts]
+        # _bounds of every part, inlined: the network's lines have hundreds of parts.
+        values, units, below, people = self.values, self._units, self.below, line.people
+        bounds = []
         low = 0
         finite_high = 0
         infinite = 0
-        for lo, hi in bounds:
+        for p in line.parts:
+            value = values[p]
+            if p not in hidden:
+                lo = hi = value
+            elif not people:
+                lo, hi = units[p], INFINITY
+            elif value is not None and 0 < value < below:
+                lo, hi = 1, below - 1
+            else:
+                lo, hi = below, INFINITY
+            bounds.append((lo, hi))
             low += lo
-            if hi == INFINITY:
+            if hi is INFINITY:
                 infinite += 1
             else:
                 finite_high += hi
@@ -144,10 +156,10 @@ class Suppression:
             if key not in hidden:
                 continue
             others_low = low - lo
-            if infinite - (hi == INFINITY):
+            if infinite - (hi is INFINITY):
                 others_high = INFINITY
             else:
-                others_high = finite_high - (hi if hi != INFINITY else 0)
+                others_high = finite_high - (0 if hi is INFINITY else hi)
             least = max(lo, total_low - others_high)
             most = min(hi, total_high - others_low)
             if least == most:
