@@ -7,18 +7,15 @@ Text cells are neutralised so that no spreadsheet runs them as formulas; XLSX ce
 also typed as text.
 """
 
-import io
 from datetime import datetime
 from decimal import Decimal
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from civic_app.core.brand import current_brand
 from civic_app.core.exports import spreadsheet_safe, write_csv
 from civic_app.core.timeutil import to_local
 from civic_app.reports.columns import Column
 from civic_app.reports.period import Period
+from civic_app.reports.xlsx import write_workbook
 
 
 def _cell_text(value) -> str | int | Decimal:
@@ -37,54 +34,29 @@ def to_csv(rows: list[dict], columns: list[Column], separator: str = ",") -> str
 
 def to_xlsx(sheets: dict[str, tuple[list[dict], list[Column]]], notes: list[str]) -> bytes:
     """A workbook: a sheet of notes, one per table, and one defining every column. Its
-    properties name the brand (creator) and the first note (title)."""
-    book = Workbook(write_only=True)
-    book.properties.creator = current_brand().name
-    book.properties.title = notes[0] if notes else current_brand().name
+    properties name the brand (creator) and the first note (title). Written as it goes
+    (reports.xlsx): the network's file has half a million cells."""
 
-    def text_cell(sheet, value):
-        cell = WriteOnlyCell(sheet, value=spreadsheet_safe(value, within=False))
-        cell.data_type = "s"  # text, never a formula
-        return cell
+    def text(value) -> str:
+        return spreadsheet_safe(value, within=False)
 
-    def row_cells(sheet, values):
-        out = []
-        for value in values:
-            value = _cell_text(value)
-            if isinstance(value, Decimal):
-                out.append(WriteOnlyCell(sheet, value=float(value)))
-            elif isinstance(value, int):
-                out.append(WriteOnlyCell(sheet, value=value))
-            else:
-                out.append(text_cell(sheet, value))
-        return out
-
-    readme = book.create_sheet("readme")
-    for note in notes:
-        readme.append([text_cell(readme, note)])
-    definitions = []
-    for name, (rows, columns) in sheets.items():
-        sheet = book.create_sheet(name)
-        sheet.append([text_cell(sheet, c.key) for c in columns])
+    def table(rows, columns):
+        yield [text(c.key) for c in columns]
         for row in rows:
-            sheet.append(row_cells(sheet, [row.get(c.key, "") for c in columns]))
-        definitions += [(name, c) for c in columns]
-    columns_sheet = book.create_sheet("columns")
-    columns_sheet.append(
-        [text_cell(columns_sheet, h) for h in ("sheet", "column", "label", "definition")]
-    )
-    for name, column in definitions:
-        columns_sheet.append(
-            [
-                text_cell(columns_sheet, name),
-                text_cell(columns_sheet, column.key),
-                text_cell(columns_sheet, str(column.label)),
-                text_cell(columns_sheet, str(column.definition)),
-            ]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+            yield [_cell_text(row.get(c.key, "")) for c in columns]
+
+    definitions = [
+        [text(name), text(c.key), text(str(c.label)), text(str(c.definition))]
+        for name, (_rows, columns) in sheets.items()
+        for c in columns
+    ]
+    parts = [
+        ("readme", ([text(note)] for note in notes)),
+        *((name, table(rows, columns)) for name, (rows, columns) in sheets.items()),
+        ("columns", [[text(h) for h in ("sheet", "column", "label", "definition")], *definitions]),
+    ]
+    brand = current_brand()
+    return write_workbook(parts, creator=brand.name, title=notes[0] if notes else brand.name)
 
 
 def export_notes(period: Period, scope: str, moment: datetime, suppressed: int | None) -> list:

@@ -38,6 +38,11 @@ class Line:
     total: Hashable | None  # None: a total the reader knows without it being a cell here
     family: Hashable | None
     people: bool
+    #: Bumped whenever one of its cells is hidden or its family's total opens: a line
+    #: checked at its current version needs no second look (the answer depends on
+    #: nothing else).
+    version: int = field(default=0, compare=False)
+    settled: int = field(default=-1, compare=False)
 
 
 @dataclass
@@ -92,54 +97,76 @@ class Suppression:
             self._families[family].append(line)
 
     # Solving ------------------------------------------------------------------------------
-    def _bounds(self, key, people: bool) -> tuple[Decimal, Decimal]:
-        value = Decimal(self.values[key])
+    def _bounds(self, key, people: bool):
+        """(least, most) a reader can tell of the cell; ints where exact (no Decimal is
+        built for a shown count: the national files have some 100,000 cells)."""
+        value = self.values[key]
         if key not in self.hidden:
             return value, value
         if not people:
-            return Decimal(self._units[key]), INFINITY
-        if self._small(self.values[key]):
-            return Decimal(1), Decimal(self.below - 1)
-        return Decimal(self.below), INFINITY
+            return self._units[key], INFINITY
+        if self._small(value):
+            return 1, self.below - 1
+        return self.below, INFINITY
 
-    def _total_bounds(self, line: Line) -> tuple[Decimal, Decimal] | None:
+    def _total_bounds(self, line: Line):
         if line.total is not None:
             return self._bounds(line.total, line.people)
         if line.family is not None and line.family in self._open_totals:
             return None  # no dimension gives this total away any more
-        total = Decimal(sum(self.values[p] for p in line.parts))
+        values = self.values
+        total = sum(values[p] for p in line.parts)
         if line.people and self._small(total):
-            return Decimal(1), Decimal(self.below - 1)  # every one of its cells is "<5"
+            return 1, self.below - 1  # every one of its cells is "<5"
         return total, total
 
     def _unsafe(self, line: Line) -> bool:
         """Can a hidden cell of the line be computed exactly from the rest?"""
-        cells = [p for p in line.parts if p in self.hidden]
-        total_hidden = line.total is not None and line.total in self.hidden
-        if not cells and not total_hidden:
+        hidden = self.hidden
+        total_hidden = line.total is not None and line.total in hidden
+        if not total_hidden and hidden.isdisjoint(line.parts):
             return False
         total = self._total_bounds(line)
         if total is None:
             return False
-        bounds = [self._bounds(p, line.people) for p in line.parts]
-        low = sum(lo for lo, _hi in bounds)
-        finite_high = sum(hi for _lo, hi in bounds if hi != INFINITY)
-        infinite = sum(1 for _lo, hi in bounds if hi == INFINITY)
+        # _bounds of every part, inlined: the network's lines have hundreds of parts.
+        values, units, below, people = self.values, self._units, self.below, line.people
+        bounds = []
+        low = 0
+        finite_high = 0
+        infinite = 0
+        for p in line.parts:
+            value = values[p]
+            if p not in hidden:
+                lo = hi = value
+            elif not people:
+                lo, hi = units[p], INFINITY
+            elif value is not None and 0 < value < below:
+                lo, hi = 1, below - 1
+            else:
+                lo, hi = below, INFINITY
+            bounds.append((lo, hi))
+            low += lo
+            if hi is INFINITY:
+                infinite += 1
+            else:
+                finite_high += hi
+        total_low, total_high = total
         for key, (lo, hi) in zip(line.parts, bounds, strict=True):
-            if key not in self.hidden:
+            if key not in hidden:
                 continue
             others_low = low - lo
-            if infinite - (hi == INFINITY):
+            if infinite - (hi is INFINITY):
                 others_high = INFINITY
             else:
-                others_high = finite_high - (hi if hi != INFINITY else 0)
-            least = max(lo, total[0] - others_high)
-            most = min(hi, total[1] - others_low)
+                others_high = finite_high - (0 if hi is INFINITY else hi)
+            least = max(lo, total_low - others_high)
+            most = min(hi, total_high - others_low)
             if least == most:
                 return True
         if total_hidden:
             high = INFINITY if infinite else finite_high
-            if max(total[0], low) == min(total[1], high):
+            if max(total_low, low) == min(total_high, high):
                 return True
         return False
 
@@ -153,13 +180,18 @@ class Suppression:
 
     def _hide(self, key, queue: list) -> None:
         self.hidden.add(key)
-        queue.extend(self._lines_of[key])
+        lines = self._lines_of[key]
+        for line in lines:
+            line.version += 1
+        queue.extend(lines)
 
     def solve(self) -> "Suppression":
         """Hide complementary cells until no line gives a hidden cell back."""
         queue = [line for line in self.lines]
         while queue:
             line = queue.pop()
+            if line.settled == line.version:
+                continue  # nothing it depends on changed since it was last settled
             while self._unsafe(line):
                 key = self._next_to_hide(line)
                 if key is not None:
@@ -171,10 +203,12 @@ class Suppression:
                 # cell of all of them, so that none of them gives it away.
                 self._open_totals.add(line.family)
                 for sibling in self._families[line.family]:
+                    sibling.version += 1
                     for part in sibling.parts:
                         if part not in self.hidden and self.values[part]:
                             self._hide(part, queue)
                 break
+            line.settled = line.version
         return self
 
     # Reading ------------------------------------------------------------------------------
