@@ -209,20 +209,76 @@ def targets() -> dict:
             "tutors": tutors,
             "staff": staff,
             "coordinator": issue_cookie(app, coordinator) if coordinator else None,
+            "caseworkers": caseworkers(app, 8),
             "phones": phones,
             "counts": counts,
         }
 
 
+def caseworkers(app, limit: int) -> list[dict]:
+    """Caseworkers who also manage housing, one per municipality, each with a case of
+    theirs that has housing measures (the busiest first)."""
+    from civic_app.casework.models import Intake
+    from civic_app.housing.models import HousingMeasure
+
+    busiest = db.session.execute(
+        db.select(HousingMeasure.intake_id, HousingMeasure.municipality_id)
+        .join(Intake, Intake.id == HousingMeasure.intake_id)
+        .join(User, User.id == Intake.person_id)
+        .where(User.erased_at.is_(None))
+        .group_by(HousingMeasure.intake_id, HousingMeasure.municipality_id)
+        .order_by(db.func.count().desc(), HousingMeasure.intake_id)
+        .limit(400)
+    ).all()
+    chosen, used = [], set()
+    for intake_id, municipality_id in busiest:
+        if municipality_id in used:
+            continue
+        user = db.session.scalar(
+            db.select(User)
+            .where(
+                User.role == Role.CASEWORKER,
+                User.municipality_id == municipality_id,
+                User.grants.contains(",housing,"),
+                User.is_active_account.is_(True),
+            )
+            .order_by(User.id)
+            .limit(1)
+        )
+        if user is None:
+            continue
+        used.add(municipality_id)
+        chosen.append(issue_cookie(app, user) | {"intake_id": intake_id})
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
 def targets_for_profile(app) -> dict:
-    """Logins of the first municipality's staff and of the coordinator (app context)."""
+    """Logins of the first municipality's staff, caseworker (who manages housing too) and
+    of the coordinator and a tutor (app context)."""
     staff = db.session.scalar(
         db.select(User).where(User.role == Role.STAFF).order_by(User.municipality_id, User.id)
     )
     coordinator = db.session.scalar(
         db.select(User).where(User.role == Role.COORDINATOR).order_by(User.id)
     )
-    return {"staff": issue_cookie(app, staff), "coordinator": issue_cookie(app, coordinator)}
+    caseworker = db.session.scalar(
+        db.select(User)
+        .where(User.role == Role.CASEWORKER, User.grants.contains(",housing,"))
+        .order_by(User.municipality_id, User.id)
+    )
+    tutor = db.session.scalar(
+        db.select(User)
+        .where(User.role == Role.TUTOR, User.id.in_(db.select(project_tutor.c.user_id)))
+        .order_by(User.id)
+    )
+    return {
+        "staff": issue_cookie(app, staff),
+        "coordinator": issue_cookie(app, coordinator),
+        "caseworker": issue_cookie(app, caseworker),
+        "tutor": issue_cookie(app, tutor),
+    }
 
 
 if __name__ == "__main__":

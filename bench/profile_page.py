@@ -4,7 +4,7 @@
 
 Prints pyinstrument's text report of the second request (the first warms up) and writes
 the HTML report next to the results (bench/results/profile-<page>.html). `--as` is
-anonymous, staff (the first municipality's) or coordinator.
+anonymous, staff or caseworker (the first municipality's), coordinator or tutor.
 """
 
 import argparse
@@ -68,8 +68,8 @@ def main(argv=None) -> int:
     parser.add_argument("path")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="postgres")
     parser.add_argument("--factor", type=int, default=1)
-    parser.add_argument("--as", dest="who", default="anonymous",
-                        choices=["anonymous", "staff", "coordinator"])  # fmt: skip
+    who = ["anonymous", "staff", "coordinator", "caseworker", "tutor"]
+    parser.add_argument("--as", dest="who", default="anonymous", choices=who)
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

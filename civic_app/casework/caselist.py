@@ -1,6 +1,7 @@
 """The case team's list of cases: the open ones seen most recently, or a search by name."""
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm import contains_eager
 
 from civic_app.casework.models import Intake, IntakeStatus
 from civic_app.core.accounts import User
@@ -16,6 +17,7 @@ def recent_cases(municipality_id: int, *, include_closed: bool = False) -> list[
         db.select(Intake)
         .join(User, User.id == Intake.person_id)
         .where(Intake.municipality_id == municipality_id, User.erased_at.is_(None))
+        .options(contains_eager(Intake.person))
         .order_by(Intake.last_seen_on.desc(), Intake.id.desc())
         .limit(LIST_SIZE)
     )
@@ -38,6 +40,7 @@ def search_cases(municipality_id: int, text: str) -> list[Intake]:
         db.select(Intake)
         .join(User, User.id == Intake.person_id)
         .where(Intake.municipality_id == municipality_id, User.erased_at.is_(None), or_(*matches))
+        .options(contains_eager(Intake.person))
         .order_by(Intake.last_seen_on.desc(), Intake.id.desc())
         .limit(LIST_SIZE)
     )

@@ -34,7 +34,7 @@ from civic_app.casework.note_forms import (
     NoteForm,
     ReopenCaseForm,
 )
-from civic_app.core.audit import record
+from civic_app.core.audit import record_each
 from civic_app.core.errors import DomainError
 from civic_app.extensions import db
 
@@ -96,8 +96,7 @@ def notes_for(user, intake: Intake) -> VisibleNotes:
     ).all()
     visible = VisibleNotes(note for note in notes if may_read_note(user, note))
     visible.hidden = len(notes) - len(visible)
-    for note in visible:
-        record("case_note.read", note, actor=user, details={"intake_id": intake.id})
+    record_each("case_note.read", visible, actor=user, details={"intake_id": intake.id})
     return visible
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from flask import g
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from civic_app.casework import civic, reminders
 from civic_app.casework.directory import services_for_referral
@@ -276,11 +277,23 @@ class ReferralItem:
 
 
 def history(referral: Referral) -> list[Step]:
-    changes = db.session.scalars(
-        db.select(ReferralChange)
-        .where(ReferralChange.referral_id == referral.id)
-        .order_by(ReferralChange.at, ReferralChange.id)
-    ).all()
+    return _steps(_changes([referral.id]).get(referral.id, []))
+
+
+def _changes(referral_ids: list[int]) -> dict[int, list[ReferralChange]]:
+    """The changes of each referral, oldest first, in one statement."""
+    found: dict[int, list[ReferralChange]] = {}
+    if referral_ids:
+        for change in db.session.scalars(
+            db.select(ReferralChange)
+            .where(ReferralChange.referral_id.in_(referral_ids))
+            .order_by(ReferralChange.at, ReferralChange.id)
+        ):
+            found.setdefault(change.referral_id, []).append(change)
+    return found
+
+
+def _steps(changes: list[ReferralChange]) -> list[Step]:
     steps, before = [], None
     for change in changes:
         steps.append(Step(change, is_status=change.status != before))
@@ -329,14 +342,18 @@ def referrals_of(intake: Intake, sent=None) -> list[ReferralItem]:
     if sent is None:
         sent = g.get("case_forms", {}).get("referral_step")
     referrals = db.session.scalars(
-        db.select(Referral).where(Referral.intake_id == intake.id).order_by(Referral.id.desc())
+        db.select(Referral)
+        .where(Referral.intake_id == intake.id)
+        .options(selectinload(Referral.service))
+        .order_by(Referral.id.desc())
     ).all()
     person = intake.person
+    changes = _changes([r.id for r in referrals])
     items = []
     for referral in referrals:
         item = ReferralItem(
             referral=referral,
-            history=history(referral),
+            history=_steps(changes.get(referral.id, [])),
             advance_form=advance_form_for(referral),
             appointment_form=appointment_form_for(referral),
         )

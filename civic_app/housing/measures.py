@@ -11,6 +11,7 @@ at once are counted one after the other. These operations flush; the view commit
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from civic_app.casework.models import Intake, IntakeStatus
 from civic_app.core.audit import record
@@ -214,6 +215,21 @@ def placements_of(measure: HousingMeasure) -> list[Placement]:
         .where(Placement.measure_id == measure.id)
         .order_by(Placement.starts_on, Placement.id)
     ).all()
+
+
+def placements_by_measure(measures: list[HousingMeasure]) -> dict[int, list[Placement]]:
+    """The placements of each of `measures` (by measure id, in placements_of's order),
+    their dwellings loaded with them: one statement for a case page."""
+    found: dict[int, list[Placement]] = {m.id: [] for m in measures}
+    if found:
+        for placement in db.session.scalars(
+            db.select(Placement)
+            .where(Placement.measure_id.in_(found))
+            .options(selectinload(Placement.dwelling))
+            .order_by(Placement.starts_on, Placement.id)
+        ):
+            found[placement.measure_id].append(placement)
+    return found
 
 
 def place(

@@ -17,7 +17,7 @@ from civic_app.housing.forms import (
     PlaceForm,
     own_ids,
 )
-from civic_app.housing.measures import NEXT, NOT_BEGUN, measures_of, placements_of
+from civic_app.housing.measures import NEXT, NOT_BEGUN, measures_of, placements_by_measure
 from civic_app.housing.models import (
     OUTCOME_LABELS,
     Dwelling,
@@ -123,9 +123,10 @@ def measure_items(intake, today: date, refused: dict | None = None) -> list[Meas
         taken = occupied_on((d.id for d in dwellings), today)
         free = {d.id: max(d.places - taken.get(d.id, 0), 0) for d in dwellings}
     items = []
+    placements_of = placements_by_measure(measures)
     for measure in measures:
         ended = measure.status == MeasureStatus.ENDED
-        placements = placements_of(measure)
+        placements = placements_of[measure.id]
         placing = measure.kind == MeasureKind.PLACEMENT and not ended
         unshown = ["step"] + (["end", "place"] if ended else []) + ([] if placing else ["place"])
         items.append(
