@@ -310,7 +310,7 @@ def _network_rows(period: Period, moment: datetime, where_municipality) -> dict:
     """Targets (all time, up to now) and monthly trends (in the period)."""
     run = db.session.execute
     rows = {}
-    signed = signed_plans()
+    signed = signed_plans(*where_municipality(Plan.municipality_id))
     signed_month = period.month_of(signed.c.first)
     rows["plans_signed_all"] = run(
         select(Plan.municipality_id, func.count())

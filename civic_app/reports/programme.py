@@ -108,10 +108,16 @@ def programme_rows(
     rows: dict[str, list[tuple]] = {}
 
     # The funnel, and with it the first target (its second step).
-    signed = signed_plans()
-    planned = select(Plan.participant_id).join(signed, signed.c.plan_id == Plan.id)
+    # For one municipality only its people's plans and its referrals are read (a
+    # referral is always in its intake's municipality); the definition is unchanged.
+    people_here = select(Intake.person_id).where(*where_m(Intake.municipality_id))
+    plans_here = [Plan.participant_id.in_(people_here)] if municipality_id is not None else []
+    signed = signed_plans(*plans_here)
+    planned = (
+        select(Plan.participant_id).join(signed, signed.c.plan_id == Plan.id).where(*plans_here)
+    )
     completed = planned.where(Plan.status == PlanStatus.COMPLETED)
-    referred = Intake.id.in_(select(Referral.intake_id))
+    referred = Intake.id.in_(select(Referral.intake_id).where(*where_m(Referral.municipality_id)))
     person = Intake.person_id
 
     def people_where(condition):

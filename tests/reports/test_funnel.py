@@ -2,6 +2,7 @@
 among those of the step before, per municipality and for the network."""
 
 from datetime import date
+from types import SimpleNamespace
 
 from civic_app.core.permissions import Role
 from civic_app.plans.models import Plan, PlanStatus
@@ -67,3 +68,31 @@ def test_the_municipal_page_shows_its_own_funnel(client, login_as, create_user, 
     login_as(create_user(Role.STAFF))
     body = client.get("/staff/reports", query_string=Q1).get_data(as_text=True)
     assert [v for v, *_ in cells(body, "funnel-table").values()] == ["5", "4", "2", "1"]
+
+
+def test_one_municipality_counted_alone_gives_its_share_of_the_network(
+    app, db, build, pillars, clock, municipality, other_municipality
+):
+    # The municipal dashboard reads only its own municipality's plans, signatures and
+    # referrals; what it counts must be exactly its part of the network-wide figures, even
+    # for a person whose intake is in one municipality and whose plan is in the other.
+    build.plan(pillars["Q1"], PlanStatus.ACTIVE, utc(2026, 2, 21, 10))
+    moved = pillars["P5"]  # referred in Roma, signs a plan in Milano
+    build.plan(
+        SimpleNamespace(municipality_id=other_municipality.id, person_id=moved.person_id),
+        PlanStatus.COMPLETED,
+        utc(2026, 2, 22, 10),
+    )
+    db.session.commit()
+    with app.test_request_context():
+        network = collect(PERIOD, clock.now(), network=True)
+        for place in (municipality, other_municipality):
+            alone = collect(PERIOD, clock.now(), municipality_id=place.id, network=True)
+            for name in (
+                "funnel",
+                "plans_signed_all",
+                "plans_signed_by_month",
+                "referred_by_month",
+            ):
+                assert sorted(alone.rows[name]) == sorted(network.scope(place.id).rows[name]), name
+            assert alone.rows["funnel"], place.name
