@@ -256,7 +256,7 @@ def caseworkers(app, limit: int) -> list[dict]:
 
 def targets_for_profile(app) -> dict:
     """Logins of the first municipality's staff, caseworker (who manages housing too) and
-    of the coordinator and a tutor (app context)."""
+    of the coordinator, a tutor and an enrolled participant (app context)."""
     staff = db.session.scalar(
         db.select(User).where(User.role == Role.STAFF).order_by(User.municipality_id, User.id)
     )
@@ -273,7 +273,20 @@ def targets_for_profile(app) -> dict:
         .where(User.role == Role.TUTOR, User.id.in_(db.select(project_tutor.c.user_id)))
         .order_by(User.id)
     )
+    participant = db.session.scalar(
+        db.select(User)
+        .where(
+            User.role == Role.PARTICIPANT,
+            User.id.in_(
+                db.select(Enrolment.participant_id).where(
+                    Enrolment.status == EnrolmentStatus.ACCEPTED
+                )
+            ),
+        )
+        .order_by(User.id)
+    )
     return {
+        "participant": issue_cookie(app, participant),
         "staff": issue_cookie(app, staff),
         "coordinator": issue_cookie(app, coordinator),
         "caseworker": issue_cookie(app, caseworker),

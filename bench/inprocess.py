@@ -10,7 +10,10 @@ waiting on the database), and each page's cost in hello-world requests (median o
 median: the same ratio bench/run.py measures under load, without the noise of the
 client sharing the cores) beside its target (issue 23) and whether it is met. `--profile`
 writes a cProfile dump of that page (bench/results/inprocess-<page>.prof) and prints its
-top functions. Read-only except roster_post and sms_inbound, which write as in run.py.
+top functions. "in DB", "Jinja" and "other" split the mean: time inside SQL statements,
+inside templates, and the rest (routing, sessions, the view, building ORM objects). The
+national dashboard is served from its snapshot (reports/network.py); bench/dashboards.py
+measures computing it. Read-only except roster_post and sms_inbound, which write as in run.py.
 """
 
 import argparse
@@ -158,23 +161,46 @@ def inner(repeat: int, pages: list[str], profile: str | None) -> dict:
             200,
         ),
     }
-    statements = [0]
+    # Where each request's time goes: statements and the time spent in them (the
+    # database's answer and the driver; turning rows into objects comes after and is in
+    # "other"), and the time inside templates (Jinja, macros, Babel's formatting there).
+    statements, db_seconds, template_seconds = [0], [0.0], [0.0]
+    from flask import before_render_template, template_rendered
+
     with app.app_context():
 
-        def count(*_args, **_kwargs):
+        def before(conn, *_args):
             statements[0] += 1
+            conn.info["bench_started"] = time.perf_counter()
 
-        event.listen(db.engine, "before_cursor_execute", count)
+        def after(conn, *_args):
+            db_seconds[0] += time.perf_counter() - conn.info.pop("bench_started")
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        event.listen(db.engine, "after_cursor_execute", after)
+    rendering: list[float] = []
+
+    def template_started(*_args, **_kwargs):
+        rendering.append(time.perf_counter())
+
+    def template_done(*_args, **_kwargs):
+        started = rendering.pop()
+        if not rendering:  # an included template is inside its parent's time
+            template_seconds[0] += time.perf_counter() - started
+
+    before_render_template.connect(template_started, app)
+    template_rendered.connect(template_done, app)
     results = {}
     for page in ["hello", "layout", *pages]:
         call, status = made[page]
         for n in range(min(repeat, 20)):
-            response = call(n)
+            # warm-up numbers of their own: an SMS whose MessageSid was seen is not answered
+            response = call(1_000_000 + n)
             if response.status_code != status:
                 body = response.get_data(as_text=True)[:3000]
                 raise SystemExit(f"{page}: {response.status_code} instead of {status}: {body}")
         timings, cpu = [], []
-        statements[0] = 0
+        statements[0], db_seconds[0], template_seconds[0] = 0, 0.0, 0.0
         profiler = cProfile.Profile() if page == profile else None
         if profiler:
             profiler.enable()
@@ -196,7 +222,11 @@ def inner(repeat: int, pages: list[str], profile: str | None) -> dict:
             "median_ms": common.percentile(timings, 50),
             "cpu_ms": common.percentile(cpu, 50),
             "statements": statements[0] / repeat,
+            "db_ms": db_seconds[0] * 1000 / repeat,
+            "template_ms": template_seconds[0] * 1000 / repeat,
         }
+        row = results[page]
+        row["other_ms"] = max(0.0, row["mean_ms"] - row["db_ms"] - row["template_ms"])
     hello = results["hello"]["median_ms"]
     for name, page in results.items():
         page["hello_requests"] = page["median_ms"] / hello
@@ -212,7 +242,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--pages",
         default="marketplace,project,participant_home,participant_events,tutor_home,"
-        "roster_get,roster_post,sms_inbound,municipal_dashboard,staff_today,"
+        "roster_get,roster_post,sms_inbound,municipal_dashboard,national_dashboard,staff_today,"
         "case_list,case,intake,housing_case,housing_measures",
     )
     parser.add_argument("--profile", help="a page to profile with cProfile")
@@ -229,15 +259,16 @@ def main(argv=None) -> int:
         extra += ["--profile", args.profile]
     results = json.loads(common.python(env, "inprocess.py", "--inner", *extra))
     print(
-        f"{'page':<22}{'mean ms':>9}{'median':>9}{'CPU ms':>8}{'SQL':>6}{'× hello':>9}"
-        f"{'target':>8}  met"
+        f"{'page':<22}{'mean ms':>9}{'median':>9}{'CPU ms':>8}{'SQL':>6}{'in DB':>7}"
+        f"{'Jinja':>7}{'other':>7}{'× hello':>9}{'target':>8}  met"
     )
     for page, row in results.items():
         target = row["target"]
         met = "" if target is None else ("yes" if row["hello_requests"] <= target else "no")
         print(
             f"{page:<22}{row['mean_ms']:>9.2f}{row['median_ms']:>9.2f}{row['cpu_ms']:>8.2f}"
-            f"{row['statements']:>6.1f}{row['hello_requests']:>9.1f}"
+            f"{row['statements']:>6.1f}{row['db_ms']:>7.2f}{row['template_ms']:>7.2f}"
+            f"{row['other_ms']:>7.2f}{row['hello_requests']:>9.1f}"
             f"{(f'{target}×' if target else ''):>8}  {met}"
         )
     return 0

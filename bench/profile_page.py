@@ -4,7 +4,8 @@
 
 Prints pyinstrument's text report of the second request (the first warms up) and writes
 the HTML report next to the results (bench/results/profile-<page>.html). `--as` is
-anonymous, staff or caseworker (the first municipality's), coordinator or tutor.
+anonymous, participant, staff or caseworker (the first municipality's), coordinator or
+tutor.
 """
 
 import argparse
@@ -68,7 +69,7 @@ def main(argv=None) -> int:
     parser.add_argument("path")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="postgres")
     parser.add_argument("--factor", type=int, default=1)
-    who = ["anonymous", "staff", "coordinator", "caseworker", "tutor"]
+    who = ["anonymous", "participant", "staff", "coordinator", "caseworker", "tutor"]
     parser.add_argument("--as", dest="who", default="anonymous", choices=who)
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)

@@ -46,7 +46,8 @@ def build(reminders: int) -> dict:
     moment = now()
     places = list(db.session.scalars(db.select(Municipality).order_by(Municipality.id)))
     projects_needed = -(-reminders // PER_PROJECT)
-    people_count = max(PER_PROJECT * 2, reminders // 10)
+    # every municipality needs PER_PROJECT people of its own for a project's enrolments
+    people_count = max(PER_PROJECT * len(places), reminders // 10)
     languages = ("it", "en", "fr", "ar")
     users = [
         {
