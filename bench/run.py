@@ -31,9 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 import loadgen  # noqa: E402
 
-#: Targets of issue #10: every page at least this share of the ceiling, p95 under this.
+#: Targets: at least this share of the ceiling (the public pages, issue #23; every page in
+#: issue #10), and every page's p95 under this (issue #23; it was 100 ms in issue #10).
 MIN_RATIO = 0.30
-MAX_P95_MS = 100.0
+MAX_P95_MS = 50.0
+PUBLIC_PAGES = ("marketplace", "project", "marketplace_304", "project_304")
 #: The pages a browser revalidates (--revalidate), each measured again as "<page>_304".
 REVALIDATED = ("marketplace", "project")
 SUFFIX_304 = "_304"
@@ -263,11 +265,11 @@ def main(argv=None) -> int:
         summary["ratio"] = round(summary["rps"] / ceiling, 3) if ceiling else None
         if page.startswith("hello"):
             continue
-        summary["target_met"] = (
-            summary["ratio"] >= MIN_RATIO
-            and summary["p95_ms"] < MAX_P95_MS
-            and summary["unexpected"] == 0
-            and not summary["errors"]
+        clean = summary["unexpected"] == 0 and not summary["errors"]
+        summary["ratio_met"] = summary["ratio"] >= MIN_RATIO and clean
+        summary["p95_met"] = summary["p95_ms"] < MAX_P95_MS and clean
+        summary["target_met"] = summary["p95_met"] and (
+            summary["ratio_met"] or page not in PUBLIC_PAGES
         )
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -305,21 +307,29 @@ def print_table(report: dict) -> None:
         f"gunicorn {report['settings']['workers']}x{report['settings']['worker_class']}"
     )
     header = (
-        f"{'page':<20} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'ratio':>6}  ok?"
+        f"{'page':<20} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'ratio':>6}"
+        f"  ratio ok  p95 ok"
     )
     print(header)
     print("-" * len(header))
     for page, s in report["pages"].items():
-        met = "" if page.startswith("hello") else ("yes" if s["target_met"] else "NO")
+        if page.startswith("hello"):
+            met = ""
+        else:
+            ratio_ok = "yes" if s["ratio_met"] else ("NO" if page in PUBLIC_PAGES else "no")
+            met = f"{ratio_ok:>8}  {'yes' if s['p95_met'] else 'NO':>6}"
         bad = f"  ({s['unexpected']} unexpected {s['statuses']})" if s["unexpected"] else ""
         errors = f"  errors {s['errors']}" if s["errors"] else ""
         print(
             f"{page:<20} {s['rps']:8.1f} {s['p50_ms']:8.1f} {s['p95_ms']:8.1f} "
-            f"{s['p99_ms']:8.1f} {s['ratio']:6.2f}  {met}{bad}{errors}"
+            f"{s['p99_ms']:8.1f} {s['ratio']:6.2f}{met}{bad}{errors}"
         )
     if report["not_measured"]:
         print(f"not measured (nothing to drive in this data set): {report['not_measured']}")
-    print(f"targets: ratio >= {MIN_RATIO:.0%} of the ceiling and p95 < {MAX_P95_MS:.0f} ms")
+    print(
+        f"targets: ratio >= {MIN_RATIO:.0%} of the ceiling for the public pages (NO when"
+        f" missed; no for the others, whose target it is not), p95 < {MAX_P95_MS:.0f} ms for all"
+    )
 
 
 if __name__ == "__main__":
