@@ -246,6 +246,9 @@ class Config:
     #: The fund's reporting periods, "2026-S1=2026-01-01..2026-06-30;..." (default:
     #: the semesters of this year and the two before).
     REPORTING_PERIODS = env_str("REPORTING_PERIODS", "")
+    #: Reports read the monthly attendance summary for whole months (raw rows only for a
+    #: period's partial first and last months); off: every figure from the raw rows.
+    ATTENDANCE_SUMMARY = env_bool("ATTENDANCE_SUMMARY", True)
     #: Aggregates shown to coordinators: a count of people below this reads "<5".
     SUPPRESS_BELOW = env_int("SUPPRESS_BELOW", 5)
     #: Seconds the coordinator's national figures are reused (reports/cache.py); 0: off.

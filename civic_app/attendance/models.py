@@ -97,3 +97,37 @@ class MonthLock(MunicipalityScoped, db.Model):
     month: Mapped[str] = mapped_column(String(7))
     locked_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     locked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AttendanceMonth(db.Model):
+    """The marks of one person in one project in one local month, summed: what the
+    national figures and the fund's tables read instead of every attendance row.
+
+    Derived from `attendance` only, and rewritten for the (person, project, month) keys a
+    roster touches in the roster's own transaction (attendance.summary).
+    """
+
+    __tablename__ = "attendance_month"
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "participant_id", "project_id", "month"),
+        Index("ix_attendance_month_municipality_month", "municipality_id", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
+    #: "2026-03": the local (Europe/Rome) month of the sessions' start.
+    month: Mapped[str] = mapped_column(String(7))
+    #: How many of the month's marks are of each kind.
+    present: Mapped[int]
+    late: Mapped[int]
+    left_early: Mapped[int]
+    absent: Mapped[int]
+    excused: Mapped[int]
+    #: All the month's hours; and those of each mark that counts hours (the dashboards
+    #: show hours by mark; the others have none, see `Attendance.hours`).
+    hours: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    hours_present: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    hours_late: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    hours_left_early: Mapped[Decimal] = mapped_column(Numeric(8, 2))

@@ -8,6 +8,7 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
+from civic_app.attendance import summary
 from civic_app.attendance.models import (
     WAS_THERE,
     Attendance,
@@ -272,7 +273,7 @@ def record_marks(
     reason = (reason or "").strip()
     elsewhere = _hours_elsewhere_that_day(list(people), session)
     at_the_same_time = _overlapping_marks(list(people), session)
-    new_rows = []
+    new_rows, touched = [], set()
     for mark in marks:
         person = people.get(mark.participant_id)
         if (
@@ -323,13 +324,17 @@ def record_marks(
                 )
             )
             attendance.mark, attendance.hours = mark.mark, hours
+            touched.add(person.id)
     if new_rows:
         # One INSERT for the whole roster, however long it is.
         db.session.execute(db.insert(Attendance), new_rows)
+        touched.update(row["participant_id"] for row in new_rows)
     db.session.add(
         AttendanceSubmission(key=key, session_id=session.id, submitted_by_id=by.id, received_at=now)
     )
     db.session.flush()
+    # The monthly summary, from the rows just written, in the same transaction.
+    summary.refresh(session, touched)
     return True
 
 

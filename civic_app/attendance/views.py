@@ -233,7 +233,8 @@ def roster(session_id: int):
                 _("Presenze salvate.") if applied else _("Queste presenze erano già arrivate."),
                 "success",
             )
-            return redirect(url_for("attendance.roster", session_id=session.id))
+            # The id from the URL: reading `session.id` after the commit reloads the session.
+            return redirect(url_for("attendance.roster", session_id=session_id))
     if request.method == "GET" or not form.key.data:
         form.key.data = secrets.token_hex(16)
     return _roster_page(session, roster, form, WalkInForm(prefix="w", formdata=None), errors)

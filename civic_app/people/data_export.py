@@ -7,7 +7,7 @@ who acted (recorded, decided, signed for the municipality) are not in that perso
 
 import json
 
-from civic_app.attendance.models import Attendance, AttendanceChange
+from civic_app.attendance.models import Attendance, AttendanceChange, AttendanceMonth
 from civic_app.core.accounts import Consent, User
 from civic_app.core.demographics import vulnerability_codes, vulnerability_label
 from civic_app.core.exports import write_csv
@@ -141,6 +141,21 @@ def export_data(user: User, *, reader=None) -> dict:
             for m in messages
         ],
         "attendance": _attendance(user),
+        # The same marks summed by project and month (the summary the reports read).
+        "attendance_by_month": [
+            {
+                "project": title,
+                "month": row.month,
+                **{mark: getattr(row, mark) for mark in MARK_NAMES},
+                "hours": str(row.hours),
+            }
+            for row, title in db.session.execute(
+                db.select(AttendanceMonth, Project.title)
+                .join(Project, Project.id == AttendanceMonth.project_id)
+                .where(AttendanceMonth.participant_id == user.id)
+                .order_by(AttendanceMonth.month, AttendanceMonth.id)
+            )
+        ],
         "session_answers": [
             {
                 "project": session.project.title,
@@ -261,6 +276,9 @@ def export_data(user: User, *, reader=None) -> dict:
         ],
         **case_sections(user, reader=reader),
     }
+
+
+MARK_NAMES = ("present", "late", "left_early", "absent", "excused")
 
 
 def _attendance(user: User) -> list[dict]:

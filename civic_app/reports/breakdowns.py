@@ -26,7 +26,6 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, case, distinct, func, literal, select, type_coerce
 
-from civic_app.attendance.models import WAS_THERE, Attendance
 from civic_app.core.accounts import User
 from civic_app.core.clock import now
 from civic_app.core.demographics import (
@@ -46,6 +45,7 @@ from civic_app.events.models import CommunityEvent, EventAttendance
 from civic_app.extensions import db
 from civic_app.plans.models import Plan, PlanEvent, PlanStatus, plan_project
 from civic_app.projects.models import Project
+from civic_app.reports.monthly import attendance_months, was_there
 from civic_app.reports.period import Period
 from civic_app.reports.programme import first_referrals, housed_people, scoped
 from civic_app.reports.queries import decimal_of as _dec
@@ -184,16 +184,16 @@ def collect_breakdowns(
         return [] if municipality_id is None else [column == municipality_id]
 
     person = (User.sex, User.birth_year, User.citizenship)
-    was_there = Attendance.mark.in_(WAS_THERE)
-    in_period = period.contains(Attendance.session_starts_at)
+    months = attendance_months(period, municipality_id)  # reports.monthly
+    there = was_there(months)
     sessions = (
         select(
-            Attendance.municipality_id,
+            months.c.municipality_id,
             type_coerce(Project.sector, String).label("sector"),
-            Attendance.participant_id,
+            months.c.participant_id,
         )
-        .join(Project, Project.id == Attendance.project_id)
-        .where(was_there, in_period, *where_m(Attendance.municipality_id))
+        .join(Project, Project.id == months.c.project_id)
+        .where(there)
     )
     event_held = period.contains(CommunityEvent.starts_at) & (CommunityEvent.status == "scheduled")
     if moment is not None:
@@ -219,16 +219,15 @@ def collect_breakdowns(
         )
     hours = _people_rows(
         select(
-            Attendance.municipality_id,
+            months.c.municipality_id,
             Project.sector,
             *person,
-            func.sum(Attendance.hours),
-            func.count(distinct(case((was_there, Attendance.participant_id)))),
+            func.sum(months.c.hours),
+            func.count(distinct(case((there, months.c.participant_id)))),
         )
-        .join(Project, Project.id == Attendance.project_id)
-        .join(User, User.id == Attendance.participant_id)
-        .where(in_period, *where_m(Attendance.municipality_id))
-        .group_by(Attendance.municipality_id, Project.sector, *person)
+        .join(Project, Project.id == months.c.project_id)
+        .join(User, User.id == months.c.participant_id)
+        .group_by(months.c.municipality_id, Project.sector, *person)
     )
     rows["hours"] = [(*row[:-2], _dec(row[-2])) for row in hours]
     rows["hours_people"] = [(*row[:-2], row[-1]) for row in hours]

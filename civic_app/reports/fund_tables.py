@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import case, distinct, func, select
 
-from civic_app.attendance.models import WAS_THERE, Attendance, Mark
+from civic_app.attendance.models import Attendance, Mark
 from civic_app.core.accounts import User
 from civic_app.core.models import Municipality
 from civic_app.core.permissions import Role
@@ -17,6 +17,7 @@ from civic_app.plans.models import Plan
 from civic_app.projects.models import Project
 from civic_app.reports.columns import HOUSING, INTAKE, MONTH, SECTOR_MONTH, Column
 from civic_app.reports.fund_pillars import pillar_tables
+from civic_app.reports.monthly import attendance_months, was_there
 from civic_app.reports.period import Period
 from civic_app.reports.queries import decimal_of as _dec
 from civic_app.reports.queries import signed_plans as _signed_plans
@@ -54,31 +55,42 @@ def fund_tables(
     names = municipality_names(municipality_id)
     month = period.month_of(Attendance.session_starts_at)
     sector_rows: dict[tuple, dict] = defaultdict(dict)
-    # One pass over the period's attendance: marks by kind, hours, people and sessions.
-    marks = list(Mark)
+    # Marks by kind, hours and people from the period's attendance by month (reports.monthly).
+    months = attendance_months(period, municipality_id)
+    there = was_there(months)
     for m, mon, sector, *values in run(
+        select(
+            months.c.municipality_id,
+            months.c.month,
+            Project.sector,
+            *(func.sum(months.c[str(mark)]) for mark in Mark),
+            func.sum(months.c.hours),
+            func.count(distinct(case((there, months.c.participant_id)))),
+            func.count(distinct(months.c.participant_id)),
+        )
+        .join(Project, Project.id == months.c.project_id)
+        .group_by(months.c.municipality_id, months.c.month, Project.sector)
+    ):
+        counts, (hours, active, marked) = values[: len(Mark)], values[len(Mark) :]
+        row = sector_rows[(m, mon, str(sector))]
+        for mark, count in zip(Mark, counts, strict=True):
+            row[f"marks_{mark}"] = count
+        row["hours"] = _dec(hours)
+        row["participants_active"] = active
+        row["people_marked"] = marked  # the people behind the marks: not a column
+    # Sessions held need the raw rows (a session is no key of the summary).
+    for m, mon, sector, sessions in run(
         select(
             Attendance.municipality_id,
             month,
             Project.sector,
-            *(func.count(case((Attendance.mark == mark, 1))) for mark in marks),
-            func.sum(Attendance.hours),
-            func.count(distinct(case((Attendance.mark.in_(WAS_THERE), Attendance.participant_id)))),
             func.count(distinct(Attendance.session_id)),
-            func.count(distinct(Attendance.participant_id)),
         )
         .join(Project, Project.id == Attendance.project_id)
         .where(period.contains(Attendance.session_starts_at), *where_m(Attendance.municipality_id))
         .group_by(Attendance.municipality_id, month, Project.sector)
     ):
-        counts, (hours, active, sessions, marked) = values[: len(marks)], values[len(marks) :]
-        row = sector_rows[(m, mon, str(sector))]
-        for mark, count in zip(marks, counts, strict=True):
-            row[f"marks_{mark}"] = count
-        row["hours"] = _dec(hours)
-        row["participants_active"] = active
-        row["sessions_held"] = sessions
-        row["people_marked"] = marked  # the people behind the marks: not a column
+        sector_rows[(m, mon, str(sector))]["sessions_held"] = sessions
 
     month_rows: dict[tuple, dict] = defaultdict(dict)
 
@@ -97,13 +109,11 @@ def fund_tables(
     ):
         add((m, mon), "participants_signed_up", count)
     for m, mon, count in run(
-        select(Attendance.municipality_id, month, func.count(distinct(Attendance.participant_id)))
-        .where(
-            Attendance.mark.in_(WAS_THERE),
-            period.contains(Attendance.session_starts_at),
-            *where_m(Attendance.municipality_id),
+        select(
+            months.c.municipality_id, months.c.month, func.count(distinct(months.c.participant_id))
         )
-        .group_by(Attendance.municipality_id, month)
+        .where(there)
+        .group_by(months.c.municipality_id, months.c.month)
     ):
         add((m, mon), "participants_active", count)
     signed = _signed_plans()

@@ -26,16 +26,17 @@ from decimal import Decimal
 
 from sqlalchemy import case, distinct, func, literal, select, union
 
-from civic_app.attendance.models import WAS_THERE, Attendance
+from civic_app.attendance.models import WAS_THERE, Attendance, AttendanceMonth
 from civic_app.core.accounts import User
 from civic_app.core.permissions import Role
 from civic_app.events.models import CommunityEvent, EventAttendance
 from civic_app.extensions import db
 from civic_app.plans.models import Plan, plan_project
 from civic_app.projects.models import Enrolment, Project
+from civic_app.reports.monthly import attendance_months, mark_rows, use_summary, was_there
 from civic_app.reports.period import Period
 from civic_app.reports.programme import programme_rows
-from civic_app.reports.queries import decimal_of, signed_plans
+from civic_app.reports.queries import signed_plans
 from civic_app.sms.models import Direction, Message
 
 
@@ -119,8 +120,9 @@ def collect(
 
     rows: dict[str, list[tuple]] = {}
     run = db.session.execute
-    was_there = Attendance.mark.in_(WAS_THERE)
-    in_period = period.contains(Attendance.session_starts_at)
+    # Attendance at the grain (municipality, person, project, month): reports.monthly.
+    months = attendance_months(period, municipality_id)
+    there = was_there(months)
 
     # Participants signed up, by language and referral source.
     rows["signed_up"] = run(
@@ -138,18 +140,13 @@ def collect(
     # municipality is the sum of the groups by language and referral source, which are
     # the person's own (one group per person): no query of its own.
     active = (
-        select(Attendance.municipality_id)
-        .where(
-            was_there,
-            in_period,
-            *where_municipality(Attendance.municipality_id),
-            *where_project(Attendance.project_id),
-        )
-        .group_by(Attendance.municipality_id)
+        select(months.c.municipality_id)
+        .where(there, *where_project(months.c.project_id))
+        .group_by(months.c.municipality_id)
     )
     rows["active_by_sector"] = run(
-        active.join(Project, Project.id == Attendance.project_id)
-        .add_columns(Project.sector, func.count(distinct(Attendance.participant_id)))
+        active.join(Project, Project.id == months.c.project_id)
+        .add_columns(Project.sector, func.count(distinct(months.c.participant_id)))
         .group_by(Project.sector)
     ).all()
     # For one municipality, naming its attendees lets PostgreSQL look them up by key
@@ -166,12 +163,12 @@ def collect(
         else []
     )
     rows["active_by_language"] = run(
-        active.join(User, User.id == Attendance.participant_id)
+        active.join(User, User.id == months.c.participant_id)
         .where(*attendees)
         .add_columns(
             User.preferred_language,
             User.referral_source,
-            func.count(distinct(Attendance.participant_id)),
+            func.count(distinct(months.c.participant_id)),
         )
         .group_by(User.preferred_language, User.referral_source)
     ).all()
@@ -179,10 +176,9 @@ def collect(
     for row in rows["active_by_language"]:
         active_total[row[0]] += row[-1]
     rows["active"] = sorted(active_total.items())
-    active_month = period.month_of(Attendance.session_starts_at)
     rows["active_by_month"] = run(
-        active.add_columns(active_month, func.count(distinct(Attendance.participant_id))).group_by(
-            active_month
+        active.add_columns(months.c.month, func.count(distinct(months.c.participant_id))).group_by(
+            months.c.month
         )
     ).all()
 
@@ -201,24 +197,7 @@ def collect(
     ).all()
 
     # Marks and hours by month, sector (and project).
-    month = period.month_of(Attendance.session_starts_at)
-    keys = [Attendance.municipality_id, month, Project.sector, Attendance.mark]
-    if by_project:
-        keys.append(Attendance.project_id)
-    rows["marks"] = [
-        # (municipality, month, sector, mark, count, hours, project or None)
-        (*row[:4], row[-2], decimal_of(row[-1]), row[4] if by_project else None)
-        for row in run(
-            select(*keys, func.count(), func.sum(Attendance.hours))
-            .join(Project, Project.id == Attendance.project_id)
-            .where(
-                in_period,
-                *where_municipality(Attendance.municipality_id),
-                *where_project(Attendance.project_id),
-            )
-            .group_by(*keys)
-        ).all()
-    ]
+    rows["marks"] = mark_rows(months, by_project, *where_project(months.c.project_id))
 
     # Community events held (or cancelled) in the period, and who came.
     held = period.contains(CommunityEvent.starts_at) & (CommunityEvent.starts_at <= moment)
@@ -326,10 +305,19 @@ def _network_rows(period: Period, moment: datetime, where_municipality) -> dict:
     ).all()
 
     # People reached up to now: participants who came to anything, and public guests.
-    came = union(
-        select(Attendance.municipality_id, Attendance.participant_id).where(
+    # (Every month is whole here: the summary alone, when it is on.)
+    summary = AttendanceMonth.__table__
+    marked = (
+        select(summary.c.municipality_id, summary.c.participant_id).where(
+            was_there(summary), *where_municipality(summary.c.municipality_id)
+        )
+        if use_summary()
+        else select(Attendance.municipality_id, Attendance.participant_id).where(
             Attendance.mark.in_(WAS_THERE), *where_municipality(Attendance.municipality_id)
-        ),
+        )
+    )
+    came = union(
+        marked,
         select(EventAttendance.municipality_id, EventAttendance.participant_id).where(
             *where_municipality(EventAttendance.municipality_id)
         ),

@@ -8,6 +8,7 @@ import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from civic_app.attendance import summary
 from civic_app.attendance.models import Attendance, Mark
 from civic_app.core.accounts import REFERRAL_SOURCES, User
 from civic_app.core.permissions import Role
@@ -145,6 +146,7 @@ def seed_demo_history(municipalities: dict, now: datetime, people_each: int = 18
         _events(municipality.id, venue, people, staff, start, today, rng)
         _messages(municipality.id, people, start, now, rng)
     db.session.flush()
+    summary.rebuild()  # the monthly attendance summary, once for all the marks above
     return made
 
 

@@ -8,6 +8,7 @@ import random
 from datetime import datetime, time, timedelta
 from types import SimpleNamespace
 
+from civic_app.attendance import summary
 from civic_app.core.consent import CONSENT_TEXTS, consent_text
 from civic_app.core.network import NETWORK
 from civic_app.core.permissions import Role
@@ -71,6 +72,8 @@ def seed_scale(
         db.session.commit()
         if progress:
             progress(1)
+    summary.rebuild()  # the monthly attendance summary, once after every mark is in
+    db.session.commit()
     after_bulk_insert()
     return dict(sorted(ctx.rows.inserted.items()))
 

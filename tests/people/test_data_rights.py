@@ -148,7 +148,7 @@ def test_the_copy_holds_a_row_of_every_table_that_keeps_data_about_the_person(
     from datetime import UTC, date, datetime, timedelta
     from decimal import Decimal
 
-    from civic_app.attendance.models import Attendance, AttendanceChange, Mark
+    from civic_app.attendance.models import Attendance, AttendanceChange, AttendanceMonth, Mark
     from civic_app.casework.models import ConsentMethod, Intake
     from civic_app.events.models import (
         Audience,
@@ -258,6 +258,24 @@ def test_the_copy_holds_a_row_of_every_table_that_keeps_data_about_the_person(
         ("login_code", "user_id"): lambda: code(user_id=amina.id),
         ("login_code", "phone"): lambda: code(phone=amina.phone),
         ("attendance", "participant_id"): lambda: (attendance, attendance_at),
+        ("attendance_month", "participant_id"): lambda: (
+            AttendanceMonth(
+                municipality_id=m,
+                participant_id=amina.id,
+                project_id=session.project_id,
+                month="2025-01",
+                present=1,
+                late=0,
+                left_early=0,
+                absent=0,
+                excused=0,
+                hours=Decimal("123.25"),
+                hours_present=Decimal("123.25"),
+                hours_late=0,
+                hours_left_early=0,
+            ),
+            "123.25",
+        ),  # fmt: skip
         ("rsvp", "participant_id"): lambda: (
             Rsvp(
                 municipality_id=m,

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from civic_app.attendance import summary
 from civic_app.attendance.models import Attendance, Mark
 from civic_app.casework.models import CareService, ConsentMethod, Intake, Referral, ServiceKind
 from civic_app.core.accounts import User
@@ -207,6 +208,7 @@ def known(
     sms(Status.RECEIVED, segments=None, direction=Direction.IN)
     sms(Status.DELIVERED, at=utc(2025, 12, 1, 12))  # before the period
     sms(Status.DELIVERED, m=other_municipality)
+    summary.rebuild()  # marks added directly, not by record_marks
     db.session.commit()
     return k
 
