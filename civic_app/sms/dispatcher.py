@@ -16,7 +16,11 @@ see it as "esito sconosciuto". The dead dispatcher's other reserved rows are sti
 `queued` and go out once the lease has passed. The lease is short (CLAIM_SECONDS) and
 renewed while the batch is sent (`claims.BatchClaim`, every second, also while waiting
 for the rate limit), so the next run of the dispatcher job takes a killed dispatcher's
-batch over within seconds, however long the batch. Never sent twice."""
+batch over within seconds, however long the batch. Never sent twice.
+
+A WhatsApp row's channel and meta (free text, a template, or SMS instead: sms/window.py)
+are written with one more statement before its gateway call; the windows and languages
+they depend on are read once per batch (`BatchRoutes`)."""
 
 import logging
 import time
@@ -32,7 +36,7 @@ from civic_app.sms.gateways import OPTED_OUT_CODES, GatewayError
 from civic_app.sms.models import ESSENTIAL_KINDS, Message, OptOut, Status
 from civic_app.sms.optout import opt_out
 from civic_app.sms.quiet import not_before
-from civic_app.sms.window import route_whatsapp
+from civic_app.sms.window import ROUTED, BatchRoutes, route_whatsapp
 
 log = logging.getLogger(__name__)
 
@@ -149,12 +153,14 @@ def _record_sent(sent: list[dict]) -> None:
         db.session.connection().execute(_SENT, sent)
 
 
-def _hand_over(row, gateway, now: datetime, max_attempts: int, sent: list[dict]) -> Status:
+def _hand_over(
+    row, gateway, now: datetime, max_attempts: int, sent: list[dict], route=route_whatsapp
+) -> Status:
     """Call the gateway for a taken row. A success is appended to `sent` (written with
     the next statement); a gateway error is written at once. Returns the new status."""
     channel, meta = row.channel, row.meta
     if channel == "whatsapp":  # free text or a template, decided now (sms/window.py)
-        channel, meta = route_whatsapp(row, now)
+        channel, meta = route(row, now)
     try:
         result = gateway.send(row.phone, row.body, ref=row.id, channel=channel, meta=meta)
     except GatewayError as exc:
@@ -261,6 +267,7 @@ def dispatch_due(
     with _Outbox() as outbox:
         batch = claim_batch(now, limit, lease)
         claim = BatchClaim(outbox, batch, now, lease)
+        routes = BatchRoutes(batch, now, outbox.write_route)
         for index, message_id in enumerate(batch):
             claim.renew_if_due(index)
             if interval and last is not None:
@@ -283,7 +290,7 @@ def dispatch_due(
             results.clear()
             if row is None or row.status == Status.CANCELLED:
                 continue
-            if _hand_over(row, gateway, now, max_attempts, results) == Status.SENT:
+            if _hand_over(row, gateway, now, max_attempts, results, routes) == Status.SENT:
                 sent += 1
                 if interval:  # not left waiting while we wait
                     outbox.execute(_SENT, results)
@@ -325,6 +332,11 @@ class _Outbox:
 
     def commit(self):
         (self.connection or db.session).commit()
+
+    def write_route(self, params: dict) -> None:
+        """A WhatsApp row's channel and meta, committed before the gateway is called."""
+        self.execute(ROUTED, params)
+        self.commit()
 
     def rollback(self):
         (self.connection or db.session).rollback()

@@ -336,3 +336,47 @@ def test_the_staff_thread_says_which_messages_came_by_whatsapp(
     login_as(staff)
     page = client.get(f"/staff/inbox/{on_whatsapp.id}").get_data(as_text=True)
     assert page.count("· WhatsApp") >= 1
+
+
+def test_a_batch_reads_windows_and_languages_once_and_decides_each_person_apart(
+    twilio_post, db, clock, deliver, gateway, create_participant, templates
+):
+    from sqlalchemy import event
+
+    people = [
+        create_participant(phone=f"+39347765{k:04d}", channel="whatsapp", preferred_language=lang)
+        for k, lang in enumerate(["it", "ar", "it", "ar", "it", "it"])
+    ]
+    whatsapp_text(twilio_post, "ciao", sender=f"whatsapp:{people[0].phone}")  # window open
+    whatsapp_text(twilio_post, "ciao", sender=f"whatsapp:{people[1].phone}")  # window open
+    deliver()  # the answers to those two texts
+    messages = [reminder(person, clock, key=f"reminder:b{k}") for k, person in enumerate(people)]
+    db.session.commit()
+    gateway.sent_by_channel.clear()
+    reads = []
+
+    def listen(_conn, _cursor, statement, *_args):
+        if "conversation" in statement or "preferred_language" in statement:
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        assert deliver() == len(people)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    # One read of the people's languages and one of their conversations for the batch
+    # (the take's own check of withdrawn consent is inside its UPDATE, not a SELECT).
+    assert len([s for s in reads if s.lstrip().upper().startswith("SELECT")]) == 2
+    for message in messages:
+        db.session.refresh(message)
+    decided = [(m.channel, m.meta["whatsapp"]) for m in messages]
+    assert decided == [
+        ("whatsapp", "free_text"),  # window open, Italian
+        ("whatsapp", "free_text"),  # window open: free text whatever the language
+        ("whatsapp", "template"),  # closed, Italian template
+        ("sms", "no_template"),  # closed, no Arabic template: by SMS
+        ("whatsapp", "template"),
+        ("whatsapp", "template"),
+    ]
+    assert all(m.status == Status.SENT for m in messages)
+    assert [entry[0] for entry in gateway.sent_by_channel].count("sms") == 1
