@@ -13,7 +13,6 @@ import pytest
 from civic_app.attendance.models import WAS_THERE, Attendance, AttendanceMonth, Mark
 from civic_app.attendance.operations import MarkInput, lock_month, record_marks, unlock_month
 from civic_app.core.errors import DomainError
-from civic_app.core.permissions import Role
 from civic_app.core.timeutil import to_local
 from civic_app.projects.models import EnrolmentStatus
 
@@ -65,14 +64,6 @@ def people(create_participant, project, enrol):
     for person in made:
         enrol(project, person, EnrolmentStatus.ACCEPTED, at=utc(2025, 1, 1))
     return made
-
-
-@pytest.fixture
-def tutor(create_user, project, db):
-    tutor = create_user(Role.TUTOR)
-    project.tutors = [tutor]
-    db.session.commit()
-    return tutor
 
 
 #: Sessions either side of local midnight at the start of a month, in winter (UTC+1)
