@@ -52,6 +52,14 @@ PAGES = [
     "sms_inbound",
     "municipal_dashboard",
     "national_dashboard",
+    "participant_events",
+    "tutor_home",
+    "staff_today",
+    "case_list",
+    "case",
+    "intake",
+    "housing_case",
+    "housing_measures",
 ]
 
 
@@ -141,6 +149,28 @@ def build_requests(targets: dict, host: str) -> dict[str, tuple[loadgen.MakeRequ
             ),
             ok,
         )
+    # The other pages bench/inprocess.py measures: each person's GET with their cookie.
+    personal = {
+        "participant_events": ("participants", lambda p: "/events"),
+        "tutor_home": ("tutors", lambda t: "/tutor"),
+        "staff_today": ("staff", lambda s: "/staff/today"),
+        "case_list": ("caseworkers", lambda c: "/cases"),
+        "case": ("caseworkers", lambda c: f"/cases/{c['intake_id']}"),
+        "intake": ("caseworkers", lambda c: "/cases/new"),
+        "housing_case": ("caseworkers", lambda c: f"/cases/{c['intake_id']}/housing"),
+        "housing_measures": ("caseworkers", lambda c: "/housing/measures"),
+    }
+    for page, (who, path) in personal.items():
+        if targets.get(who):
+            made[page] = (
+                cycling(
+                    targets[who],
+                    lambda x, path=path: loadgen.get(
+                        path(x), host, agent | {"Cookie": x["cookie"]}
+                    ),
+                ),
+                ok,
+            )
     if targets["coordinator"]:
         cookie = targets["coordinator"]["cookie"]
         made["national_dashboard"] = (
