@@ -19,8 +19,8 @@ for the rate limit), so the next run of the dispatcher job takes a killed dispat
 batch over within seconds, however long the batch. Never sent twice.
 
 A WhatsApp row's channel and meta (free text, a template, or SMS instead: sms/window.py)
-are written with one more statement before its gateway call; the windows and languages
-they depend on are read once per batch (`BatchRoutes`)."""
+are decided for the whole batch before its rows are taken (`BatchRoutes`: three reads)
+and written by the row's take itself, so it costs no statement more than an SMS."""
 
 import logging
 import time
@@ -36,7 +36,7 @@ from civic_app.sms.gateways import OPTED_OUT_CODES, GatewayError
 from civic_app.sms.models import ESSENTIAL_KINDS, Message, OptOut, Status
 from civic_app.sms.optout import opt_out
 from civic_app.sms.quiet import not_before
-from civic_app.sms.window import ROUTED, BatchRoutes, route_whatsapp
+from civic_app.sms.window import BatchRoutes, route_whatsapp
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,11 @@ def _take_statement(now: datetime):
     )
     expired = and_(_OUTBOX.c.expires_at.is_not(None), _OUTBOX.c.expires_at <= now)
     status_type = _OUTBOX.c.status.type
+    # A WhatsApp row's channel and meta, decided for the batch before its take
+    # (window.BatchRoutes); NULL leaves them as they are, and a cancelled row keeps its own.
+    routed = and_(
+        bindparam("r_channel", type_=_OUTBOX.c.channel.type).is_not(None), ~or_(unwanted, expired)
+    )
     return (
         update(_OUTBOX)
         .where(_OUTBOX.c.id == bindparam("message_id"), _OUTBOX.c.status == Status.QUEUED)
@@ -100,6 +105,13 @@ def _take_statement(now: datetime):
             attempts=_OUTBOX.c.attempts + 1,
             updated_at=now,
             claimed_until=None,
+            channel=case(
+                (routed, bindparam("r_channel", type_=_OUTBOX.c.channel.type)),
+                else_=_OUTBOX.c.channel,
+            ),
+            meta=case(
+                (routed, bindparam("r_meta", type_=_OUTBOX.c.meta.type)), else_=_OUTBOX.c.meta
+            ),
         )
         .returning(
             _OUTBOX.c.id,
@@ -125,7 +137,7 @@ def _literals(words) -> list:
 
 def _take(statement, message_id: int, answer: dict | None = None):
     """Run the take statement for one message (not committed); None when not ours."""
-    params = {"message_id": message_id, **(answer or {})}
+    params = {"message_id": message_id, "r_channel": None, "r_meta": None, **(answer or {})}
     return db.session.connection().execute(statement, params).first()
 
 
@@ -267,7 +279,7 @@ def dispatch_due(
     with _Outbox() as outbox:
         batch = claim_batch(now, limit, lease)
         claim = BatchClaim(outbox, batch, now, lease)
-        routes = BatchRoutes(batch, now, outbox.write_route)
+        routes = BatchRoutes(batch, now)
         for index, message_id in enumerate(batch):
             claim.renew_if_due(index)
             if interval and last is not None:
@@ -275,12 +287,13 @@ def dispatch_due(
             last = time.monotonic()
             try:
                 # The previous answer and this message's take: committed before the call.
+                take = {"message_id": message_id, **routes.params(message_id)}
                 if combined is not None and len(results) == 1:
-                    row = outbox.execute(combined, {"message_id": message_id, **results[0]})
+                    row = outbox.execute(combined, take | results[0])
                 else:
                     if results:
                         outbox.execute(_SENT, results)
-                    row = outbox.execute(statement, {"message_id": message_id})
+                    row = outbox.execute(statement, take)
                 row = row.first()
                 outbox.commit()
             except Exception:
@@ -332,11 +345,6 @@ class _Outbox:
 
     def commit(self):
         (self.connection or db.session).commit()
-
-    def write_route(self, params: dict) -> None:
-        """A WhatsApp row's channel and meta, committed before the gateway is called."""
-        self.execute(ROUTED, params)
-        self.commit()
 
     def rollback(self):
         (self.connection or db.session).rollback()

@@ -100,64 +100,68 @@ def route_whatsapp(row, now: datetime) -> tuple[str, dict]:
 
 
 class BatchRoutes:
-    """The WhatsApp decisions of one dispatcher batch. Which numbers have their window
-    open and which language each person reads are read once for the whole batch, at its
-    first WhatsApp row (three statements instead of three per message, and no commit of
-    their own); each row's decision is then written with one statement through `write`,
-    before the gateway is called. The window is judged at the batch's `now`, as for a
-    single message; a row the batch did not read first is decided on its own."""
+    """The WhatsApp decisions of one dispatcher batch, made before its rows are taken.
 
-    def __init__(self, message_ids: list[int], now: datetime, write):
-        self.message_ids, self.now, self.write = message_ids, now, write
-        self.phones: set[str] | None = None
+    At the start of the batch, one statement reads its WhatsApp rows, and two more which
+    of their numbers have the window open and which language each person reads. Each
+    row's decision (`params`) is then written by the statement that takes the row, so a
+    WhatsApp row costs what an SMS costs: one statement, committed before the gateway
+    call. The window is judged at the batch's `now`, as for a single message. A row the
+    batch did not read (its channel changed since) is decided on its own at send time."""
 
-    def _read(self) -> None:
+    def __init__(self, message_ids: list[int], now: datetime):
         from civic_app.core.accounts import User
 
-        rows = db.session.execute(
-            db.select(Message.phone, Message.user_id).where(
-                Message.id.in_(self.message_ids), Message.channel == Channel.WHATSAPP
-            )
-        ).all()
-        self.phones = {phone for phone, _user in rows}
-        users = {user for _phone, user in rows if user is not None}
-        self.open = set(
-            db.session.scalars(
-                db.select(Message.phone)
-                .where(
-                    Message.phone.in_(self.phones),
-                    Message.direction == Direction.IN,
-                    Message.channel == Channel.WHATSAPP,
-                    Message.created_at > self.now - WINDOW,
-                )
-                .distinct()
-            )
-        )
-        self.user_language = dict(
+        self.decided: dict[int, tuple[str, dict]] = {}
+        rows = (
             db.session.execute(
-                db.select(User.id, User.preferred_language).where(User.id.in_(users))
+                db.select(
+                    Message.id, Message.phone, Message.user_id, Message.kind, Message.body,
+                    Message.meta,
+                ).where(Message.id.in_(message_ids), Message.channel == Channel.WHATSAPP)
             ).all()
-        )
-        self.phone_language = dict(
-            db.session.execute(
-                db.select(Conversation.phone, Conversation.language).where(
-                    Conversation.phone.in_(self.phones)
+            if message_ids
+            else []
+        )  # fmt: skip
+        if rows:
+            phones = {row.phone for row in rows}
+            users = {row.user_id for row in rows if row.user_id is not None}
+            open_ = set(
+                db.session.scalars(
+                    db.select(Message.phone)
+                    .where(
+                        Message.phone.in_(phones),
+                        Message.direction == Direction.IN,
+                        Message.channel == Channel.WHATSAPP,
+                        Message.created_at > now - WINDOW,
+                    )
+                    .distinct()
                 )
-            ).all()
-        )
+            )
+            by_user = dict(
+                db.session.execute(
+                    db.select(User.id, User.preferred_language).where(User.id.in_(users))
+                ).all()
+            )
+            by_phone = dict(
+                db.session.execute(
+                    db.select(Conversation.phone, Conversation.language).where(
+                        Conversation.phone.in_(phones)
+                    )
+                ).all()
+            )
+            for row in rows:
+                language = by_user.get(row.user_id) or by_phone.get(row.phone) or "it"
+                self.decided[row.id] = decide(row, row.phone in open_, language)
         db.session.commit()  # a read: no transaction left open while the batch is sent
 
+    def params(self, message_id: int) -> dict:
+        """The take statement's r_channel and r_meta for `message_id` (None: unchanged)."""
+        channel, meta = self.decided.get(message_id, (None, None))
+        return {"r_channel": channel, "r_meta": meta}
+
     def __call__(self, row, now: datetime) -> tuple[str, dict]:
-        if self.phones is None:
-            self._read()
-        if row.phone not in self.phones:
-            window, language = window_open(row.phone, now), language_of(row.user_id, row.phone)
-            db.session.commit()
-        else:
-            window = row.phone in self.open
-            language = (
-                self.user_language.get(row.user_id) or self.phone_language.get(row.phone) or "it"
-            )
-        channel, meta = decide(row, window, language)
-        self.write({"r_id": row.id, "r_channel": channel, "r_meta": meta})
-        return channel, meta
+        """At send time: the decision the take wrote, or one made for this row alone."""
+        if row.id in self.decided:
+            return row.channel, row.meta
+        return route_whatsapp(row, now)

@@ -184,6 +184,9 @@ def test_stop_on_whatsapp_stops_every_channel(
     for message in queued:
         db.session.refresh(message)
         assert (message.status, message.error_code) == (Status.CANCELLED, "opted_out")
+        # A cancelled row keeps the channel it was queued for, with no decision on it.
+        assert message.channel == ("sms" if message.body == "tsms" else message.body[1:])
+        assert "whatsapp" not in (message.meta or {})
     # Only the confirmation went, back by WhatsApp.
     assert [(entry[0], entry[1]) for entry in gateway.sent_by_channel] == [("whatsapp", PHONE)]
     # An SMS after it: stopped too (the list is per number).
