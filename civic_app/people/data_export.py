@@ -8,6 +8,7 @@ who acted (recorded, decided, signed for the municipality) are not in that perso
 import json
 
 from civic_app.attendance.models import Attendance, AttendanceChange, AttendanceMonth
+from civic_app.attendance.summary import COUNTS as MARK_NAMES
 from civic_app.core.accounts import Consent, User
 from civic_app.core.demographics import vulnerability_codes, vulnerability_label
 from civic_app.core.exports import write_csv
@@ -276,9 +277,6 @@ def export_data(user: User, *, reader=None) -> dict:
         ],
         **case_sections(user, reader=reader),
     }
-
-
-MARK_NAMES = ("present", "late", "left_early", "absent", "excused")
 
 
 def _attendance(user: User) -> list[dict]:
